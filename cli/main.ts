@@ -1,0 +1,94 @@
+/** The yangguang command line: wires config, queues and stages; the logic lives in the stages. */
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
+import { STAGES, type Stage } from '../jobs/payloads.ts';
+import { RedisUnavailableError } from '../jobs/redis.ts';
+import { UiBindError } from '../ui/server.ts';
+import { runCrawl, runWorker } from './crawl-and-worker.ts';
+import { runDemo } from './demo.ts';
+import { scheduleList, scheduleRemove, scheduleSet } from './schedule.ts';
+import { runSql, type OutputFormat } from './sql.ts';
+import { printStatus } from './status.ts';
+import { runUi } from './ui.ts';
+
+const program = new Command()
+  .name('yangguang')
+  .description('Crawl 政府信息公开工作年度报告 from government portals, parse their statutory tables, load DuckDB.')
+  .option('-c, --config <file>', 'config file (JSON or YAML); default $YANGGUANG_CONFIG or ./yangguang.config.yaml')
+  .showHelpAfterError();
+
+function config(): Config {
+  return loadConfig({ file: program.opts<{ config?: string }>().config });
+}
+
+program
+  .command('demo')
+  .description('start the bundled demo portals, crawl them through the queues, load DuckDB and print a summary')
+  .action(async () => runDemo(config()));
+
+program
+  .command('crawl')
+  .description('start a crawl run over the given sources (workers do the work: see `worker`, or use --inline)')
+  .option('--sources <file>', 'sources file: a JSON or YAML list of {id, name, startUrls, allowedHosts?, regionCode?, level?}')
+  .option('--url <url...>', 'crawl these 年报 column URLs as one-off sources')
+  .option('--wait', 'wait until the run is finished and print its summary')
+  .option('--inline', 'run the workers in this process (implies --wait)')
+  .action(async (options: { sources?: string; url?: string[]; wait?: boolean; inline?: boolean }) => runCrawl(config(), options));
+
+program
+  .command('worker')
+  .description('process jobs until stopped (SIGTERM/SIGINT finish the jobs in hand, then exit)')
+  .addOption(new Option('--queues <names>', `comma-separated stages (${STAGES.join(',')})`).default(STAGES.join(',')))
+  .option('--concurrency <n>', 'jobs in flight per stage (load is always 1)', '2')
+  .action(async (options: { queues: string; concurrency: string }) => {
+    const stages = options.queues.split(',').map((name) => name.trim()) as Stage[];
+    const unknown = stages.filter((stage) => !STAGES.includes(stage));
+    if (unknown.length > 0) throw new UsageError(`unknown queue(s): ${unknown.join(', ')}; choose from ${STAGES.join(', ')}`);
+    await runWorker(config(), { stages, concurrency: Number(options.concurrency) });
+  });
+
+const schedule = program.command('schedule').description('crawl runs on a cron schedule (kept in Redis; survive restarts)');
+schedule
+  .command('set')
+  .description('create or replace a schedule')
+  .requiredOption('--cron <pattern>', 'cron pattern, e.g. "0 2 * * *"')
+  .option('--tz <zone>', 'IANA time zone, e.g. Asia/Shanghai')
+  .requiredOption('--sources <file>', 'sources file (JSON or YAML)')
+  .option('--id <id>', 'schedule id', 'nightly')
+  .action(async (options: { cron: string; tz?: string; sources: string; id: string }) => scheduleSet(config(), options));
+schedule.command('list').description('list schedules and their next run').action(async () => scheduleList(config()));
+schedule
+  .command('rm')
+  .argument('<id>', 'schedule id')
+  .description('remove a schedule')
+  .action(async (id: string) => scheduleRemove(config(), id));
+
+program
+  .command('sql')
+  .description('run read-only SQL on the DuckDB file and print the result')
+  .argument('<query>', 'SQL, e.g. "select issuer, year from latest_reports"')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+  .action(async (query: string, options: { format: OutputFormat }) => runSql(config(), query, options.format));
+
+program
+  .command('ui')
+  .description('serve the queue UI (bull-board, runs, failed documents); 127.0.0.1 unless given a token')
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port', '3000')
+  .action(async (options: { host: string; port: string }) => runUi(config(), { host: options.host, port: Number(options.port) }));
+
+program
+  .command('status')
+  .description("print the queues' counts and the last run's summary")
+  .action(async () => printStatus(config()));
+
+class UsageError extends Error {}
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  const known =
+    error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof UsageError || error instanceof UiBindError;
+  console.error(`yangguang: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}`);
+  process.exitCode = known ? 2 : 1;
+}

@@ -1,0 +1,56 @@
+/**
+ * Where runtime output lives under the data directory. Everything is keyed by content hash, so writing the
+ * same input twice is a no-op and a stage can run again from the previous stage's output.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface DataLayout {
+  rawDir: string;
+  extractedDir: string;
+  parsedDir: string;
+}
+
+export function dataLayout(dataDir: string): DataLayout {
+  return {
+    rawDir: path.join(dataDir, 'raw'),
+    extractedDir: path.join(dataDir, 'extracted'),
+    parsedDir: path.join(dataDir, 'parsed'),
+  };
+}
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** data/raw/<sha256> */
+export function rawPath(layout: DataLayout, sha256: string): string {
+  return path.join(layout.rawDir, sha256);
+}
+
+/** data/extracted/<sha256>.<extractorVersion>.json */
+export function extractedPath(layout: DataLayout, sha256: string, extractorVersion: string): string {
+  return path.join(layout.extractedDir, `${sha256}.${extractorVersion}.json`);
+}
+
+/** data/parsed/<sha256>.<parserVersion>.json */
+export function parsedPath(layout: DataLayout, sha256: string, parserVersion: string): string {
+  return path.join(layout.parsedDir, `${sha256}.${parserVersion}.json`);
+}
+
+/** Writes to a temporary file, then renames, so a reader never sees half a file. */
+export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, file);
+}
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(value));
+}
+
+export async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}

@@ -1,0 +1,50 @@
+/** Queue names and what each queue's jobs carry: references and small metadata, never document bodies. */
+import type { DiscoveredDocument, FetchedDocument, Source } from '../crawlers/types.ts';
+
+/** One queue per stage, in pipeline order. */
+export const STAGES = ['crawl', 'fetch', 'extract', 'parse', 'load'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface CrawlJobData {
+  runId: string;
+  source: Source;
+}
+
+export interface FetchJobData {
+  runId: string;
+  document: DiscoveredDocument;
+}
+
+export interface ExtractJobData {
+  runId: string;
+  fetched: FetchedDocument;
+}
+
+export interface ParseJobData {
+  runId: string;
+  fetched: FetchedDocument;
+  /** data/extracted/<sha256>.<version>.json */
+  extractedPath: string;
+}
+
+export interface LoadDocumentJobData {
+  runId: string;
+  fetched: FetchedDocument;
+  extractedPath: string;
+  /** data/parsed/<sha256>.<version>.json */
+  parsedPath: string;
+}
+
+/** A job that failed for good, to be recorded in DuckDB by the single writer. */
+export interface RecordFailureJobData {
+  runId: string;
+  stage: Stage;
+  url: string;
+  sha256: string | null;
+  sourceId: string | null;
+  code: string;
+  reason: string;
+}
+
+/** Job names on the load queue: the loader is DuckDB's single writer, so every write goes through it. */
+export const LOAD_JOB = { document: 'load-document', failure: 'record-failure' } as const;

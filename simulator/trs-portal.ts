@@ -1,0 +1,111 @@
+/** A TRS WCM style static portal: t-dated detail pages, index_N list pages with a createPageHTML pager. */
+import type { Level } from '../crawlers/types.ts';
+import { escapeHtml, html, pages, truncateTitle, type Reply } from './http-util.ts';
+import { columnItems, type ColumnItem } from './planted-data.ts';
+import { detailBody, digitsOf, hasPdf, pdfReply, routeTable, type PortalBuild } from './portal-spec.ts';
+
+export interface TrsColumn {
+  column: 'main' | 'department';
+  /** Folder of the column, with trailing slash, e.g. /zwgk/zfxxgknb/. */
+  path: string;
+  name: string;
+}
+
+export interface TrsOptions {
+  id: string;
+  siteName: string;
+  regionCode?: string;
+  level?: Level;
+  columns: TrsColumn[];
+  /** 0: page 2 is index_1.html with the old pager; 1: page 2 is index_2.html with the new pager. */
+  firstIndex: 0 | 1;
+  /** Items per list page (default 2). */
+  perPage?: number;
+}
+
+/** Builds the routes of a TRS style portal over the planted items of its columns. */
+export function buildTrsPortal(options: TrsOptions): PortalBuild {
+  const routes = new Map<string, () => Reply>();
+  const locations: PortalBuild['locations'] = new Map();
+  for (const column of options.columns) {
+    const items = columnItems(options.id, column.column).map((item) => ({ item, ...trsPaths(column.path, item) }));
+    const listPages = pages(items, options.perPage ?? 2);
+    listPages.forEach((pageItems, index) => {
+      const file = listFileName(index, options.firstIndex);
+      const page = listPage(options, column, pageItems, index, listPages.length);
+      routes.set(column.path + file, () => html(page));
+      if (index === 0) routes.set(column.path, () => html(page));
+    });
+    for (const { item, detailPath, pdfPath } of items) {
+      routes.set(detailPath, () => html(detailPage(options, column, item, pdfPath)));
+      if (pdfPath) routes.set(pdfPath, () => pdfReply(item.id));
+      if (item.type === 'report') locations.set(item.id, { detailPath, pdfPath });
+    }
+  }
+  return {
+    id: options.id,
+    name: options.siteName,
+    regionCode: options.regionCode,
+    level: options.level,
+    startPaths: options.columns.map((column) => `${column.path}index.html`),
+    locations,
+    handler: routeTable(routes),
+  };
+}
+
+/** index.html, then index_1.html… (0-based) or index_2.html… (1-based). */
+export function listFileName(pageIndex: number, firstIndex: 0 | 1): string {
+  return pageIndex === 0 ? 'index.html' : `index_${pageIndex + firstIndex}.html`;
+}
+
+function trsPaths(columnPath: string, item: ColumnItem): { detailPath: string; pdfPath: string | null } {
+  const day = item.publishedAt.replace(/-/g, '');
+  const folder = `${columnPath}${day.slice(0, 6)}/`;
+  const detailPath = `${folder}t${day}_${1100000 + Number(digitsOf(item.id, 5))}.html`;
+  return { detailPath, pdfPath: hasPdf(item) ? `${folder}P0${day}${digitsOf(item.id, 12)}.pdf` : null };
+}
+
+function pager(firstIndex: 0 | 1, count: number, current: number, total: number): string {
+  return firstIndex === 0
+    ? `<div class="page"><script type="text/javascript">\n var countPage = ${count}; var currentPage = ${current};\n createPageHTML(countPage, currentPage, "index", "html");\n</script></div>`
+    : `<div id="page_div"></div>\n<script>createPageHTML('page_div', ${count}, ${current + 1}, 'index', 'html', ${total});</script>`;
+}
+
+function listPage(options: TrsOptions, column: TrsColumn, items: { item: ColumnItem; detailPath: string }[], index: number, count: number): string {
+  const lines = items.map(({ item, detailPath }) => {
+    const href = `./${detailPath.slice(column.path.length)}`;
+    return `  <li><a href="${href}" target="_blank" title="${escapeHtml(item.title)}">${escapeHtml(truncateTitle(item.title))}</a><span>${item.publishedAt}</span></li>`;
+  });
+  const others = options.columns.filter((other) => other !== column);
+  const total = columnItems(options.id, column.column).length;
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta name="SiteName" content="${options.siteName}"><meta name="ColumnName" content="${column.name}">
+<title>${column.name}_${options.siteName}</title></head>
+<body><div class="crumb">当前位置：<a href="/">首页</a> &gt; 政务公开 &gt; ${column.name}</div>
+${others.map((other) => `<div class="sub-nav"><a href="${other.path}index.html">${other.name}</a></div>`).join('\n')}
+<div class="list-box"><ul class="list">
+${lines.join('\n')}
+</ul>
+${pager(options.firstIndex, count, index, total)}
+</div></body></html>`;
+}
+
+function detailPage(options: TrsOptions, column: TrsColumn, item: ColumnItem, pdfPath: string | null): string {
+  const title = escapeHtml(item.title);
+  const attachment = pdfPath
+    ? `<div class="fj">附件：<a href="./${pdfPath.slice(pdfPath.lastIndexOf('/') + 1)}">${title}.pdf</a></div>`
+    : '';
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta name="SiteName" content="${options.siteName}"><meta name="ColumnName" content="${column.name}">
+<meta name="ArticleTitle" content="${title}"><meta name="PubDate" content="${item.publishedAt} 09:30">
+<meta name="ContentSource" content="${escapeHtml(item.issuer)}"><title>${title}_${options.siteName}</title></head>
+<body><table class="xxgk-head"><tr><td>发布机构：</td><td>${escapeHtml(item.issuer)}</td><td>生成日期：</td><td>${item.publishedAt}</td></tr>
+<tr><td>名称：</td><td colspan="3">${title}</td></tr></table>
+<h1 class="title">${title}</h1>
+<div class="info">发布时间：${item.publishedAt} 来源：${escapeHtml(item.issuer)}</div>
+<div id="zoom"><div class="TRS_Editor">
+${detailBody(item)}
+</div></div>
+${attachment}
+</body></html>`;
+}
