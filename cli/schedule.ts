@@ -1,5 +1,5 @@
 /** `yangguang schedule set|list|rm`: cron-driven crawl runs on BullMQ job schedulers. */
-import Table from 'cli-table3';
+import { plainTable } from './plain-table.ts';
 import type { Config } from '../config/config.ts';
 import { openPipeline, type Pipeline } from '../jobs/pipeline.ts';
 import { ensureRedis } from '../jobs/redis.ts';
@@ -28,7 +28,7 @@ export async function scheduleList(config: Config): Promise<void> {
     console.log('no schedules');
     return;
   }
-  const table = new Table({ head: ['id', 'cron', 'tz', 'next run', 'sources'] });
+  const table = plainTable(['id', 'cron', 'tz', 'next run', 'sources']);
   for (const s of schedules) table.push([s.id, s.cron, s.tz ?? '', s.next ?? '', s.sources.join(', ')]);
   console.log(table.toString());
 }

@@ -1,5 +1,5 @@
 /** `yangguang status`, and the run summary that `demo` and `crawl --wait` print. */
-import Table from 'cli-table3';
+import { plainTable } from './plain-table.ts';
 import type { Config } from '../config/config.ts';
 import { STAGES } from '../jobs/payloads.ts';
 import { openPipeline } from '../jobs/pipeline.ts';
@@ -15,7 +15,7 @@ export async function printStatus(config: Config): Promise<void> {
   }
   const pipeline = await openPipeline(config);
   try {
-    const table = new Table({ head: ['queue', ...JOB_STATES] });
+    const table = plainTable(['queue', ...JOB_STATES]);
     for (const stage of STAGES) {
       const counts = await pipeline.queues[stage].getJobCounts(...JOB_STATES);
       table.push([stage, ...JOB_STATES.map((state) => counts[state] ?? 0)]);
@@ -41,7 +41,7 @@ export function printRunSummary(state: RunState): void {
   console.log(`  reports loaded: ${count('reports')}, anomalies recorded: ${count('anomalies')}`);
   const sources = [...new Set(Object.keys(state.counts).filter((k) => k.startsWith('source:')).map((k) => k.split(':')[1]!))];
   if (sources.length === 0) return;
-  const table = new Table({ head: ['source', 'pages', 'documents', 'reports', 'new', 'errors'] });
+  const table = plainTable(['source', 'pages', 'documents', 'reports', 'new', 'errors']);
   for (const id of sources.sort()) {
     const field = (name: string) => count(`source:${id}:${name}`);
     table.push([id, field('pages'), field('discovered'), field('reports'), field('new'), field('errors')]);

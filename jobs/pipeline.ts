@@ -85,8 +85,9 @@ export interface WorkerOptions {
 export function startWorkers(pipeline: Pipeline, options: WorkerOptions = {}): Worker[] {
   const stages = options.stages ?? STAGES;
   return stages.map((stage) => {
+    const connection = createRedis(pipeline.config.redisUrl);
     const worker = new Worker(stage, (job) => runJob(pipeline, stage, job), {
-      connection: createRedis(pipeline.config.redisUrl),
+      connection,
       prefix: pipeline.config.queuePrefix,
       concurrency: stage === 'load' ? 1 : (options.concurrency ?? 2),
       lockDuration: 30_000,
@@ -95,6 +96,8 @@ export function startWorkers(pipeline: Pipeline, options: WorkerOptions = {}): W
     });
     // A failed job is already recorded by runJob; the event only keeps the worker from crashing on it.
     worker.on('error', (error) => console.error(`[${stage} worker] ${error.message}`));
+    // BullMQ leaves a connection it was given open on close; it is this worker's alone, so end it too.
+    worker.on('closed', () => connection.disconnect());
     return worker;
   });
 }

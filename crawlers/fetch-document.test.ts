@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { sha256Hex } from '../config/data-layout.ts';
+import { startDemoPortals, type DemoPortals } from '../simulator/index.ts';
+import { FetchError } from './errors.ts';
+import { fetchDocument, type FetchOptions } from './fetch-document.ts';
+import { reply, startTestServer, type TestServer } from './test-server.ts';
+import type { DiscoveredDocument } from './types.ts';
+
+let rawDir: string;
+let options: FetchOptions;
+before(async () => {
+  rawDir = await mkdtemp(path.join(tmpdir(), 'yangguang-fetch-'));
+  options = { rawDir, userAgent: 'yangguang-test/1.0', requestTimeoutSecs: 5, maxBodyBytes: 1024 * 1024 };
+});
+after(async () => rm(rawDir, { recursive: true, force: true }));
+
+function discovered(url: string, kindHint: DiscoveredDocument['kindHint'] = 'pdf'): DiscoveredDocument {
+  return { sourceId: 'test', url, title: '甲县2021年政府信息公开工作年度报告', kindHint, foundOn: new URL('/nb/', url).href, publishedAt: '2022-01-10' };
+}
+
+async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof FetchError, `expected a FetchError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the fetch to throw');
+}
+
+describe('fetchDocument on the demo portals', () => {
+  let demo: DemoPortals;
+  before(async () => {
+    demo = await startDemoPortals();
+  });
+  after(async () => demo.close());
+
+  test('archives a TRS PDF under its sha256 and describes it', async () => {
+    const report = demo.planted.find((candidate) => candidate.portalId === 'gansu' && candidate.pdfUrl)!;
+    const fetched = await fetchDocument(discovered(report.pdfUrl!), options);
+    const bytes = await readFile(fetched.archivePath);
+    assert.equal(fetched.archivePath, path.join(rawDir, fetched.sha256));
+    assert.equal(fetched.sha256, sha256Hex(bytes));
+    assert.equal(fetched.byteLength, bytes.byteLength);
+    assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.equal(fetched.status, 200);
+    assert.equal(fetched.contentType, 'application/pdf');
+    assert.equal(fetched.finalUrl, report.pdfUrl);
+    assert.equal(fetched.title, '甲县2021年政府信息公开工作年度报告');
+    assert.equal(fetched.publishedAt, '2022-01-10');
+    assert.ok(!Number.isNaN(Date.parse(fetched.fetchedAt)));
+    const again = await fetchDocument(discovered(report.pdfUrl!), options);
+    assert.equal(again.archivePath, fetched.archivePath, 'the same bytes land in the same file');
+  });
+
+  test('follows the Hanweb downfile.jsp redirect to the attachment', async () => {
+    const report = demo.planted.find((candidate) => candidate.portalId === 'huaian' && candidate.pdfUrl)!;
+    const fetched = await fetchDocument(discovered(report.pdfUrl!), options);
+    assert.match(report.pdfUrl!, /downfile\.jsp/);
+    assert.notEqual(fetched.finalUrl, fetched.url);
+    assert.match(new URL(fetched.finalUrl).pathname, /^\/attach\/0\/[0-9a-f]{32}\.pdf$/);
+    assert.equal((await readFile(fetched.archivePath)).subarray(0, 5).toString('latin1'), '%PDF-');
+  });
+});
+
+describe('fetchDocument on a small test server', () => {
+  let server: TestServer;
+  const big = Buffer.alloc(64 * 1024, 0x41);
+  before(async () => {
+    server = await startTestServer((request, response) => {
+      const routes: Record<string, () => void> = {
+        '/missing.pdf': () => reply(response, 404, 'not found'),
+        '/removed.pdf': () => reply(response, 410, 'gone'),
+        '/busy.pdf': () => reply(response, 503, 'busy'),
+        '/slow-down.pdf': () => reply(response, 429, 'too many', { 'retry-after': '1' }),
+        '/tagged.pdf': () => reply(response, 200, '%PDF-1.4 tagged', { 'content-type': 'application/pdf', etag: '"v1"', 'last-modified': 'Mon, 10 Jan 2022 08:00:00 GMT' }),
+        '/announced-big.pdf': () => reply(response, 200, big, { 'content-type': 'application/pdf' }),
+        '/streamed-big.pdf': () => {
+          response.writeHead(200, { 'content-type': 'application/pdf' });
+          for (let part = 0; part < 8; part++) response.write(big.subarray(0, 8 * 1024));
+          response.end();
+        },
+        '/challenge.pdf': () => reply(response, 200, '<html><script>document.cookie="__jsl_clearance=1";location.reload()</script></html>'),
+        '/hang.pdf': () => response.flushHeaders(),
+      };
+      (routes[request.url ?? ''] ?? (() => reply(response, 404, 'no')))();
+    });
+  });
+  after(async () => server.close());
+
+  const url = (name: string) => `${server.origin}/${name}`;
+
+  test('gives up on 404 and 410 but retries 503 and 429', async () => {
+    const missing = await fetchError(fetchDocument(discovered(url('missing.pdf')), options));
+    assert.deepEqual([missing.code, missing.retryable], ['HTTP_404', false]);
+    const removed = await fetchError(fetchDocument(discovered(url('removed.pdf')), options));
+    assert.deepEqual([removed.code, removed.retryable], ['HTTP_410', false]);
+    const busy = await fetchError(fetchDocument(discovered(url('busy.pdf')), options));
+    assert.deepEqual([busy.code, busy.retryable], ['HTTP_503', true]);
+    const slow = await fetchError(fetchDocument(discovered(url('slow-down.pdf')), options));
+    assert.deepEqual([slow.code, slow.retryable], ['HTTP_429', true]);
+  });
+
+  test('keeps ETag and Last-Modified, and sends the User-Agent and the page as Referer', async () => {
+    const fetched = await fetchDocument(discovered(url('tagged.pdf')), options);
+    assert.equal(fetched.etag, '"v1"');
+    assert.equal(fetched.lastModified, 'Mon, 10 Jan 2022 08:00:00 GMT');
+    const seen = server.seen.find((request) => request.path === '/tagged.pdf')!;
+    assert.equal(seen.headers['user-agent'], options.userAgent);
+    assert.equal(seen.headers.referer, `${server.origin}/nb/`);
+  });
+
+  test('refuses bodies over maxBodyBytes, announced or streamed, and archives nothing', async () => {
+    const small = { ...options, maxBodyBytes: 32 * 1024 };
+    const before = await readdir(rawDir);
+    for (const name of ['announced-big.pdf', 'streamed-big.pdf']) {
+      const error = await fetchError(fetchDocument(discovered(url(name)), small));
+      assert.deepEqual([error.code, error.retryable], ['BODY_TOO_LARGE', false], name);
+    }
+    assert.deepEqual(await readdir(rawDir), before);
+  });
+
+  test('reports an anti-bot challenge served with 200 as retryable BLOCKED', async () => {
+    const error = await fetchError(fetchDocument(discovered(url('challenge.pdf')), options));
+    assert.deepEqual([error.code, error.retryable], ['BLOCKED', true]);
+  });
+
+  test('reports a server that never answers as retryable TIMEOUT', async () => {
+    const error = await fetchError(fetchDocument(discovered(url('hang.pdf')), { ...options, requestTimeoutSecs: 1 }));
+    assert.deepEqual([error.code, error.retryable], ['TIMEOUT', true]);
+  });
+
+  test('reports a refused connection as retryable NETWORK', async () => {
+    const closed = await startTestServer((_request, response) => reply(response, 200, ''));
+    await closed.close();
+    const error = await fetchError(fetchDocument(discovered(`${closed.origin}/x.pdf`), options));
+    assert.deepEqual([error.code, error.retryable], ['NETWORK', true]);
+  });
+});

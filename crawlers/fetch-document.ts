@@ -1,0 +1,137 @@
+/**
+ * Downloads one discovered document into the content-addressed archive (rawDir/<sha256>) with plain fetch:
+ * redirects followed, a timeout, and a byte cap enforced while the body streams in.
+ */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { sha256Hex, writeFileAtomic } from '../config/data-layout.ts';
+import { detectChallenge } from './anti-bot.ts';
+import { decodeHtml } from '../extract/charset.ts';
+import { FetchError, httpStatusCode, isRetryableStatus, networkErrorCode } from './errors.ts';
+import type { DiscoveredDocument, FetchedDocument } from './types.ts';
+
+/** How to fetch; the job layer passes these from the configuration. */
+export interface FetchOptions {
+  /** Archive folder; the bytes go to rawDir/<sha256>. */
+  rawDir: string;
+  /** User-Agent header. */
+  userAgent: string;
+  /** Timeout of the whole request, body included, in seconds. */
+  requestTimeoutSecs: number;
+  /** Largest body accepted, in bytes; a larger one fails with BODY_TOO_LARGE. */
+  maxBodyBytes: number;
+}
+
+/** Statuses that will not change by asking again. */
+const PERMANENT_STATUSES = new Set([400, 401, 403, 404, 405, 410, 451]);
+
+/**
+ * Fetches `doc.url` into the archive and describes what was stored. Throws FetchError: HTTP_404/410/403
+ * (not retryable), HTTP_429/5xx, TIMEOUT, NETWORK and BLOCKED (retryable), BODY_TOO_LARGE (not retryable).
+ */
+export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptions): Promise<FetchedDocument> {
+  const response = await request(doc, options);
+  const bytes = await readCappedBody(response, doc.url, options);
+  const contentType = response.headers.get('content-type');
+  throwIfChallenge(response.status, bytes, contentType, doc.url);
+  const sha256 = sha256Hex(bytes);
+  const archivePath = path.join(options.rawDir, sha256);
+  if (!(await exists(archivePath))) await writeFileAtomic(archivePath, bytes);
+  return {
+    sourceId: doc.sourceId,
+    url: doc.url,
+    finalUrl: response.url || doc.url,
+    title: doc.title,
+    publishedAt: doc.publishedAt,
+    fetchedAt: new Date().toISOString(),
+    status: response.status,
+    contentType,
+    sha256,
+    byteLength: bytes.byteLength,
+    archivePath,
+    etag: response.headers.get('etag'),
+    lastModified: response.headers.get('last-modified'),
+  };
+}
+
+async function request(doc: DiscoveredDocument, options: FetchOptions): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(doc.url, {
+      redirect: 'follow',
+      signal: AbortSignal.timeout(options.requestTimeoutSecs * 1000),
+      // Some portals (VSB download.jsp) answer attachments only with the article as Referer.
+      headers: { 'user-agent': options.userAgent, referer: doc.foundOn, accept: '*/*' },
+    });
+  } catch (error) {
+    throw transportError(error, doc.url, options);
+  }
+  if (!response.ok) await throwForStatus(response, doc.url);
+  return response;
+}
+
+function transportError(error: unknown, url: string, options: FetchOptions): FetchError {
+  const code = networkErrorCode(error) ?? 'NETWORK';
+  const detail = code === 'TIMEOUT' ? `no complete answer within ${options.requestTimeoutSecs} s` : describe(error);
+  return new FetchError(`fetching ${url} failed: ${detail}`, { code, retryable: true, url, cause: error });
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const text = error instanceof Error ? error.message : String(error);
+  return cause instanceof Error ? `${text} (${cause.message})` : text;
+}
+
+async function throwForStatus(response: Response, url: string): Promise<never> {
+  const status = response.status;
+  const body = await response.text().catch(() => '');
+  const challenge = detectChallenge(status, body);
+  await response.body?.cancel().catch(() => undefined);
+  if (challenge) throw new FetchError(`${url} answered an anti-bot page: ${challenge}`, { code: 'BLOCKED', retryable: true, url });
+  const retryable = !PERMANENT_STATUSES.has(status) && isRetryableStatus(status);
+  throw new FetchError(`${url} answered HTTP ${status} ${response.statusText}`.trim(), { code: httpStatusCode(status), retryable, url });
+}
+
+/** Reads the body, aborting once it passes maxBodyBytes (announced by Content-Length or counted while streaming). */
+async function readCappedBody(response: Response, url: string, options: FetchOptions): Promise<Uint8Array> {
+  const tooLarge = (size: string) =>
+    new FetchError(`${url} is larger than the ${options.maxBodyBytes}-byte limit (${size})`, { code: 'BODY_TOO_LARGE', retryable: false, url });
+  const announced = Number(response.headers.get('content-length') ?? NaN);
+  if (announced > options.maxBodyBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(`Content-Length ${announced}`);
+  }
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  try {
+    for await (const chunk of response.body ?? []) {
+      received += chunk.byteLength;
+      if (received > options.maxBodyBytes) {
+        await response.body?.cancel().catch(() => undefined);
+        throw tooLarge(`over ${received} bytes received`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof FetchError) throw error;
+    throw transportError(error, url, options);
+  }
+  return Buffer.concat(chunks, received);
+}
+
+/** A 200 answer that is a WAF's JS challenge rather than the document. */
+function throwIfChallenge(status: number, bytes: Uint8Array, contentType: string | null, url: string): void {
+  const looksLikeHtml = /html/i.test(contentType ?? '') || /^\s*</.test(Buffer.from(bytes.subarray(0, 64)).toString('latin1'));
+  if (!looksLikeHtml || bytes.byteLength > 64 * 1024) return;
+  const challenge = detectChallenge(status, decodeHtml(bytes, contentType).text);
+  if (challenge) throw new FetchError(`${url} answered an anti-bot page instead of the document: ${challenge}`, { code: 'BLOCKED', retryable: true, url });
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

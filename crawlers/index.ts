@@ -1,0 +1,5 @@
+/** The crawl and fetch stages: find a portal's annual-report pages and attachments, then archive their bytes. */
+export { crawlSource, type CrawlOptions, type CrawlPageError, type CrawlResult } from './crawl-source.ts';
+export { fetchDocument, type FetchOptions } from './fetch-document.ts';
+export { CrawlError, FetchError } from './errors.ts';
+export type { DiscoveredDocument, DocumentKindHint, FetchedDocument, Level, Source } from './types.ts';

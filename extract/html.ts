@@ -1,0 +1,183 @@
+/**
+ * HTML into the Document model with cheerio: the title, the main content as lines in reading order, and every
+ * data table as a grid, all on one page in document order.
+ */
+import * as cheerio from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { decodeHtml } from './charset.ts';
+import { buildTableGrid, ownCells, ownRows } from './html-table.ts';
+import type { Block, ExtractedDocument, ExtractWarning } from './types.ts';
+
+export const HTML_EXTRACTOR_VERSION = 'html-1';
+
+/** Never content. */
+const NOISE = 'script, style, noscript, template, nav, iframe, object, embed, svg, canvas, select, textarea, button, [hidden]';
+/** Page chrome, dropped only when no main-content container is found and the whole body is read. */
+const CHROME = 'header, footer, aside';
+/** Where portal CMSs (TRS, Hanweb, UCAP, …) put the article body, most specific first. */
+const MAIN_CONTENT = [
+  '.TRS_Editor', '.TRS_UEDITOR', '#zoom', '#UCAP-CONTENT', '.view.TRS_UEDITOR', '#Zoom', '.article-content',
+  '.article_content', '.news_content', '.wzy_content', '#article', 'article', 'main', '#content', '.content',
+];
+const MIN_MAIN_CONTENT_CHARS = 30;
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'caption', 'center', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li',
+  'main', 'ol', 'p', 'pre', 'section', 'summary', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'body', 'html',
+]);
+/** Characters between which a line break inside a cell is dropped rather than turned into a space. */
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
+
+interface Collector {
+  blocks: Block[];
+  /** Inline text of the line being built. */
+  pending: string[];
+  /** Table counter shared by the whole document (TableBlock.index). */
+  tables: { next: number };
+}
+
+/** Collapses every run of whitespace (including &nbsp; and the ideographic space) to one space, trimmed. */
+export function normalizeWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u3000\u200b\ufeff]+/g, ' ').trim();
+}
+
+function flushLine(collector: Collector): void {
+  const text = normalizeWhitespace(collector.pending.join(''));
+  collector.pending = [];
+  if (text !== '') collector.blocks.push({ kind: 'line', text });
+}
+
+/** A table that holds other tables, or a single cell, is page layout: its cells are read as containers. */
+function isLayoutTable($: CheerioAPI, table: Element): boolean {
+  if ($(table).find('table').length > 0) return true;
+  return ownRows(table).flatMap(ownCells).length <= 1;
+}
+
+/** Joins a cell's lines: no space between two CJK characters, one space otherwise. */
+function joinCellLines(lines: string[]): string {
+  return lines.reduce((joined, line) => {
+    if (joined === '') return line;
+    const glue = CJK.test(joined.at(-1) ?? '') && CJK.test(line[0] ?? '') ? '' : ' ';
+    return joined + glue + line;
+  }, '');
+}
+
+function cellText($: CheerioAPI, cell: Element): string {
+  const inner: Collector = { blocks: [], pending: [], tables: { next: 0 } };
+  walkChildren($, cell, inner);
+  flushLine(inner);
+  return joinCellLines(inner.blocks.flatMap((block) => (block.kind === 'line' ? [block.text] : [])));
+}
+
+function walkTable($: CheerioAPI, table: Element, collector: Collector): void {
+  flushLine(collector);
+  const caption = $(table).children('caption').first();
+  if (caption.length > 0) collector.blocks.push(...linesOf(normalizeWhitespace(caption.text())));
+  if (isLayoutTable($, table)) {
+    for (const cell of ownRows(table).flatMap(ownCells)) {
+      walkChildren($, cell, collector);
+      flushLine(collector);
+    }
+    return;
+  }
+  const rows = buildTableGrid(table, (cell) => cellText($, cell));
+  if (rows.length > 0) collector.blocks.push({ kind: 'table', index: collector.tables.next++, rows, origin: 'html' });
+}
+
+function linesOf(text: string): Block[] {
+  return text === '' ? [] : [{ kind: 'line', text }];
+}
+
+function walkNode($: CheerioAPI, node: AnyNode, collector: Collector): void {
+  if (node.type === 'text') {
+    collector.pending.push(node.data);
+    return;
+  }
+  if (node.type !== 'tag') return;
+  if (node.name === 'br') return flushLine(collector);
+  if (node.name === 'table') return walkTable($, node, collector);
+  if (node.name === 'caption') return;
+  const isBlock = BLOCK_TAGS.has(node.name);
+  if (isBlock) flushLine(collector);
+  walkChildren($, node, collector);
+  if (isBlock) flushLine(collector);
+}
+
+function walkChildren($: CheerioAPI, element: Element, collector: Collector): void {
+  for (const child of element.children) walkNode($, child, collector);
+}
+
+/** The first CMS content container that holds every data table of the page; else the body without chrome. */
+function findMainContent($: CheerioAPI): Element | null {
+  const dataTables = $('body table')
+    .toArray()
+    .filter((table) => !isLayoutTable($, table));
+  for (const selector of MAIN_CONTENT) {
+    for (const candidate of $(selector).toArray()) {
+      if (candidate.type !== 'tag') continue;
+      const holdsTables = dataTables.every((table) => cheerio.contains(candidate, table));
+      if (holdsTables && normalizeWhitespace($(candidate).text()).length >= MIN_MAIN_CONTENT_CHARS) return candidate;
+    }
+  }
+  return null;
+}
+
+/** The title from meta ArticleTitle (TRS, Hanweb), og:title, else <title>. */
+function findTitle($: CheerioAPI): string | null {
+  const candidates = [
+    $('meta[name="ArticleTitle" i]').attr('content'),
+    $('meta[property="og:title" i]').attr('content'),
+    $('head title').first().text() || $('title').first().text(),
+  ];
+  for (const candidate of candidates) {
+    const title = normalizeWhitespace(candidate ?? '');
+    if (title !== '') return title;
+  }
+  return null;
+}
+
+/** Extracts already-decoded HTML. */
+export function extractHtmlString(html: string, sha256: string): ExtractedDocument {
+  const $ = cheerio.load(html);
+  const title = findTitle($);
+  $(NOISE).remove();
+  $('[style]')
+    .filter((_, element) => /display\s*:\s*none/i.test(element.attribs['style'] ?? ''))
+    .remove();
+  const warnings: ExtractWarning[] = [];
+  let root = findMainContent($);
+  if (root === null) {
+    $(CHROME).remove();
+    root = $('body').get(0) ?? null;
+  }
+  const collector: Collector = { blocks: [], pending: [], tables: { next: 0 } };
+  if (root) walkNode($, root, collector);
+  flushLine(collector);
+  if (collector.blocks.length === 0) warnings.push({ code: 'NO_TEXT', message: 'the HTML page has no visible text', page: 1 });
+  return {
+    sha256,
+    format: 'html',
+    extractorVersion: HTML_EXTRACTOR_VERSION,
+    title,
+    pages: [{ number: 1, blocks: collector.blocks }],
+    warnings,
+  };
+}
+
+/**
+ * Extracts an HTML page from its bytes. `contentType` is the HTTP Content-Type: its charset wins over the
+ * page's <meta>; without either the bytes decide (UTF-8 if valid, else gb18030).
+ */
+export function extractHtml(bytes: Uint8Array, sha256: string, contentType: string | null = null): ExtractedDocument {
+  const decoded = decodeHtml(bytes, contentType);
+  const document = extractHtmlString(decoded.text, sha256);
+  if (decoded.mismatch) {
+    const { declared, used } = decoded.mismatch;
+    document.warnings.push({
+      code: 'CHARSET_MISMATCH',
+      message: `the page declares charset ${declared} but its bytes are ${used}; decoded as ${used}`,
+    });
+  }
+  return document;
+}

@@ -1,0 +1,17 @@
+/** The extract stage: bytes of a fetched document (HTML, PDF, text) into the one Document model of ./types.ts. */
+export { extractDocument, type ExtractHints } from './extract-document.ts';
+export { extractHtml, extractHtmlString, HTML_EXTRACTOR_VERSION } from './html.ts';
+export { extractPdf, PDF_EXTRACTOR_VERSION, type PdfExtractOptions } from './pdf.ts';
+export { extractText, TEXT_EXTRACTOR_VERSION } from './text.ts';
+export { sniffFormat, type SniffedFormat } from './sniff.ts';
+export { decodeHtml, type DecodedHtml } from './charset.ts';
+export {
+  CorruptPdfError,
+  DocumentTooLargeError,
+  EmptyDocumentError,
+  EncryptedPdfError,
+  ExtractError,
+  NoTextLayerError,
+  UnsupportedFormatError,
+} from './errors.ts';
+export type * from './types.ts';

@@ -1,0 +1,83 @@
+/**
+ * Opening the DuckDB file for writing. Only one process may have the file open while a writer holds it, so
+ * writers open it per unit of work (`withWarehouse`) and close it at once, letting readers in between jobs.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { WarehouseLockedError, isLockError } from './errors.ts';
+import { migrate } from './migrate.ts';
+
+/** An open, migrated warehouse. Close it as soon as the work is done. */
+export interface Warehouse {
+  /** Resolved path of the DuckDB file. */
+  readonly path: string;
+  readonly connection: DuckDBConnection;
+  /** Releases the file (idempotent). */
+  close(): void;
+}
+
+/** Opens (creating it and its directory if needed) the DuckDB file at `file` and applies pending migrations. */
+export async function openWarehouse(file: string): Promise<Warehouse> {
+  const resolved = path.resolve(file);
+  await mkdir(path.dirname(resolved), { recursive: true });
+  const instance = await createInstance(resolved, {}, 'read-write');
+  const connection = await instance.connect();
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    connection.closeSync();
+    instance.closeSync();
+  };
+  try {
+    await migrate(connection);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { path: resolved, connection, close };
+}
+
+/**
+ * Opens the warehouse, runs `fn`, and always closes it. Calls for the same file within this process run one
+ * after another: two DuckDB instances on one file in one process must not write at once.
+ */
+export async function withWarehouse<T>(file: string, fn: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+  return serializeByFile(file, async () => {
+    const warehouse = await openWarehouse(file);
+    try {
+      return await fn(warehouse);
+    } finally {
+      warehouse.close();
+    }
+  });
+}
+
+/** Opens a DuckDB instance, turning a lock conflict into a WarehouseLockedError (retryable). */
+export async function createInstance(
+  file: string,
+  options: Record<string, string>,
+  mode: 'read-write' | 'read-only',
+): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.create(file, options);
+  } catch (error) {
+    throw isLockError(error) ? new WarehouseLockedError(file, mode, error) : error;
+  }
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs `work` after every earlier call for the same file (resolved path) has settled. */
+export async function serializeByFile<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const key = path.resolve(file);
+  const previous = queues.get(key) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(work);
+  queues.set(key, current);
+  try {
+    return await current;
+  } finally {
+    if (queues.get(key) === current) queues.delete(key);
+  }
+}

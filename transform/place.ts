@@ -1,0 +1,94 @@
+/**
+ * Placing a row's figures into its columns: by slot where the row has exactly one slot per column, else by
+ * figure order; a row with a surplus or a missing cell is placed only as far as the template makes it unambiguous.
+ */
+import type { Anomaly, ReportCell } from './types.ts';
+import type { RowSpec } from './keys.ts';
+import { provenanceOf, readFigure, type RowView, type SourceCell } from './rows.ts';
+
+/** Whether a reading of a row's values is consistent with the template's identities. */
+export type RowCheck = (values: (number | null)[]) => boolean;
+
+/** A row's cells under its keys, and what was wrong with the row. */
+export interface PlacedRow {
+  cells: ReportCell[];
+  anomalies: Anomaly[];
+}
+
+/** Converts a slot to its value: a blank slot is null, never 0. */
+export type SlotReader = (cell: SourceCell, metric: string) => number | null;
+
+const plainValue: SlotReader = (cell) => readFigure(cell.text)?.value ?? null;
+
+function cellsFrom(spec: RowSpec, view: RowView, slots: (SourceCell | null)[], read: SlotReader): ReportCell[] {
+  return spec.metrics.map((metric, index) => {
+    const slot = slots[index] ?? null;
+    return {
+      key: `${spec.prefix}.${metric}`,
+      value: slot ? read(slot, metric) : null,
+      provenance: slot ? provenanceOf(view.source, slot) : null,
+    };
+  });
+}
+
+/**
+ * Blank slots of a row placed by position, one anomaly per group (a t3 row, a t4 group). A table grid's blank is
+ * a blank cell; in a text line a lone blank among figures may as well be a lost cell, so it is reported as missing.
+ */
+function blankAnomalies(cells: ReportCell[], fromTable: boolean, groupSize: number): Anomaly[] {
+  const anomalies: Anomaly[] = [];
+  for (let start = 0; start < cells.length; start += groupSize) {
+    const group = cells.slice(start, start + groupSize);
+    const blanks = group.filter((cell) => cell.value === null);
+    if (blanks.length === 0) continue;
+    const prefix = group[0]!.key.slice(0, group[0]!.key.lastIndexOf('.'));
+    const kind = fromTable || blanks.length === group.length ? 'blank_cell' : 'missing_cell';
+    const keys = blanks.map((cell) => cell.key.slice(prefix.length + 1)).join(', ');
+    anomalies.push({ kind, id: `${kind}:${prefix}`, detail: `${prefix}: blank ${keys}` });
+  }
+  return anomalies;
+}
+
+/** Every run of `width` consecutive figures whose reading passes the check, or all runs when there is no check. */
+function consistentWindows(figures: SourceCell[], width: number, check: RowCheck | undefined, read: SlotReader): SourceCell[][] {
+  const windows: SourceCell[][] = [];
+  for (let start = 0; start + width <= figures.length; start++) windows.push(figures.slice(start, start + width));
+  if (!check) return windows.slice(0, 1);
+  return windows.filter((window) => check(window.map((cell) => read(cell, ''))));
+}
+
+function sameValues(windows: SourceCell[][], read: SlotReader): boolean {
+  const readings = windows.map((window) => window.map((cell) => read(cell, '')).join(','));
+  return readings.every((reading) => reading === readings[0]);
+}
+
+/**
+ * Places a row's figures under the spec's keys. `check` decides between readings of a row with surplus cells:
+ * when every consistent reading gives the same values they are taken, otherwise the row is left null.
+ */
+export function placeRow(spec: RowSpec, view: RowView, check?: RowCheck, read: SlotReader = plainValue, groupSize = spec.metrics.length): PlacedRow {
+  const width = spec.metrics.length;
+  if (view.slots.length === width) {
+    const cells = cellsFrom(spec, view, view.slots, read);
+    return { cells, anomalies: blankAnomalies(cells, view.source.table !== undefined, groupSize) };
+  }
+  const figures = view.slots.filter((cell) => readFigure(cell.text));
+  if (figures.length === width) return { cells: cellsFrom(spec, view, figures, read), anomalies: [] };
+  const where = spec.prefix;
+  if (figures.length > width) {
+    const windows = consistentWindows(figures, width, check, read);
+    const detail = `${where}: ${figures.length} figures for ${width} columns`;
+    if (windows.length > 0 && sameValues(windows, read)) {
+      return { cells: cellsFrom(spec, view, windows[0]!, read), anomalies: [{ kind: 'extra_cell', id: `extra_cell:${where}`, detail }] };
+    }
+    return {
+      cells: cellsFrom(spec, view, [], read),
+      anomalies: [{ kind: 'extra_cell', id: `extra_cell:${where}`, detail: `${detail}; no unambiguous reading, left blank` }],
+    };
+  }
+  // Fewer figures than columns and no blank slot to say which is missing: read them from the left.
+  return {
+    cells: cellsFrom(spec, view, figures, read),
+    anomalies: [{ kind: 'missing_cell', id: `missing_cell:${where}`, detail: `${where}: ${figures.length} figures for ${width} columns; read from the left` }],
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The document as one stream of rows, whatever it came as: each text line split into cells (tabs, pipes, runs of
+ * spaces) and each table grid row with its merged-cell copies dropped. Table parsers read this stream.
+ */
+import type { ExtractedDocument } from '../extract/types.ts';
+import type { CellProvenance } from './types.ts';
+
+/** One cell of a row, with where it stands in the source. */
+export interface SourceCell {
+  text: string;
+  /** Grid column, for table rows. */
+  column?: number;
+}
+
+/** One row of the stream: a text line or a table grid row. */
+export interface SourceRow {
+  page: number;
+  /** Table index and grid row, for table rows. */
+  table?: number;
+  row?: number;
+  /** Block index within the page, for text lines. */
+  line?: number;
+  cells: SourceCell[];
+}
+
+/** A row read as label and figure slots. */
+export interface RowView {
+  source: SourceRow;
+  /** Text cells compacted and joined: the row's own label. */
+  label: string;
+  /** Whether a figure stands before the label (a serial number: the row of some other list). */
+  figureBeforeLabel: boolean;
+  /** The cells after the last text cell; blank slots kept where they carry position. */
+  slots: SourceCell[];
+  /** How many slots hold a figure. */
+  figureCount: number;
+}
+
+/** A figure read from a cell. */
+export interface Figure {
+  value: number;
+  /** Unit written in the cell, if any. */
+  unit: '万元' | '元' | null;
+}
+
+/** Page numbers and page-header lines that may stand inside a table. */
+const PAGE_FOOTER = /^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)$/;
+/** Markdown residue: `---` rule cells and `**` bold markers. */
+const RULE_CELL = /^[-—–:|\s]{3,}$/;
+const BLANK_MARK = /^[-—–－/／\\]$/;
+const FIGURE = /^(增加|减少|增|减|[+\-−])?(\d+(?:\.\d+)?)(万元|元|件|个|项|条|次|人)?$/;
+
+/** Compact label text: NFKC, no whitespace, no markdown markers. */
+export function compactText(text: string): string {
+  return text.normalize('NFKC').replace(/[\s*#`]/g, '');
+}
+
+function normaliseFigureText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\s*`]/g, '')
+    .replace(/(\d)[,，](?=\d{3}(?:\D|$))/g, '$1');
+}
+
+/** A cell's figure; null for a blank cell (including a lone dash), undefined for text. */
+export function readFigure(text: string): Figure | null | undefined {
+  const normal = normaliseFigureText(text);
+  if (normal === '' || BLANK_MARK.test(normal)) return null;
+  const match = FIGURE.exec(normal);
+  if (!match) return undefined;
+  const sign = match[1] === '减' || match[1] === '减少' || match[1] === '-' || match[1] === '−' ? -1 : 1;
+  const unit = match[3] === '万元' || match[3] === '元' ? match[3] : null;
+  return { value: sign * Number(match[2]), unit };
+}
+
+/** Multiplies a decimal figure by 10^places without binary rounding (4555.771 万元 → 45557710 元). */
+export function shiftDecimal(value: number, places: number): number {
+  const negative = value < 0;
+  const [whole = '0', fraction = ''] = Math.abs(value).toString().split('.');
+  const digits = whole + fraction.padEnd(places, '0');
+  const point = whole.length + places;
+  const text = `${digits.slice(0, point)}.${digits.slice(point) || '0'}`;
+  return (negative ? -1 : 1) * Number(text);
+}
+
+/** Splits a text line into cells: tabs, pipes or runs of two or more spaces; a cell of bare numbers splits further. */
+function splitLine(text: string): string[] {
+  const cells = text.includes('\t') || text.includes('|') ? text.split(/\t|\|/) : text.split(/\s{2,}|\u3000+/);
+  return cells.flatMap((cell) => {
+    const parts = cell.trim().split(/\s+/);
+    return parts.length > 1 && parts.every((part) => readFigure(part) !== undefined && part !== '') ? parts : [cell.trim()];
+  });
+}
+
+function isNoiseLine(text: string): boolean {
+  const cells = text.split(/\t|\|/).map((cell) => cell.trim()).filter((cell) => cell !== '');
+  return cells.length > 0 && cells.every((cell) => RULE_CELL.test(cell)) ? true : PAGE_FOOTER.test(text.trim());
+}
+
+/** Every line and table row of the document in reading order; page footers and markdown rules left out. */
+export function readRows(doc: ExtractedDocument): SourceRow[] {
+  const rows: SourceRow[] = [];
+  for (const page of doc.pages) {
+    page.blocks.forEach((block, index) => {
+      if (block.kind === 'line') {
+        if (block.text.trim() === '' || isNoiseLine(block.text)) return;
+        rows.push({ page: page.number, line: index, cells: splitLine(block.text).map((text) => ({ text })) });
+        return;
+      }
+      block.rows.forEach((gridRow, rowIndex) => {
+        const cells = gridRow.flatMap((cell, column) => (cell.spanned ? [] : [{ text: cell.text, column }]));
+        if (cells.every((cell) => RULE_CELL.test(cell.text.trim()))) return;
+        rows.push({ page: page.number, table: block.index, row: rowIndex, cells });
+      });
+    });
+  }
+  return rows;
+}
+
+/** Reads a row as its label and the figure slots after it. */
+export function viewRow(source: SourceRow): RowView {
+  const kinds = source.cells.map((cell) => readFigure(cell.text));
+  let lastText = -1;
+  kinds.forEach((kind, index) => {
+    if (kind === undefined && !RULE_CELL.test(source.cells[index]!.text.trim())) lastText = index;
+  });
+  const label = source.cells
+    .filter((_, index) => kinds[index] === undefined && index <= lastText)
+    .map((cell) => compactText(cell.text))
+    .join('');
+  const figureBeforeLabel = kinds.slice(0, Math.max(lastText, 0)).some((kind) => kind !== undefined && kind !== null);
+  let slots = source.cells.slice(lastText + 1);
+  // Text lines end in separators; only a table grid says a trailing slot is a blank cell.
+  if (source.table === undefined) {
+    while (slots.length > 0 && readFigure(slots.at(-1)!.text) === null) slots = slots.slice(0, -1);
+  }
+  const figureCount = slots.filter((cell) => readFigure(cell.text)).length;
+  return { source, label, figureBeforeLabel, slots, figureCount };
+}
+
+/** Where a slot was read, for a cell's provenance. */
+export function provenanceOf(row: SourceRow, cell: SourceCell): CellProvenance {
+  if (row.table !== undefined) return { page: row.page, table: row.table, row: row.row, column: cell.column, raw: cell.text };
+  return { page: row.page, line: row.line, raw: cell.text };
+}
