@@ -16,6 +16,7 @@ import {
   shortRegionName,
   type Region,
 } from './regions.ts';
+import { toSimplified } from './traditional.ts';
 
 /** The document as compact text: whitespace removed, NFKC-normalised (fullwidth digits, Kangxi radicals). */
 interface DocumentText {
@@ -55,10 +56,9 @@ const BODY_SUFFIX =
 /** Digits of years written out (二〇二一年); ○ is the circle some writers use for 〇. */
 const CHINESE_DIGITS = new Map([...'〇零○一二三四五六七八九'].map((digit, i) => [digit, String(Math.max(0, i - 2))]));
 
-/** Compact form of a line: no whitespace, NFKC (fullwidth digits and punctuation, Kangxi radicals), 二〇二一年 → 2021年. */
+/** Compact form of a line: simplified characters, no whitespace, NFKC (fullwidth digits and punctuation, Kangxi radicals), 二〇二一年 → 2021年. */
 function compact(text: string): string {
-  return text
-    .normalize('NFKC')
+  return toSimplified(text.normalize('NFKC'))
     .replace(/\s+/g, '')
     .replace(/([〇零○一二三四五六七八九]{4})年/g, (_, year: string) => `${[...year].map((digit) => CHINESE_DIGITS.get(digit)).join('')}年`);
 }

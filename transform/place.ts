@@ -86,9 +86,70 @@ export function placeRow(spec: RowSpec, view: RowView, check?: RowCheck, read: S
       anomalies: [{ kind: 'extra_cell', id: `extra_cell:${where}`, detail: `${detail}; no unambiguous reading, left blank` }],
     };
   }
-  // Fewer figures than columns and no blank slot to say which is missing: read them from the left.
-  return {
-    cells: cellsFrom(spec, view, figures, read),
-    anomalies: [{ kind: 'missing_cell', id: `missing_cell:${where}`, detail: `${where}: ${figures.length} figures for ${width} columns; read from the left` }],
-  };
+  return placeShortRow(spec, view, figures, { check, read, groupSize });
+}
+
+/** One reading of a short row: each column's value, and whether it was printed or worked out from its group's sum. */
+interface Reading {
+  values: (number | null)[];
+  slots: (SourceCell | null)[];
+}
+
+/**
+ * The reading with the lost cell at `lost`: its value worked out from its group (groups of `groupSize`, the last
+ * column of each its total), or null when that would be negative, so the reading is impossible.
+ */
+function readingWithLost(figures: SourceCell[], lost: number, groupSize: number, read: SlotReader): Reading | null {
+  const slots = [...figures.slice(0, lost), null, ...figures.slice(lost)];
+  const values = slots.map((slot) => (slot ? read(slot, '') : null));
+  const start = lost - (lost % groupSize);
+  const group = values.slice(start, start + groupSize);
+  const partsSum = (skip: number) => group.slice(0, -1).reduce<number>((sum, value, index) => sum + (index === skip ? 0 : (value ?? 0)), 0);
+  const isTotal = lost % groupSize === groupSize - 1;
+  const total = group.at(-1) ?? null;
+  const derived = isTotal ? partsSum(-1) : total === null ? null : total - partsSum(lost % groupSize);
+  if (derived === null || derived < 0) return null;
+  values[lost] = derived;
+  return { values, slots };
+}
+
+/**
+ * A row one figure short with no blank slot to say which cell was lost. Every position of the lost cell is tried,
+ * its value worked out from the identity (a part = total − the other parts; a total = the sum of its parts); a
+ * column is placed only where every reading the identities allow gives it the same value and some reading
+ * prints it; a total that may be the lost cell stays null. Everything else stays null. Without identities (table 二) no reading can be preferred.
+ */
+function placeShortRow(
+  spec: RowSpec,
+  view: RowView,
+  figures: SourceCell[],
+  options: { check: RowCheck | undefined; read: SlotReader; groupSize: number },
+): PlacedRow {
+  const width = spec.metrics.length;
+  const where = spec.prefix;
+  const readings: Reading[] = [];
+  if (options.check && figures.length === width - 1) {
+    for (let lost = 0; lost < width; lost++) {
+      const reading = readingWithLost(figures, lost, options.groupSize, options.read);
+      if (reading && options.check(reading.values)) readings.push(reading);
+    }
+  }
+  const isTotal = (column: number) => column % options.groupSize === options.groupSize - 1;
+  const slots = spec.metrics.map((_, column) => agreedSlot(readings, column, isTotal(column)));
+  const cells = cellsFrom(spec, view, slots, options.read);
+  const placed = slots.filter((slot) => slot !== null).length;
+  const detail = `${where}: ${figures.length} figures for ${width} columns; ${placed} placed where the identities leave one reading`;
+  return { cells, anomalies: [{ kind: 'missing_cell', id: `missing_cell:${where}`, detail }] };
+}
+
+/**
+ * The printed slot of a column when every reading agrees on its value and at least one reading prints it. A total
+ * that may be the lost cell stays null: it would only repeat the sum of its parts, which the document did not print.
+ */
+function agreedSlot(readings: readonly Reading[], column: number, isTotal: boolean): SourceCell | null {
+  if (readings.length === 0) return null;
+  if (isTotal && readings.some((reading) => reading.slots[column] === null)) return null;
+  const value = readings[0]!.values[column];
+  if (readings.some((reading) => reading.values[column] !== value)) return null;
+  return readings.find((reading) => reading.slots[column])?.slots[column] ?? null;
 }

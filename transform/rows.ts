@@ -4,12 +4,15 @@
  */
 import type { ExtractedDocument } from '../extract/types.ts';
 import type { CellProvenance } from './types.ts';
+import { toSimplified } from './traditional.ts';
 
 /** One cell of a row, with where it stands in the source. */
 export interface SourceCell {
   text: string;
   /** Grid column, for table rows. */
   column?: number;
+  /** The row the cell stands in, where a figure row was joined from several lines. */
+  origin?: SourceRow;
 }
 
 /** One row of the stream: a text line or a table grid row. */
@@ -50,14 +53,13 @@ const RULE_CELL = /^[-—–:|\s]{3,}$/;
 const BLANK_MARK = /^[-—–－/／\\]$/;
 const FIGURE = /^(增加|减少|增|减|[+\-−])?(\d+(?:\.\d+)?)(万元|元|件|个|项|条|次|人)?$/;
 
-/** Compact label text: NFKC, no whitespace, no markdown markers. */
+/** Compact label text: NFKC, simplified characters, no whitespace, no markdown markers. */
 export function compactText(text: string): string {
-  return text.normalize('NFKC').replace(/[\s*#`]/g, '');
+  return toSimplified(text.normalize('NFKC')).replace(/[\s*#`]/g, '');
 }
 
 function normaliseFigureText(text: string): string {
-  return text
-    .normalize('NFKC')
+  return toSimplified(text.normalize('NFKC'))
     .replace(/[\s*`]/g, '')
     .replace(/(\d)[,，](?=\d{3}(?:\D|$))/g, '$1');
 }
@@ -85,7 +87,9 @@ export function shiftDecimal(value: number, places: number): number {
 
 /** Splits a text line into cells: tabs, pipes or runs of two or more spaces; a cell of bare numbers splits further. */
 function splitLine(text: string): string[] {
-  const cells = text.includes('\t') || text.includes('|') ? text.split(/\t|\|/) : text.split(/\s{2,}|\u3000+/);
+  // A markdown-style row (| a | b |) has no cell before its first pipe nor after its last.
+  const piped = text.includes('|') && !text.includes('\t') ? text.trim().replace(/^\|/, '').replace(/\|$/, '') : text;
+  const cells = piped.includes('\t') || piped.includes('|') ? piped.split(/\t|\|/) : piped.split(/\s{2,}|\u3000+/);
   return cells.flatMap((cell) => {
     const parts = cell.trim().split(/\s+/);
     return parts.length > 1 && parts.every((part) => readFigure(part) !== undefined && part !== '') ? parts : [cell.trim()];
@@ -139,7 +143,8 @@ export function viewRow(source: SourceRow): RowView {
 }
 
 /** Where a slot was read, for a cell's provenance. */
-export function provenanceOf(row: SourceRow, cell: SourceCell): CellProvenance {
+export function provenanceOf(rowOfView: SourceRow, cell: SourceCell): CellProvenance {
+  const row = cell.origin ?? rowOfView;
   if (row.table !== undefined) return { page: row.page, table: row.table, row: row.row, column: cell.column, raw: cell.text };
   return { page: row.page, line: row.line, raw: cell.text };
 }

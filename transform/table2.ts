@@ -35,6 +35,11 @@ function unitOf(header: string): '万元' | '元' | null {
   return /[(（]元[)）]|单位[:：]元/.test(header) ? '元' : null;
 }
 
+/** A row label without its serial number (1.) or a unit in brackets after it (规章（件）, 政府集中采购(万元)). */
+function bareLabel(label: string): string {
+  return label.replace(/^\d+[.、．]/, '').replace(/\([^()]{1,6}\)$/, '');
+}
+
 /** Reads table 二 of the given template from rows [from, to) of the stream. */
 export function parseTable2(rows: readonly SourceRow[], format: TableFormat, from = 0, to = rows.length): Table2 {
   const specs: readonly RowSpec[] = format === '2021' ? T2_ROWS_2021 : T2_ROWS_2019;
@@ -49,7 +54,7 @@ export function parseTable2(rows: readonly SourceRow[], format: TableFormat, fro
       header = (header + view.label).slice(-100);
       continue;
     }
-    const label = view.label.replace(/^\d+[.、．]/, '');
+    const label = bareLabel(view.label);
     const spec = specs.find((candidate) => !found.has(candidate) && candidate.label.test(label));
     if (spec && view.slots.length <= spec.metrics.length + 2) {
       found.add(spec);

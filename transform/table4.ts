@@ -5,7 +5,7 @@
 import type { Anomaly, ReportCell } from './types.ts';
 import { T4_COLUMNS, T4_GROUPS, type RowSpec } from './keys.ts';
 import { placeRow } from './place.ts';
-import { viewRow, type RowView, type SourceRow } from './rows.ts';
+import { readFigure, viewRow, type RowView, type SourceRow } from './rows.ts';
 
 /** What was read of table 四. */
 export interface Table4 {
@@ -38,11 +38,37 @@ function isDataRow(view: RowView): boolean {
   return view.figureCount >= 10 || (view.source.table !== undefined && view.slots.length === T4_ROW.metrics.length);
 }
 
-/** Reads table 四 from the first figure row at or after `from`. */
+/** A text line of figures alone: possibly one part of a table-四 figure row that the layout broke in two. */
+function isFigureLine(view: RowView): boolean {
+  return view.source.table === undefined && view.label === '' && !view.figureBeforeLabel && view.figureCount > 0;
+}
+
+/**
+ * A figure row of fewer than fifteen figures joined with the label-less figure lines right after it, as long as
+ * the sum stays within fifteen; each figure keeps the line it stood on.
+ */
+function joinSplitRow(rows: readonly SourceRow[], index: number, first: RowView): { view: RowView; next: number } {
+  let slots = first.slots.filter((cell) => readFigure(cell.text)).map((cell) => ({ ...cell, origin: first.source }));
+  let next = index + 1;
+  while (slots.length < T4_ROW.metrics.length && next < rows.length) {
+    const view = viewRow(rows[next]!);
+    const figures = view.slots.filter((cell) => readFigure(cell.text));
+    if (!isFigureLine(view) || slots.length + figures.length > T4_ROW.metrics.length) break;
+    slots = [...slots, ...figures.map((cell) => ({ ...cell, origin: view.source }))];
+    next++;
+  }
+  return { view: { ...first, slots, figureCount: slots.length }, next };
+}
+
+/** Reads table 四 from the first figure row at or after `from` (after its headings, a row split over lines joined). */
 export function parseTable4(rows: readonly SourceRow[], from = 0): Table4 {
   let header = false;
   for (let index = from; index < rows.length; index++) {
-    const view = viewRow(rows[index]!);
+    let view = viewRow(rows[index]!);
+    if (isFigureLine(view) && view.figureCount < T4_ROW.metrics.length && (header || isDataRow(view))) {
+      const joined = joinSplitRow(rows, index, view);
+      if (joined.view.figureCount === T4_ROW.metrics.length) view = joined.view;
+    }
     if (!isDataRow(view)) {
       header ||= HEADER.test(view.label);
       continue;
