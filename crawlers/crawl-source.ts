@@ -1,19 +1,24 @@
 /**
- * Crawls one source's 年报 column(s) with Crawlee's HttpCrawler: LIST pages (TRS, Hanweb, plain) lead to
- * further list pages and report DETAIL pages; detail pages yield the report page itself and its attachments.
- * HttpCrawler hands over raw bytes, so GBK pages labelled only in <meta> decode correctly (decode-html.ts).
+ * Crawls one source's 年报 column(s): LIST pages (TRS, Hanweb, VSB, JSON APIs, plain) lead to further list
+ * pages, sub-columns and report DETAIL pages; detail pages yield the report page, its further parts and its
+ * attachments. Plain HTTP (Crawlee's HttpCrawler: raw bytes, our own charset decoding) by default; a real
+ * browser (PlaywrightCrawler) for sources that need one, or — `crawler: auto` — once HTTP meets a JS challenge.
  */
 import * as cheerio from 'cheerio';
-import { Configuration, createHttpRouter, HttpCrawler, Log, LogLevel, type HttpCrawlingContext, type RequestOptions } from '@crawlee/http';
-import { MemoryStorage } from '@crawlee/memory-storage';
+import type { RequestOptions } from '@crawlee/http';
 import { detectChallenge } from './anti-bot.ts';
+import { crawlWithBrowser } from './browser-crawler.ts';
 import { decodeHtml } from '../extract/charset.ts';
 import { CrawlError, httpStatusCode, isRetryableStatus, networkErrorCode } from './errors.ts';
+import { crawlWithHttp, type FetchedPage } from './http-crawler.ts';
 import { attachmentKind, isReportTitle } from './links.ts';
 import type { ListItem, ListRequest } from './platforms/types.ts';
+import { readTrsPager } from './platforms/trs.ts';
 import { attachmentTitle, readAttachments, readDetailInfo } from './read-detail-page.ts';
 import { readListPage } from './read-list-page.ts';
+import { RobotsPolicy } from './robots.ts';
 import type { DiscoveredDocument, DocumentKindHint, Source } from './types.ts';
+import { canonicalUrl, QueryVariantCap } from './url-policy.ts';
 
 /** How to crawl; the job layer passes these from the configuration. */
 export interface CrawlOptions {
@@ -23,14 +28,21 @@ export interface CrawlOptions {
   maxPages: number;
   /** Timeout of one request, in seconds. */
   requestTimeoutSecs: number;
-  /** Most requests in flight at once. */
+  /** Most requests in flight at once (a source's politeness.concurrencyPerHost lowers it). */
   concurrency: number;
+  /** Proxy for the browser (tests: an unreachable one, so that chromium cannot call home). */
+  browserProxy?: { server: string; bypass?: string };
+  /** Most distinct query strings fetched for one path (a calendar or session-id trap). Default 40. */
+  maxQueryVariants?: number;
 }
 
 /** A page that failed during a crawl (the crawl went on without it). */
 export interface CrawlPageError {
   url: string;
-  /** HTTP_<status>, BLOCKED (anti-bot page), TIMEOUT, NETWORK, or PAGE_FAILED (the page could not be read). */
+  /**
+   * HTTP_<status>, BLOCKED (anti-bot page), TIMEOUT, NETWORK, SOFT_404 (a 200 saying 页面不存在),
+   * MOVED_TO_HOMEPAGE (a start URL redirected to the site root), ROBOTS_DISALLOWED, or PAGE_FAILED.
+   */
   code: string;
   message: string;
 }
@@ -42,15 +54,20 @@ export interface CrawlResult {
   /** Report pages and attachments, one per URL. */
   discovered: DiscoveredDocument[];
   errors: CrawlPageError[];
+  /** Pages answered with an anti-bot challenge (also in errors, code BLOCKED). */
+  blocked: number;
+  /** Which crawler did the work: http, or browser (also when `auto` switched). */
+  crawler: 'http' | 'browser';
 }
 
-const LIST = 'LIST';
-const DETAIL = 'DETAIL';
-/** Retries of a page after a 5xx, 429 or timeout (4xx and anti-bot pages are not retried). */
-const MAX_REQUEST_RETRIES = 2;
+export const LIST = 'LIST';
+export const DETAIL = 'DETAIL';
 
-interface RequestData {
+/** What a request carries between pages. */
+export interface RequestData {
   isStart?: boolean;
+  /** Sub-column depth from the start URL. */
+  depth?: number;
   /** DETAIL: what the list page said about the report. */
   title?: string;
   publishedAt?: string | null;
@@ -63,78 +80,84 @@ interface StartFailure extends CrawlPageError {
 }
 
 /** Mutable findings of one crawl. */
-interface CrawlState {
+export interface CrawlState {
   source: Source;
   userAgent: string;
   allowedHosts: Set<string>;
+  maxDepth: number;
+  variants: QueryVariantCap;
+  robots: RobotsPolicy | null;
   pagesFetched: number;
+  blocked: number;
   discovered: Map<string, DiscoveredDocument>;
   errors: CrawlPageError[];
   startFailures: Map<string, StartFailure>;
 }
 
-/** An error thrown inside the request handler so that Crawlee retries the page (429). */
-class RetryablePageError extends Error {
+/** Thrown inside a page handler so that the crawler retries the page (5xx, 429), after any Retry-After wait. */
+export class RetryablePageError extends Error {
+  readonly retryable = true;
   constructor(message: string, readonly code: string) {
     super(message);
   }
 }
+
+const DEFAULT_MAX_DEPTH = 6;
+/** Longest Retry-After honoured inside a crawl, in seconds (longer ones: the job is retried later). */
+const MAX_RETRY_AFTER_SECS = 30;
 
 /**
  * Crawls a source and returns the report documents it links. Failures of single pages land in `errors`;
  * only when every start URL fails does it throw a CrawlError (retryable for 5xx, timeouts and anti-bot pages).
  */
 export async function crawlSource(source: Source, options: CrawlOptions): Promise<CrawlResult> {
-  const state: CrawlState = {
+  const kind = source.crawler ?? 'cheerio';
+  if (kind === 'playwright') return finish(await runCrawl(source, options, 'browser'), 'browser');
+  const state = await runCrawl(source, options, 'http');
+  if (kind === 'auto' && state.blocked > 0) return finish(await runCrawl(source, options, 'browser'), 'browser');
+  return finish(state, 'http');
+}
+
+async function runCrawl(source: Source, options: CrawlOptions, mode: 'http' | 'browser'): Promise<CrawlState> {
+  const state = newState(source, options);
+  const starts = source.startUrls.map((url) => request(state, { url, method: 'GET' }, LIST, { isStart: true, depth: 0 }));
+  const run = mode === 'http' ? crawlWithHttp : crawlWithBrowser;
+  await run(state, options, await filterByRobots(state, starts), (page) => handlePage(state, page), (url, data, retries, error) =>
+    recordFailedPage(state, url, data, retries, error),
+  );
+  return state;
+}
+
+function finish(state: CrawlState, crawler: 'http' | 'browser'): CrawlResult {
+  throwIfEveryStartFailed(state);
+  return { pagesFetched: state.pagesFetched, discovered: [...state.discovered.values()], errors: state.errors, blocked: state.blocked, crawler };
+}
+
+function newState(source: Source, options: CrawlOptions): CrawlState {
+  const obeyRobots = (source.politeness?.robots ?? 'obey') === 'obey';
+  return {
     source,
     userAgent: options.userAgent,
     allowedHosts: new Set(source.allowedHosts.length > 0 ? source.allowedHosts : source.startUrls.map((url) => new URL(url).host)),
+    maxDepth: source.hints?.maxDepth ?? DEFAULT_MAX_DEPTH,
+    variants: new QueryVariantCap(options.maxQueryVariants ?? 40),
+    robots: obeyRobots ? new RobotsPolicy(options.userAgent, options.requestTimeoutSecs * 1000) : null,
     pagesFetched: 0,
+    blocked: 0,
     discovered: new Map(),
     errors: [],
     startFailures: new Map(),
   };
-  const crawler = createCrawler(state, options);
-  const starts = source.startUrls.map((url) => request(state, { url, method: 'GET' }, LIST, { isStart: true }));
-  await crawler.run(starts);
-  throwIfEveryStartFailed(state);
-  return { pagesFetched: state.pagesFetched, discovered: [...state.discovered.values()], errors: state.errors };
-}
-
-/** A crawler with its own configuration and in-memory storage: crawls running at once share nothing. */
-function createCrawler(state: CrawlState, options: CrawlOptions): HttpCrawler<HttpCrawlingContext> {
-  const storageClient = new MemoryStorage({ persistStorage: false, writeMetadata: false });
-  const configuration = new Configuration({ persistStorage: false, storageClient, purgeOnStart: true });
-  return new HttpCrawler(
-    {
-      maxRequestsPerCrawl: options.maxPages,
-      maxConcurrency: Math.max(1, options.concurrency),
-      navigationTimeoutSecs: options.requestTimeoutSecs,
-      requestHandlerTimeoutSecs: options.requestTimeoutSecs + 10,
-      maxRequestRetries: MAX_REQUEST_RETRIES,
-      useSessionPool: false,
-      persistCookiesPerSession: false,
-      // Raw bytes for every page: decoding is ours (Crawlee would only honour a charset in the header).
-      forceResponseEncoding: 'utf8',
-      additionalMimeTypes: ['*/*'],
-      // 521 is 加速乐's challenge status: classify it as BLOCKED instead of retrying it as a 5xx.
-      ignoreHttpErrorStatusCodes: [521],
-      // Silent: every failed page is reported in CrawlResult.errors with its code and message.
-      log: new Log({ level: LogLevel.OFF, prefix: `crawl ${state.source.id}` }),
-      requestHandler: createRoutes(state),
-      failedRequestHandler: (context, error) => handleFailedPage(state, context, error),
-    },
-    configuration,
-  );
 }
 
 function request(state: CrawlState, list: ListRequest, label: string, userData: RequestData): RequestOptions {
+  const url = list.method === 'GET' ? canonicalUrl(list.url) : list.url;
   return {
-    url: list.url,
+    url,
     method: list.method,
     ...(list.payload !== undefined ? { payload: list.payload } : {}),
     headers: { 'user-agent': state.userAgent, ...list.headers },
-    uniqueKey: `${list.method} ${list.url} ${list.payload ?? ''}`,
+    uniqueKey: `${list.method} ${url} ${list.payload ?? ''}`,
     label,
     userData,
   };
@@ -144,15 +167,28 @@ function isAllowed(state: CrawlState, url: string): boolean {
   return state.allowedHosts.has(new URL(url).host);
 }
 
+/** Drops requests robots.txt disallows, recording each as ROBOTS_DISALLOWED. */
+async function filterByRobots(state: CrawlState, requests: RequestOptions[]): Promise<RequestOptions[]> {
+  if (!state.robots) return requests;
+  const kept: RequestOptions[] = [];
+  for (const candidate of requests) {
+    if (await state.robots.allows(candidate.url)) kept.push(candidate);
+    else recordFailure(state, candidate.url, candidate.userData as RequestData, { url: candidate.url, code: 'ROBOTS_DISALLOWED', retryable: false, message: 'robots.txt disallows this URL for our User-Agent' });
+  }
+  return kept;
+}
+
 function recordFailure(state: CrawlState, url: string, data: RequestData, failure: StartFailure): void {
   state.errors.push({ url, code: failure.code, message: failure.message });
+  if (failure.code === 'BLOCKED') state.blocked += 1;
   if (data.isStart) state.startFailures.set(url, failure);
 }
 
 function throwIfEveryStartFailed(state: CrawlState): void {
   const { startUrls } = state.source;
-  if (startUrls.length === 0 || !startUrls.every((url) => state.startFailures.has(url))) return;
-  const first = state.startFailures.get(startUrls[0]!)!;
+  const failures = startUrls.map((url) => state.startFailures.get(canonicalUrl(url)) ?? state.startFailures.get(url));
+  if (startUrls.length === 0 || failures.some((failure) => !failure)) return;
+  const first = failures[0]!;
   throw new CrawlError(`start URL ${first.url} of source ${state.source.id} failed: ${first.message}`, {
     code: first.code,
     retryable: first.retryable,
@@ -160,48 +196,67 @@ function throwIfEveryStartFailed(state: CrawlState): void {
   });
 }
 
-/** Decodes the page, or records why it is unusable (HTTP error, anti-bot challenge) and returns null. */
-function usablePage(state: CrawlState, context: HttpCrawlingContext): { text: string; $: cheerio.CheerioAPI } | null {
-  const { request: current, response } = context;
-  const status = response.statusCode ?? 0;
-  if (status === 429) throw new RetryablePageError('HTTP 429 Too Many Requests', httpStatusCode(429));
-  const text = decodeHtml(context.body as Buffer, response.headers['content-type'] ?? null).text;
-  const data = current.userData as RequestData;
+/** Seconds to wait before retrying: Retry-After (seconds or a date) when given, else a short exponential backoff. */
+function retryDelaySecs(retryAfter: string | undefined, retryCount: number): number {
+  const seconds = Number(retryAfter);
+  const fromHeader = Number.isFinite(seconds) && retryAfter?.trim() ? seconds : retryAfter ? (Date.parse(retryAfter) - Date.now()) / 1000 : NaN;
+  const wait = Number.isFinite(fromHeader) ? fromHeader : 0.25 * 2 ** retryCount;
+  return Math.min(MAX_RETRY_AFTER_SECS, Math.max(0, wait));
+}
+
+const SOFT_404 = /页面不存在|页面未找到|找不到(该|您要访问的)?页面|404\s*(not found|错误)|信息已删除|该信息不存在|栏目不存在/i;
+const HOME_PATH = /^\/(index\.(s?html?|jsp|php|aspx?))?$/i;
+
+/** Decodes the page, or records why it is unusable (HTTP error, anti-bot page, soft 404) and returns null. */
+async function usablePage(state: CrawlState, page: FetchedPage): Promise<{ text: string; $: cheerio.CheerioAPI } | null> {
+  const { status, request: current } = page;
+  if (status === 429 || status >= 500) {
+    const text = typeof page.body === 'string' ? page.body : decodeHtml(page.body, page.contentType).text;
+    if (!detectChallenge(status, text)) {
+      const wait = retryDelaySecs(page.retryAfter, current.retryCount);
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      throw new RetryablePageError(`HTTP ${status}`, httpStatusCode(status));
+    }
+  }
+  const text = typeof page.body === 'string' ? page.body : decodeHtml(page.body, page.contentType).text;
+  const data = current.userData;
+  const fail = (code: string, retryable: boolean, message: string) => {
+    recordFailure(state, current.url, data, { url: current.url, code, retryable, message });
+    return null;
+  };
   const challenge = detectChallenge(status, text);
-  if (challenge) {
-    recordFailure(state, current.url, data, { url: current.url, code: 'BLOCKED', retryable: true, message: `anti-bot page instead of content: ${challenge}` });
-    return null;
-  }
-  if (status >= 400) {
-    const message = `HTTP ${status} ${response.statusMessage ?? ''}`.trim();
-    recordFailure(state, current.url, data, { url: current.url, code: httpStatusCode(status), retryable: isRetryableStatus(status), message });
-    return null;
-  }
+  if (challenge) return fail('BLOCKED', true, `anti-bot page instead of content: ${challenge}`);
+  if (status >= 400) return fail(httpStatusCode(status), isRetryableStatus(status), `HTTP ${status}`);
+  if (text.length < 3000 && SOFT_404.test(text)) return fail('SOFT_404', false, 'the page answers 200 but says it does not exist');
   return { text, $: cheerio.load(text) };
 }
 
+/** A start URL that redirected to the site root: recorded, and the root is then searched for the 年报 column. */
+function noteMovedToHomepage(state: CrawlState, page: FetchedPage): void {
+  const requested = new URL(page.request.url);
+  const loaded = new URL(page.loadedUrl);
+  if (page.request.userData.isStart && HOME_PATH.test(loaded.pathname) && !HOME_PATH.test(requested.pathname)) {
+    state.errors.push({ url: page.request.url, code: 'MOVED_TO_HOMEPAGE', message: `redirected to the homepage ${loaded.href}` });
+  }
+}
+
 /** Request labels as routes: LIST pages lead to more pages, DETAIL pages to documents. */
-function createRoutes(state: CrawlState) {
-  const router = createHttpRouter<HttpCrawlingContext>();
-  router.addHandler(LIST, async (context) => {
-    state.pagesFetched += 1;
-    const page = usablePage(state, context);
-    if (page) await followListPage(state, context, page);
-  });
-  router.addHandler(DETAIL, async (context) => {
-    state.pagesFetched += 1;
-    const kind = documentKindOfResponse(context);
-    if (kind) return addLinkedDocument(state, context, kind);
-    const page = usablePage(state, context);
-    if (page) addDetailDocuments(state, context, page.$);
-  });
-  return router;
+async function handlePage(state: CrawlState, page: FetchedPage): Promise<void> {
+  state.pagesFetched += 1;
+  if (page.request.label === DETAIL) {
+    const kind = documentKindOfResponse(page);
+    if (kind) return addLinkedDocument(state, page, kind);
+  } else noteMovedToHomepage(state, page);
+  const usable = await usablePage(state, page);
+  if (!usable) return;
+  if (page.request.label === DETAIL) addDetailDocuments(state, page, usable.text, usable.$);
+  else await followListPage(state, page, usable);
 }
 
 /** A DETAIL link that turned out to be a file (PDF, Word…) rather than a page: it is the document. */
-function documentKindOfResponse(context: HttpCrawlingContext): DocumentKindHint | null {
-  const type = (context.response.headers['content-type'] ?? '').toLowerCase();
-  if (context.response.statusCode !== 200 || type === '' || /html|xml|text\/plain/.test(type)) return null;
+function documentKindOfResponse(page: FetchedPage): DocumentKindHint | null {
+  const type = (page.contentType ?? '').toLowerCase();
+  if (page.status !== 200 || type === '' || /html|xml|text\/plain|json/.test(type)) return null;
   if (type.includes('pdf')) return 'pdf';
   if (type.includes('wordprocessingml')) return 'docx';
   if (type.includes('msword')) return 'doc';
@@ -210,54 +265,76 @@ function documentKindOfResponse(context: HttpCrawlingContext): DocumentKindHint 
 }
 
 function addDocument(state: CrawlState, document: DiscoveredDocument): void {
-  if (isAllowed(state, document.url) && !state.discovered.has(document.url)) state.discovered.set(document.url, document);
+  const url = /^(html)$/.test(document.kindHint) ? canonicalUrl(document.url) : document.url;
+  if (isAllowed(state, url) && !state.discovered.has(url)) state.discovered.set(url, { ...document, url });
 }
 
-function addLinkedDocument(state: CrawlState, context: HttpCrawlingContext, kindHint: DocumentKindHint): void {
-  const data = context.request.userData as RequestData;
-  const { url } = context.request;
+function addLinkedDocument(state: CrawlState, page: FetchedPage, kindHint: DocumentKindHint): void {
+  const data = page.request.userData;
+  const { url } = page.request;
   addDocument(state, { sourceId: state.source.id, url, title: data.title ?? '', kindHint, foundOn: data.foundOn ?? url, publishedAt: data.publishedAt ?? null });
 }
 
-function addDetailDocuments(state: CrawlState, context: HttpCrawlingContext, $: cheerio.CheerioAPI): void {
-  const data = context.request.userData as RequestData;
-  const pageUrl = context.request.url;
+/** Further parts of a multi-page TRS article (`createPageHTML(2, 0, "t20220120_1134560", "html")` → t…_1.html). */
+function articlePartUrls(text: string, pageUrl: string): string[] {
+  const match = /createPageHTML\s*\(\s*(\w+|\d+)\s*,\s*\d+\s*,\s*["'](t\d{8}_\d+)["']\s*,\s*["'](\w+)["']/.exec(text);
+  if (!match) return [];
+  const count = /^\d+$/.test(match[1]!) ? Number(match[1]) : Number(new RegExp(`\\b${match[1]}\\s*=\\s*(\\d+)`).exec(text)?.[1] ?? 1);
+  return Array.from({ length: Math.max(0, Math.min(count, 50) - 1) }, (_, index) => new URL(`${match[2]}_${index + 1}.${match[3]}`, pageUrl).href);
+}
+
+function addDetailDocuments(state: CrawlState, page: FetchedPage, text: string, $: cheerio.CheerioAPI): void {
+  const data = page.request.userData;
+  const pageUrl = page.request.url;
   const info = readDetailInfo($);
   const title = isReportTitle(info.title) || !data.title ? info.title : data.title;
   if (data.titleUnconfirmed && !isReportTitle(title)) return;
   const publishedAt = data.publishedAt ?? info.publishedAt;
   const sourceId = state.source.id;
   addDocument(state, { sourceId, url: pageUrl, title, kindHint: 'html', foundOn: data.foundOn ?? pageUrl, publishedAt });
-  for (const attachment of readAttachments($, context.request.loadedUrl ?? pageUrl)) {
+  articlePartUrls(text, pageUrl).forEach((url, index) =>
+    addDocument(state, { sourceId, url, title: `${title}（第${index + 2}页）`, kindHint: 'html', foundOn: pageUrl, publishedAt }),
+  );
+  for (const attachment of readAttachments($, page.loadedUrl || pageUrl)) {
     addDocument(state, { sourceId, url: attachment.url, title: attachmentTitle(attachment, title), kindHint: attachment.kindHint, foundOn: pageUrl, publishedAt });
   }
 }
 
-async function followListPage(state: CrawlState, context: HttpCrawlingContext, page: { text: string; $: cheerio.CheerioAPI }): Promise<void> {
-  const { request: current } = context;
-  const url = current.loadedUrl ?? current.url;
-  const method = current.method === 'POST' ? 'POST' : 'GET';
-  const listing = readListPage({ url, method, ...(current.payload ? { payload: String(current.payload) } : {}), text: page.text, $: page.$ });
-  const requests: RequestOptions[] = listing.nextPages.filter((next) => isAllowed(state, next.url)).map((next) => request(state, next, LIST, {}));
+/** Whether a further list page may be requested: allowed host, depth and query-variant caps. */
+function admitListPage(state: CrawlState, next: ListRequest, depth: number): boolean {
+  if (!isAllowed(state, next.url)) return false;
+  if (next.kind === 'column' && depth > state.maxDepth) return false;
+  return next.method !== 'GET' || state.variants.admit(canonicalUrl(next.url));
+}
+
+async function followListPage(state: CrawlState, page: FetchedPage, usable: { text: string; $: cheerio.CheerioAPI }): Promise<void> {
+  const { request: current } = page;
+  const url = page.loadedUrl || current.url;
+  const depth = current.userData.depth ?? 0;
+  const listing = readListPage({ url, method: current.method, ...(current.payload ? { payload: current.payload } : {}), text: usable.text, $: usable.$ });
+  const requests: RequestOptions[] = [];
+  for (const next of listing.nextPages) {
+    const nextDepth = next.kind === 'column' ? depth + 1 : depth;
+    if (admitListPage(state, next, nextDepth)) requests.push(request(state, next, LIST, { depth: nextDepth }));
+  }
   for (const item of listing.items.filter((candidate) => isAllowed(state, candidate.url))) {
     const kindHint = attachmentKind(new URL(item.url), item.title);
     if (kindHint) addDocument(state, { sourceId: state.source.id, url: item.url, title: item.title, kindHint, foundOn: url, publishedAt: item.publishedAt });
     else requests.push(request(state, { url: item.url, method: 'GET' }, DETAIL, detailData(item, url)));
   }
-  await context.addRequests(requests);
+  await page.addRequests(await filterByRobots(state, requests));
 }
 
 function detailData(item: ListItem, foundOn: string): RequestData {
   return { title: item.title, publishedAt: item.publishedAt, foundOn, ...(item.titleUnconfirmed ? { titleUnconfirmed: true } : {}) };
 }
 
-/** After Crawlee's retries: records the page's last error with a code. */
-function handleFailedPage(state: CrawlState, context: HttpCrawlingContext, error: Error): void {
-  const { url } = context.request;
+/** After the crawler's retries: records the page's last error with a code. */
+function recordFailedPage(state: CrawlState, url: string, data: RequestData, retryCount: number, error: Error): void {
   const statusMatch = /^(\d{3}) - /.exec(error.message);
   const status = statusMatch ? Number(statusMatch[1]) : null;
   const code = error instanceof RetryablePageError ? error.code : status ? httpStatusCode(status) : (networkErrorCode(error) ?? 'PAGE_FAILED');
-  const message = `${error.message.split('\n')[0]} (after ${context.request.retryCount} retries)`;
+  const message = `${error.message.split('\n')[0]} (after ${retryCount} retries)`;
   const retryable = status ? isRetryableStatus(status) : code !== 'PAGE_FAILED';
-  recordFailure(state, url, context.request.userData as RequestData, { url, code, retryable, message });
+  recordFailure(state, url, data, { url, code, retryable, message });
 }

@@ -2,13 +2,13 @@
  * Downloads one discovered document into the content-addressed archive (rawDir/<sha256>) with plain fetch:
  * redirects followed, a timeout, and a byte cap enforced while the body streams in.
  */
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex, writeFileAtomic } from '../config/data-layout.ts';
 import { detectChallenge } from './anti-bot.ts';
 import { decodeHtml } from '../extract/charset.ts';
 import { FetchError, httpStatusCode, isRetryableStatus, networkErrorCode } from './errors.ts';
-import type { DiscoveredDocument, FetchedDocument } from './types.ts';
+import type { DiscoveredDocument, FetchedDocument, PreviousFetch } from './types.ts';
 
 /** How to fetch; the job layer passes these from the configuration. */
 export interface FetchOptions {
@@ -28,9 +28,12 @@ const PERMANENT_STATUSES = new Set([400, 401, 403, 404, 405, 410, 451]);
 /**
  * Fetches `doc.url` into the archive and describes what was stored. Throws FetchError: HTTP_404/410/403
  * (not retryable), HTTP_429/5xx, TIMEOUT, NETWORK and BLOCKED (retryable), BODY_TOO_LARGE (not retryable).
+ * With `previous` (an earlier fetch of the URL) the request is conditional: a 304 returns the previous document
+ * with `notModified: true`, writing nothing.
  */
-export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptions): Promise<FetchedDocument> {
-  const response = await request(doc, options);
+export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptions, previous?: PreviousFetch): Promise<FetchedDocument> {
+  const response = await request(doc, options, previous);
+  if (response.status === 304 && previous) return notModified(doc, response, options, previous);
   const bytes = await readCappedBody(response, doc.url, options);
   const contentType = response.headers.get('content-type');
   throwIfChallenge(response.status, bytes, contentType, doc.url);
@@ -54,19 +57,54 @@ export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptio
   };
 }
 
-async function request(doc: DiscoveredDocument, options: FetchOptions): Promise<Response> {
+/**
+ * A 304 to a conditional request: the document is the one fetched before (its archived bytes are kept),
+ * flagged notModified so that the pipeline stops there.
+ */
+async function notModified(doc: DiscoveredDocument, response: Response, options: FetchOptions, previous: PreviousFetch): Promise<FetchedDocument> {
+  await response.body?.cancel().catch(() => undefined);
+  const archivePath = path.join(options.rawDir, previous.sha256);
+  const byteLength = await stat(archivePath).then((info) => info.size, () => 0);
+  return {
+    sourceId: doc.sourceId,
+    url: doc.url,
+    finalUrl: response.url || doc.url,
+    title: doc.title,
+    publishedAt: doc.publishedAt,
+    fetchedAt: new Date().toISOString(),
+    status: 304,
+    contentType: null,
+    sha256: previous.sha256,
+    byteLength,
+    archivePath,
+    etag: response.headers.get('etag') ?? previous.etag,
+    lastModified: response.headers.get('last-modified') ?? previous.lastModified,
+    notModified: true,
+  };
+}
+
+/** If-None-Match / If-Modified-Since from the previous fetch's validators. */
+function conditionalHeaders(previous: PreviousFetch | undefined): Record<string, string> {
+  if (!previous) return {};
+  return {
+    ...(previous.etag ? { 'if-none-match': previous.etag } : {}),
+    ...(previous.lastModified ? { 'if-modified-since': previous.lastModified } : {}),
+  };
+}
+
+async function request(doc: DiscoveredDocument, options: FetchOptions, previous?: PreviousFetch): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(doc.url, {
       redirect: 'follow',
       signal: AbortSignal.timeout(options.requestTimeoutSecs * 1000),
       // Some portals (VSB download.jsp) answer attachments only with the article as Referer.
-      headers: { 'user-agent': options.userAgent, referer: doc.foundOn, accept: '*/*' },
+      headers: { 'user-agent': options.userAgent, referer: doc.foundOn, accept: '*/*', ...conditionalHeaders(previous) },
     });
   } catch (error) {
     throw transportError(error, doc.url, options);
   }
-  if (!response.ok) await throwForStatus(response, doc.url);
+  if (!response.ok && !(response.status === 304 && previous)) await throwForStatus(response, doc.url);
   return response;
 }
 

@@ -4,10 +4,12 @@
  */
 import { readGenericListPage } from './platforms/generic.ts';
 import { readHanwebListPage } from './platforms/hanweb.ts';
+import { readJsonApiListPage } from './platforms/json-api.ts';
 import { readTrsListPage } from './platforms/trs.ts';
+import { readVsbListPage } from './platforms/vsb.ts';
 import type { ListItem, ListPageReader, ListRequest, LoadedListPage, PlatformListing } from './platforms/types.ts';
 
-const PLATFORM_READERS: ListPageReader[] = [readHanwebListPage, readTrsListPage];
+const PLATFORM_READERS: ListPageReader[] = [readHanwebListPage, readTrsListPage, readVsbListPage, readJsonApiListPage];
 
 function requestKey(request: ListRequest): string {
   return `${request.method} ${request.url} ${request.payload ?? ''}`;

@@ -13,6 +13,39 @@ export interface Source {
   startUrls: string[];
   /** Hostnames (with port where not default) the crawler may follow links to. */
   allowedHosts: string[];
+  /** cheerio: plain HTTP (default); playwright: a real browser; auto: HTTP, switching to the browser on a JS challenge. */
+  crawler?: CrawlerKind;
+  /** Site-specific help for discovery when the heuristics are not enough. */
+  hints?: SourceHints;
+  /** How gently to crawl the source's hosts. */
+  politeness?: Politeness;
+  /** strict (default): TLS errors fail the page; ignore: certificates of this source's hosts are not verified. */
+  tls?: 'strict' | 'ignore';
+}
+
+/** Which crawler a source needs. */
+export type CrawlerKind = 'cheerio' | 'playwright' | 'auto';
+
+/** Optional site-specific discovery hints. */
+export interface SourceHints {
+  /** CSS selector of the report links on list pages (default: every anchor). */
+  listSelector?: string;
+  /** Pagination family when it is not recognisable from the page. */
+  pagination?: 'trs' | 'hanweb' | 'vsb' | 'json' | 'query';
+  /** Most list pages followed (beyond the start URLs), a cap against traps. Default: the crawl's maxPages. */
+  maxListPages?: number;
+  /** Deepest list-page depth from a start URL (default 6). */
+  maxDepth?: number;
+}
+
+/** Per-source politeness. */
+export interface Politeness {
+  /** Requests in flight at once against one host (default 2). */
+  concurrencyPerHost?: number;
+  /** Pause between requests to one host, in milliseconds (default 0). */
+  delayMs?: number;
+  /** obey (default): skip URLs robots.txt disallows for our User-Agent; ignore: do not read robots.txt. */
+  robots?: 'obey' | 'ignore';
 }
 
 /** What the URL or link suggests a document is; extract sniffs the bytes and decides for real. */
@@ -49,4 +82,13 @@ export interface FetchedDocument {
   archivePath: string;
   etag: string | null;
   lastModified: string | null;
+  /** The server answered 304 to a conditional request: sha256 and archivePath are the previous fetch's. */
+  notModified?: boolean;
+}
+
+/** What an earlier fetch of the same URL stored, for a conditional request. */
+export interface PreviousFetch {
+  etag: string | null;
+  lastModified: string | null;
+  sha256: string;
 }

@@ -1,9 +1,12 @@
-/** Errors of the extract stage. All are permanent (retryable=false): the same bytes always fail the same way. */
+/**
+ * Errors of the extract stage. All but BLOCKED_PAGE are permanent (retryable=false): the same bytes always fail
+ * the same way.
+ */
 
 /** Base class: a readonly UPPER_SNAKE `code` and `retryable`, read by the job layer's classifyError(). */
 export abstract class ExtractError extends Error {
   abstract readonly code: string;
-  readonly retryable = false;
+  readonly retryable: boolean = false;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -39,4 +42,25 @@ export class EncryptedPdfError extends ExtractError {
 /** A PDF without any text on any page (a scan): needs OCR, which extract does not do yet. */
 export class NoTextLayerError extends ExtractError {
   readonly code = 'NO_TEXT_LAYER';
+}
+
+/** A zip container (docx, ofd) whose central directory promises an absurd inflated size, ratio or entry count. */
+export class ZipBombError extends ExtractError {
+  readonly code = 'ZIP_BOMB';
+}
+
+/** Text whose glyphs mostly have no usable Unicode mapping (CID fonts without ToUnicode): unreadable garbage. */
+export class GarbledTextError extends ExtractError {
+  readonly code = 'GARBLED_TEXT';
+}
+
+/** A page without a text layer that OCR could not read (OCR missing, failed, or over the page cap). */
+export class NeedsOcrError extends ExtractError {
+  readonly code = 'NEEDS_OCR';
+}
+
+/** An anti-bot (WAF / JavaScript challenge) page instead of the document: a later attempt may pass. */
+export class BlockedPageError extends ExtractError {
+  readonly code = 'BLOCKED_PAGE';
+  override readonly retryable: boolean = true;
 }

@@ -1,11 +1,13 @@
 /** The one entry of the extract stage: sniffs the bytes and hands them to the extractor of their format. */
+import { detectChallenge } from '../crawlers/anti-bot.ts';
 import { decodeHtml } from './charset.ts';
-import { DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError } from './errors.ts';
-import { extractHtml } from './html.ts';
-import { extractPdf } from './pdf.ts';
+import { BlockedPageError, DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError } from './errors.ts';
+import { extractHtmlString } from './html.ts';
+import { extractPdf, type PdfExtractOptions } from './pdf.ts';
 import { sniffFormat, type SniffedFormat } from './sniff.ts';
 import { extractText } from './text.ts';
 import type { ExtractedDocument } from './types.ts';
+import { extractDoc, extractDocx } from './word.ts';
 
 export interface ExtractHints {
   /** Content hash of the bytes, copied into the result. */
@@ -16,21 +18,46 @@ export interface ExtractHints {
   url: string;
   /** Largest input accepted, in bytes. */
   maxBytes: number;
+  /** HTTP status of the response, if known: helps tell an anti-bot challenge page (412, 521) from a page. */
+  status?: number;
+  /** PDF options (OCR of pages without a text layer, ruling tables). */
+  pdf?: PdfExtractOptions;
 }
 
 const UNSUPPORTED: Partial<Record<SniffedFormat, string>> = {
-  doc: 'a legacy Office/WPS compound file (.doc/.wps/.xls)',
-  docx: 'a Word .docx document',
   xlsx: 'an Excel .xlsx workbook',
+  ofd: 'an OFD document (GB/T 33190, zip with OFD.xml); convert it to PDF first',
   zip: 'a zip archive',
   image: 'an image',
   binary: 'binary data of an unknown kind',
 };
 
+/** A challenge page has hardly any text of its own; a report page that quotes a marker has plenty. */
+const MAX_BLOCKED_PAGE_TEXT = 400;
+
+function extractHtmlPage(bytes: Uint8Array, hints: ExtractHints): ExtractedDocument {
+  const decoded = decodeHtml(bytes, hints.contentType);
+  const document = extractHtmlString(decoded.text, hints.sha256);
+  const challenge = detectChallenge(hints.status ?? 200, decoded.text);
+  const visibleText = document.pages.flatMap((page) => page.blocks).reduce((sum, block) => sum + (block.kind === 'line' ? block.text.length : 100), 0);
+  if (challenge && visibleText < MAX_BLOCKED_PAGE_TEXT) {
+    throw new BlockedPageError(`${hints.url} is an anti-bot page, not the document: ${challenge}`);
+  }
+  if (decoded.mismatch) {
+    const { declared, used } = decoded.mismatch;
+    document.warnings.push({
+      code: 'CHARSET_MISMATCH',
+      message: `the page declares charset ${declared} but its bytes are ${used}; decoded as ${used}`,
+    });
+  }
+  return document;
+}
+
 /**
  * Extracts text and tables from a fetched document, choosing the extractor by sniffing the bytes (the content
- * type and URL are hints only). Throws EmptyDocumentError, DocumentTooLargeError, UnsupportedFormatError, or
- * the PDF errors (CorruptPdfError, EncryptedPdfError, NoTextLayerError); all are permanent.
+ * type and URL are hints only). Throws an ExtractError: EmptyDocumentError, DocumentTooLargeError,
+ * UnsupportedFormatError, ZipBombError, BlockedPageError (retryable), or the PDF errors (CorruptPdfError,
+ * EncryptedPdfError, NoTextLayerError, GarbledTextError, NeedsOcrError).
  */
 export async function extractDocument(bytes: Uint8Array, hints: ExtractHints): Promise<ExtractedDocument> {
   if (bytes.byteLength === 0) throw new EmptyDocumentError(`${hints.url} is empty (0 bytes)`);
@@ -40,13 +67,17 @@ export async function extractDocument(bytes: Uint8Array, hints: ExtractHints): P
   const format = sniffFormat(bytes);
   switch (format) {
     case 'pdf':
-      return extractPdf(bytes, hints.sha256);
+      return extractPdf(bytes, hints.sha256, hints.pdf);
     case 'html':
-      return extractHtml(bytes, hints.sha256, hints.contentType);
+      return extractHtmlPage(bytes, hints);
+    case 'docx':
+      return extractDocx(bytes, hints.sha256);
+    case 'doc':
+      return extractDoc(bytes, hints.sha256);
     case 'text':
       // Same charset rules as HTML (BOM, declared, UTF-8 if valid, else gb18030); a text file has no <meta>.
       return extractText(decodeHtml(bytes, hints.contentType).text, hints.sha256);
     default:
-      throw new UnsupportedFormatError(`${hints.url} is ${UNSUPPORTED[format] ?? format}, which extract does not read yet`);
+      throw new UnsupportedFormatError(`${hints.url} is ${UNSUPPORTED[format] ?? format}, which extract does not read`);
   }
 }

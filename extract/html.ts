@@ -9,7 +9,7 @@ import { decodeHtml } from './charset.ts';
 import { buildTableGrid, ownCells, ownRows } from './html-table.ts';
 import type { Block, ExtractedDocument, ExtractWarning } from './types.ts';
 
-export const HTML_EXTRACTOR_VERSION = 'html-1';
+export const HTML_EXTRACTOR_VERSION = 'html-2';
 
 /** Never content. */
 const NOISE = 'script, style, noscript, template, nav, iframe, object, embed, svg, canvas, select, textarea, button, [hidden]';
@@ -17,8 +17,9 @@ const NOISE = 'script, style, noscript, template, nav, iframe, object, embed, sv
 const CHROME = 'header, footer, aside';
 /** Where portal CMSs (TRS, Hanweb, UCAP, …) put the article body, most specific first. */
 const MAIN_CONTENT = [
-  '.TRS_Editor', '.TRS_UEDITOR', '#zoom', '#UCAP-CONTENT', '.view.TRS_UEDITOR', '#Zoom', '.article-content',
-  '.article_content', '.news_content', '.wzy_content', '#article', 'article', 'main', '#content', '.content',
+  '.TRS_Editor', '.trs_editor_view', '.TRS_UEDITOR', '.Custom_UnionStyle', '#zoom', '#Zoom', '#UCAP-CONTENT',
+  '.v_news_content', '#vsb_content', '.ewb-article-detail', '.article-content', '.article_content', '.news_content',
+  '.wzy_content', '#article', 'article', 'main', '#content', '.content',
 ];
 const MIN_MAIN_CONTENT_CHARS = 30;
 const BLOCK_TAGS = new Set([

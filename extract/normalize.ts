@@ -16,8 +16,11 @@ const RADICAL_SUPPLEMENT: Record<string, string> = {
 };
 const RADICAL_SUPPLEMENT_PATTERN = /[\u2e80-\u2eff]/g;
 
-/** Glyphs a PDF draws without a Unicode mapping come out as NUL or U+FFFD. */
-const UNMAPPED_GLYPH = /[\u0000\ufffd]/g;
+/**
+ * Glyphs a PDF draws without a usable Unicode mapping come out as NUL, U+FFFD, private-use characters (CID
+ * fonts without ToUnicode) or, from some converters, "(cid:123)".
+ */
+const UNMAPPED_GLYPH = /[\u0000\ufffd\ue000-\uf8ff]|\(cid:\d+\)/g;
 /** Other control characters are never text (TAB is added by line building, not taken from the PDF). */
 const CONTROL = /[\u0001-\u001f\u007f]/g;
 

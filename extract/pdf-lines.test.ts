@@ -40,4 +40,9 @@ describe('normalizePdfText', () => {
     assert.equal(normalizePdfText('\u0000\u0000 - 年报\ufffd'), ' - 年报');
     assert.equal(countUnmappedGlyphs('\u0000\u0000 - 年报\ufffd'), 3);
   });
+
+  it('counts private-use characters and (cid:NNN) of CID fonts without ToUnicode as unmapped', () => {
+    assert.equal(countUnmappedGlyphs('\ue001\ue002(cid:123)年'), 3);
+    assert.equal(normalizePdfText('\ue001(cid:7)年报'), '年报');
+  });
 });

@@ -1,7 +1,7 @@
 /** Tells a document's format from its first bytes; content type and URL only break ties the bytes leave open. */
 
 /** What the bytes are. 'doc' covers every OLE2 compound file (.doc, .wps, .xls, .ppt). */
-export type SniffedFormat = 'pdf' | 'docx' | 'xlsx' | 'zip' | 'doc' | 'image' | 'html' | 'text' | 'binary';
+export type SniffedFormat = 'pdf' | 'docx' | 'xlsx' | 'ofd' | 'zip' | 'doc' | 'image' | 'html' | 'text' | 'binary';
 
 const PDF_MAGIC = '%PDF-';
 const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -25,11 +25,12 @@ function latin1(bytes: Uint8Array, length: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(length, bytes.byteLength)).toString('latin1');
 }
 
-/** A zip's local file names are stored in clear, so a docx names word/document.xml in its first entries. */
+/** A zip's file names are stored in clear: a docx names word/document.xml, an OFD (GB/T 33190) OFD.xml. */
 function sniffZip(bytes: Uint8Array): SniffedFormat {
   const names = latin1(bytes, bytes.byteLength);
   if (names.includes('word/document.xml')) return 'docx';
   if (names.includes('xl/workbook.xml')) return 'xlsx';
+  if (names.includes('OFD.xml')) return 'ofd';
   return 'zip';
 }
 

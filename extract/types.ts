@@ -1,6 +1,6 @@
 /** The one Document model every extractor produces, whatever the input format. */
 
-export type DocumentFormat = 'html' | 'pdf' | 'docx' | 'text';
+export type DocumentFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'text';
 
 /** Axis-aligned box in PDF points, origin top-left of the page. */
 export interface Box {

@@ -1,4 +1,5 @@
 /** Small helpers for the plain node:http servers of the demo portals. */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -10,6 +11,30 @@ export interface Reply {
   contentType?: string;
   body?: string | Uint8Array;
   location?: string;
+  /** Extra headers, e.g. Retry-After. */
+  headers?: Record<string, string>;
+  /** Drop the connection without answering (a reset). */
+  reset?: boolean;
+  /** Wait this long before answering, in milliseconds (a slow server). */
+  delayMs?: number;
+}
+
+/** Every page of the simulator claims this modification date, so conditional requests get a 304. */
+const LAST_MODIFIED = 'Mon, 15 Jan 2024 08:00:00 GMT';
+
+/** A strong validator of a body. */
+function etagOf(body: string | Uint8Array): string {
+  return `"${createHash('sha1').update(body).digest('hex').slice(0, 20)}"`;
+}
+
+/** Adds ETag and Last-Modified to a 200 answer; true when the request's validators match (answer 304). */
+function validate(request: IncomingMessage, reply: Reply, headers: Record<string, string>): boolean {
+  if (reply.status !== 200 || reply.body === undefined) return false;
+  headers.etag = etagOf(reply.body);
+  headers['last-modified'] = LAST_MODIFIED;
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch) return ifNoneMatch.split(',').some((tag) => tag.trim() === headers.etag);
+  return request.headers['if-modified-since'] === LAST_MODIFIED;
 }
 
 export const html = (body: string): Reply => ({ status: 200, contentType: 'text/html; charset=utf-8', body });
@@ -49,9 +74,15 @@ async function respond(handler: Handler, request: IncomingMessage, response: Ser
   try {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const reply = await handler(request, url, Buffer.concat(chunks).toString('utf8'));
-    const headers: Record<string, string> = {};
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (reply.reset) return void request.socket.destroy();
+    const headers: Record<string, string> = { ...reply.headers };
     if (reply.contentType) headers['content-type'] = reply.contentType;
     if (reply.location) headers.location = reply.location;
+    if (validate(request, reply, headers)) {
+      response.writeHead(304, { etag: headers.etag!, 'last-modified': headers['last-modified']! });
+      return void response.end();
+    }
     response.writeHead(reply.status, headers);
     response.end(request.method === 'HEAD' ? undefined : reply.body);
   } catch (error) {

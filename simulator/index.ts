@@ -2,3 +2,4 @@
 export { startDemoPortals, type DemoPortal, type DemoPortals, type PlantedReport } from './start-demo-portals.ts';
 export { renderReportBody, renderStandaloneReport } from './report-html.ts';
 export { loadPlantedData, type PlantedReportData, type PlantedAnomaly, type DecoyData } from './planted-data.ts';
+export { startSimulator, SITE_BUILDERS, type SimulatedSite, type Simulator } from './start-simulator.ts';

@@ -18,6 +18,8 @@ export function readReportLinks($: CheerioAPI, baseUrl: string): ListItem[] {
 }
 
 const NEXT_PAGE_TEXT = /^(下一页|下页|后一页|next|>|›|»)$/i;
+/** Hub links on a site root or 政务公开 page that lead towards the 年报 column. */
+const HUB_TEXT = /^(政务公开|政府信息公开|信息公开|政府信息公开专栏|信息公开目录)$/;
 
 /** Plain `下一页` links and links to 年报 sub-columns (部门年报, year folders). */
 function readFurtherListLinks($: CheerioAPI, baseUrl: string): ListRequest[] {
@@ -26,9 +28,9 @@ function readFurtherListLinks($: CheerioAPI, baseUrl: string): ListRequest[] {
     const anchor = $(element);
     const url = absoluteUrl(anchor.attr('href'), baseUrl);
     const text = cleanText(anchor.text()) || cleanText(anchor.attr('title'));
-    if (url && url.href !== baseUrl && (NEXT_PAGE_TEXT.test(text) || isColumnLink(text, url))) {
-      requests.push({ url: url.href, method: 'GET' });
-    }
+    if (!url || url.href === baseUrl) return;
+    if (NEXT_PAGE_TEXT.test(text)) requests.push({ url: url.href, method: 'GET', kind: 'page' });
+    else if (isColumnLink(text, url) || HUB_TEXT.test(text)) requests.push({ url: url.href, method: 'GET', kind: 'column' });
   });
   return requests;
 }

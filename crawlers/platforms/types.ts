@@ -17,6 +17,8 @@ export interface ListRequest {
   method: 'GET' | 'POST';
   payload?: string;
   headers?: Record<string, string>;
+  /** page: another page of the same list (no deeper); column: a sub-column or hub (one level deeper). Default page. */
+  kind?: 'page' | 'column';
 }
 
 /** A report link found on a list page. */

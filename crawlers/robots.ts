@@ -1,0 +1,41 @@
+/** robots.txt per host, read once per crawl with robots-parser; a missing or unreadable file allows everything. */
+import robotsParserModule from 'robots-parser';
+
+/** The part of robots-parser's Robot we use (its .d.ts declares the module untyped). */
+interface Robots {
+  isAllowed(url: string, userAgent?: string): boolean | undefined;
+}
+const robotsParser = robotsParserModule as unknown as (url: string, text: string) => Robots;
+
+/** Answers whether a URL may be fetched, reading each origin's robots.txt on first use. */
+export class RobotsPolicy {
+  readonly #byOrigin = new Map<string, Promise<Robots | null>>();
+
+  /**
+   * @param userAgent Our User-Agent, matched against the file's groups.
+   * @param timeoutMs How long to wait for a robots.txt, in milliseconds.
+   */
+  constructor(readonly userAgent: string, readonly timeoutMs: number) {}
+
+  /** Whether robots.txt of the URL's origin allows our User-Agent to fetch it. */
+  async allows(url: string): Promise<boolean> {
+    const origin = new URL(url).origin;
+    let robots = this.#byOrigin.get(origin);
+    if (!robots) {
+      robots = this.#read(origin);
+      this.#byOrigin.set(origin, robots);
+    }
+    return (await robots)?.isAllowed(url, this.userAgent) ?? true;
+  }
+
+  async #read(origin: string): Promise<Robots | null> {
+    const robotsUrl = `${origin}/robots.txt`;
+    try {
+      const response = await fetch(robotsUrl, { headers: { 'user-agent': this.userAgent }, signal: AbortSignal.timeout(this.timeoutMs) });
+      if (!response.ok) return null;
+      return robotsParser(robotsUrl, await response.text());
+    } catch {
+      return null;
+    }
+  }
+}
