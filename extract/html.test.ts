@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
-import { extractHtml } from './html.ts';
+import { describe, it, test } from 'node:test';
+import { extractHtml, extractHtmlString } from './html.ts';
 import type { Block, LineBlock, TableBlock } from './types.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -134,4 +134,17 @@ describe('extractHtml charset decisions', () => {
       ['CHARSET_MISMATCH'],
     );
   });
+});
+
+test('keeps the article-info lines a CMS prints above the body, and nothing else outside it', () => {
+  const html = `<html><body><div class="nav">首页 &gt; 政务公开</div>
+    <div class="info"><span class="source">来源：示例县人民政府办公室</span> <span>发布时间：2024-03-01</span></div>
+    <div class="TRS_Editor"><p>示例县2023年政府信息公开工作年度报告正文第一段，说明本年度工作概况。</p></div>
+    <div class="footer">版权所有 示例县人民政府</div></body></html>`;
+  const lines = extractHtmlString(html, 'sha').pages[0]!.blocks.map((block) => (block.kind === 'line' ? block.text : 'table'));
+  assert.deepEqual(lines, [
+    '来源：示例县人民政府办公室',
+    '发布时间：2024-03-01',
+    '示例县2023年政府信息公开工作年度报告正文第一段，说明本年度工作概况。',
+  ]);
 });

@@ -9,7 +9,7 @@ import { decodeHtml } from './charset.ts';
 import { buildTableGrid, ownCells, ownRows } from './html-table.ts';
 import type { Block, ExtractedDocument, ExtractWarning } from './types.ts';
 
-export const HTML_EXTRACTOR_VERSION = 'html-2';
+export const HTML_EXTRACTOR_VERSION = 'html-3';
 
 /** Never content. */
 const NOISE = 'script, style, noscript, template, nav, iframe, object, embed, svg, canvas, select, textarea, button, [hidden]';
@@ -138,6 +138,23 @@ function findTitle($: CheerioAPI): string | null {
   return null;
 }
 
+/** Article metadata CMSs print next to the body (publishing office, date), e.g. 来源：XX办公室. */
+const ARTICLE_INFO = /^(来源|信息来源|发布机构|发布单位|发文机关|发布时间|发布日期)\s*[:：]/;
+
+/**
+ * The article-info lines outside the content container: the parser reads the publishing office from them, and
+ * CMSs print them above the body rather than inside it.
+ */
+function articleInfoLines($: CheerioAPI, root: Element): Block[] {
+  const lines = $('body *')
+    .toArray()
+    .filter((element) => element.type === 'tag' && element.children.every((child) => child.type === 'text'))
+    .filter((element) => !cheerio.contains(root, element))
+    .map((element) => normalizeWhitespace($(element).text()))
+    .filter((text) => ARTICLE_INFO.test(text) && text.length <= 80);
+  return [...new Set(lines)].map((text) => ({ kind: 'line', text }));
+}
+
 /** Extracts already-decoded HTML. */
 export function extractHtmlString(html: string, sha256: string): ExtractedDocument {
   const $ = cheerio.load(html);
@@ -147,12 +164,13 @@ export function extractHtmlString(html: string, sha256: string): ExtractedDocume
     .filter((_, element) => /display\s*:\s*none/i.test(element.attribs['style'] ?? ''))
     .remove();
   const warnings: ExtractWarning[] = [];
-  let root = findMainContent($);
+  const main = findMainContent($);
+  const collector: Collector = { blocks: main ? articleInfoLines($, main) : [], pending: [], tables: { next: 0 } };
+  let root = main;
   if (root === null) {
     $(CHROME).remove();
     root = $('body').get(0) ?? null;
   }
-  const collector: Collector = { blocks: [], pending: [], tables: { next: 0 } };
   if (root) walkNode($, root, collector);
   flushLine(collector);
   if (collector.blocks.length === 0) warnings.push({ code: 'NO_TEXT', message: 'the HTML page has no visible text', page: 1 });
