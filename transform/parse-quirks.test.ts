@@ -52,3 +52,19 @@ test('a row one figure short is placed only where every reading the identities a
   assert.ok(short.anomalies.some((anomaly) => anomaly.id === 'missing_cell:t4'));
   assert.ok(!short.anomalies.some((anomaly) => anomaly.kind === 'identity'));
 });
+
+test('markdown residue — rule rows (---) and bold markers (**) — inside table 三 changes no figure and adds no anomaly', () => {
+  const tabbed = readFileSync(new URL('./fixtures/parse/tabbed-2020.txt', import.meta.url), 'utf8');
+  const plain = parse(tabbed);
+  const residue = tabbed
+    .replace('\t2. 重复申请', '---\t---\t---\n\t**2. 重复申请**')
+    .replace('(七) 总计\t158', '| --- | --- |\n**(七) 总计**\t158');
+  assert.ok(residue.includes('**2. 重复申请**') && residue.includes('**(七) 总计**'));
+  const withResidue = parse(residue);
+  assert.ok(plain.cells.some((cell) => cell.key === 't3.results_total.total' && cell.value === 170));
+  assert.deepEqual(
+    withResidue.cells.map((cell) => [cell.key, cell.value]),
+    plain.cells.map((cell) => [cell.key, cell.value]),
+  );
+  assert.deepEqual(withResidue.anomalies.map((anomaly) => anomaly.id), plain.anomalies.map((anomaly) => anomaly.id));
+});
