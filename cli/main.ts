@@ -3,11 +3,16 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { STAGES, type Stage } from '../jobs/payloads.ts';
 import { RedisUnavailableError } from '../jobs/redis.ts';
+import { WarehouseError } from '../load/index.ts';
 import { UiBindError } from '../ui/server.ts';
 import { runCrawl, runWorker } from './crawl-and-worker.ts';
 import { runDemo } from './demo.ts';
 import { scheduleList, scheduleRemove, scheduleSet } from './schedule.ts';
+import { checkSources } from './sources.ts';
 import { runSql, type OutputFormat } from './sql.ts';
+import { runExport } from './export.ts';
+import { runReview } from './review.ts';
+import { runReport } from './report.ts';
 import { printStatus } from './status.ts';
 import { runUi } from './ui.ts';
 
@@ -65,10 +70,34 @@ schedule
 
 program
   .command('sql')
-  .description('run read-only SQL on the DuckDB file and print the result')
-  .argument('<query>', 'SQL, e.g. "select issuer, year from latest_reports"')
+  .description('run read-only SQL on the DuckDB file and print the result; with no query, an interactive shell')
+  .argument('[query]', 'SQL, e.g. "select issuer, year from latest_reports"; omit for a shell reading stdin')
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
-  .action(async (query: string, options: { format: OutputFormat }) => runSql(config(), query, options.format));
+  .action(async (query: string | undefined, options: { format: OutputFormat }) => runSql(config(), query, options.format));
+
+program
+  .command('export')
+  .description('write the views as Parquet or CSV, partitioned by year, for DuckDB, pandas or Polars')
+  .addOption(new Option('--format <format>', 'file format').choices(['parquet', 'csv']).default('parquet'))
+  .option('--out <dir>', 'output directory', 'data/export')
+  .action(async (options: { format: 'parquet' | 'csv'; out: string }) => runExport(config(), options));
+
+program
+  .command('review')
+  .description('list anomalies of the latest reports, or confirm/dismiss one (kept across re-parsing)')
+  .argument('<action>', 'list | confirm | dismiss')
+  .argument('[sha256]', 'the document (confirm, dismiss)')
+  .argument('[anomaly-id]', 'e.g. t4_sum:review (confirm, dismiss)')
+  .option('--note <text>', 'why (confirm, dismiss)')
+  .option('--all', 'list reviewed anomalies too, not only open ones')
+  .action(async (action: string, sha256: string | undefined, anomalyId: string | undefined, options: { note?: string; all?: boolean }) =>
+    runReview(config(), { action, sha256, anomalyId, ...options }));
+
+program
+  .command('report')
+  .description('write a self-contained HTML page of charts over the warehouse')
+  .option('--out <file>', 'HTML file to write', 'report.html')
+  .action(async (options: { out: string }) => runReport(config(), options));
 
 program
   .command('ui')
@@ -76,6 +105,14 @@ program
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port', '3000')
   .action(async (options: { host: string; port: string }) => runUi(config(), { host: options.host, port: Number(options.port) }));
+
+program
+  .command('sources')
+  .description('the sources catalog')
+  .command('check')
+  .argument('[files...]', 'sources files (default: sources/*.yaml)')
+  .description('validate sources files; prints file, entry, field and message per problem, exit 1 on any')
+  .action((files: string[]) => void (process.exitCode = checkSources(files)));
 
 program
   .command('status')
@@ -88,7 +125,7 @@ try {
   await program.parseAsync();
 } catch (error) {
   const known =
-    error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof UsageError || error instanceof UiBindError;
+    error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof UsageError || error instanceof UiBindError || error instanceof WarehouseError;
   console.error(`yangguang: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}`);
   process.exitCode = known ? 2 : 1;
 }

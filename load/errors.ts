@@ -64,6 +64,16 @@ export class QueryError extends WarehouseError {
   }
 }
 
+/** A statement the SQL console does not run: it would write, touch files, or change settings or extensions. */
+export class SqlRefusedError extends WarehouseError {
+  readonly code = 'SQL_REFUSED';
+  readonly retryable = false;
+  constructor(reason: string, cause?: unknown) {
+    super(`refused: ${reason}`, { cause });
+    this.name = 'SqlRefusedError';
+  }
+}
+
 export function causeMessage(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }

@@ -3,6 +3,7 @@ export {
   LoadDocumentError,
   MigrationError,
   QueryError,
+  SqlRefusedError,
   WarehouseError,
   WarehouseLockedError,
   WarehouseNotFoundError,
@@ -10,5 +11,8 @@ export {
 export { loadDocument, reportIdOf, type LoadDocumentInput, type LoadDocumentResult } from './load-document.ts';
 export { MIGRATIONS_DIR, appliedMigrations, listMigrations, migrate, type AppliedMigration, type Migration } from './migrate.ts';
 export { recordFailure, recordRun, type RunRecord, type SourceHealth } from './record-run.ts';
-export { formatCsv, formatJson, formatTable, runReadOnlySql, type SqlResult } from './sql.ts';
+export { SAFE_SQL_SETTINGS, formatCsv, formatJson, formatTable, runReadOnlySql, type SqlResult } from './sql.ts';
 export { openWarehouse, withWarehouse, type Warehouse } from './warehouse.ts';
+export { EXPORT_DATASETS, exportWarehouse, type ExportFormat, type ExportedDataset } from './export.ts';
+export { ReviewTargetError, listAnomalies, reviewAnomaly, type ReviewState } from './review.ts';
+export { readReportData, renderReportPage, writeReportPage, type ReportData } from './report-page.ts';

@@ -2,12 +2,13 @@
  * Loads one document and its parse into the warehouse, in one transaction. Idempotent by document hash and
  * parser version: loading the same parse again changes nothing; a new parser version adds a report beside the old.
  */
-import { DuckDBDataChunkWriter, JSToDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FetchedDocument } from '../crawlers/types.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
 import type { ParsedReport } from '../transform/types.ts';
 import { LoadDocumentError, WarehouseError, causeMessage } from './errors.ts';
-import { inTransaction, runQuery, type SqlParam } from './queries.ts';
+import { loadDocumentContent } from './document-content.ts';
+import { appendRows, inTransaction, runQuery, type SqlParam } from './queries.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /** Everything known about one document when it reaches the loader. */
@@ -46,6 +47,8 @@ export async function loadDocument(warehouse: Warehouse, input: LoadDocumentInpu
     return await inTransaction(connection, async () => {
       await runQuery(connection, 'upsert-document', documentParams(input));
       await runQuery(connection, 'insert-sighting', sightingParams(input));
+      await connection.run('insert into sources (source_id) values ($1) on conflict do nothing', [input.fetched.sourceId]);
+      await loadDocumentContent(connection, input.extracted);
       if (await reportExists(connection, reportId)) return { loaded: false, reportId, cells: 0, anomalies: 0 };
       await runQuery(connection, 'insert-report', reportParams(input, reportId));
       const cells = await appendRows(connection, 'report_cells', cellRows(input.parsed, reportId));
@@ -155,25 +158,4 @@ function anomalyRows(parsed: ParsedReport, reportId: string): SqlParam[][] {
     anomaly.found ?? null,
     anomaly.detail,
   ]);
-}
-
-/** Appends rows (in the table's column order) with the Appender; they join the connection's open transaction. */
-async function appendRows(connection: DuckDBConnection, table: string, rows: SqlParam[][]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const appender = await connection.createAppender(table);
-  try {
-    const writer = DuckDBDataChunkWriter.forAppender(appender, { converter: JSToDuckDBValueConverter });
-    for (const row of rows) writer.appendRow(row);
-    writer.flush();
-    appender.closeSync(); // flushes: constraint violations surface here or in flush()
-  } catch (error) {
-    appender.clear(); // drop unflushed rows so that closing cannot write them
-    try {
-      appender.closeSync();
-    } catch {
-      // already failing with `error`; the transaction is rolled back by the caller
-    }
-    throw error;
-  }
-  return rows.length;
 }

@@ -1,8 +1,8 @@
 /** The load room's statements, read once from load/queries/*.sql (each file heads its parameters). */
 import { readFileSync } from 'node:fs';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDataChunkWriter, JSToDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 
-const QUERY_NAMES = ['upsert-document', 'insert-sighting', 'insert-report', 'upsert-run', 'insert-failure'] as const;
+const QUERY_NAMES = ['upsert-document', 'insert-sighting', 'insert-report', 'upsert-run', 'insert-failure', 'upsert-anomaly-review'] as const;
 export type QueryName = (typeof QUERY_NAMES)[number];
 
 const cache = new Map<QueryName, string>();
@@ -36,4 +36,25 @@ export async function inTransaction<T>(connection: DuckDBConnection, work: () =>
     await connection.run('rollback');
     throw error;
   }
+}
+
+/** Appends rows (in the table's column order) with the Appender; they join the connection's open transaction. */
+export async function appendRows(connection: DuckDBConnection, table: string, rows: SqlParam[][]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const appender = await connection.createAppender(table);
+  try {
+    const writer = DuckDBDataChunkWriter.forAppender(appender, { converter: JSToDuckDBValueConverter });
+    for (const row of rows) writer.appendRow(row);
+    writer.flush();
+    appender.closeSync(); // flushes: constraint violations surface here or in flush()
+  } catch (error) {
+    appender.clear(); // drop unflushed rows so that closing cannot write them
+    try {
+      appender.closeSync();
+    } catch {
+      // already failing with `error`; the transaction is rolled back by the caller
+    }
+    throw error;
+  }
+  return rows.length;
 }

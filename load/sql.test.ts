@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,13 +18,13 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test("refuses writes with DuckDB's read-only error", async () => {
+test('refuses writes (CREATE, INSERT) before running them, and the data stays as it was', async () => {
   await assert.rejects(runReadOnlySql(file, 'create table x(i int)'), (error: Error & { code?: string }) => {
-    assert.equal(error.code, 'SQL_QUERY_FAILED');
-    assert.match(error.message, /read-only mode/);
+    assert.equal(error.code, 'SQL_REFUSED');
+    assert.match(error.message, /CREATE statements are refused/);
     return true;
   });
-  await assert.rejects(runReadOnlySql(file, `insert into failures (run_id, stage, url, code, reason) values ('r','load','u','C','x')`), /read-only/);
+  await assert.rejects(runReadOnlySql(file, `insert into failures (run_id, stage, url, code, reason) values ('r','load','u','C','x')`), /INSERT statements are refused/);
   const count = await runReadOnlySql(file, 'select count(*) from failures');
   assert.deepEqual(count.rows, [[0]]);
 });
@@ -72,4 +73,48 @@ test('JSON is an array of objects keyed by column; tables print NULL distinctly 
   const table = formatTable({ columns: ['a', 'b'], rows: [[null, '']] });
   assert.match(table, /NULL/);
   assert.match(table, /\(1 row\)/);
+});
+
+/** Asserts that `sql` is refused with SQL_REFUSED and a message matching `reason`, and that nothing was written. */
+async function assertRefused(sql: string, reason: RegExp): Promise<void> {
+  await assert.rejects(runReadOnlySql(file, sql), (error: Error & { code?: string; retryable?: boolean }) => {
+    assert.equal(error.code, 'SQL_REFUSED', `${sql}: ${error.message}`);
+    assert.equal(error.retryable, false);
+    assert.match(error.message, /^refused: /);
+    assert.match(error.message, reason);
+    return true;
+  });
+}
+
+test('refuses reading files with read_csv, read_parquet and glob', async () => {
+  await assertRefused(`select * from read_csv('/etc/passwd')`, /file and network access is disabled.*\/etc\/passwd/);
+  await assertRefused(`select * from read_parquet('${dir}/x.parquet')`, /file and network access is disabled/);
+  await assertRefused(`select * from glob('/etc/*')`, /file and network access is disabled/);
+});
+
+test('refuses COPY … TO and EXPORT DATABASE, and no file appears', async () => {
+  const target = path.join(dir, 'leak.csv');
+  await assertRefused(`copy failures to '${target}'`, /COPY.*yangguang export/);
+  await assertRefused(`export database '${path.join(dir, 'dump')}'`, /file and network access is disabled/);
+  assert.equal(existsSync(target), false);
+});
+
+test('refuses ATTACH, INSTALL, LOAD and SET', async () => {
+  await assertRefused(`attach '${path.join(dir, 'other.duckdb')}' as other`, /ATTACH/);
+  await assertRefused(`attach ':memory:' as scratch`, /ATTACH statements are refused/);
+  await assertRefused('install httpfs', /INSTALL and LOAD add extensions/);
+  await assertRefused('load httpfs', /INSTALL and LOAD add extensions/);
+  await assertRefused('set enable_external_access = true', /settings are locked/);
+});
+
+test('refuses a batch as a whole when one statement is refused', async () => {
+  await assertRefused(`select 1; attach ':memory:' as scratch; select 2`, /ATTACH/);
+});
+
+test('runs queries of every read-only kind and returns the last result', async () => {
+  for (const sql of ['describe documents', 'show tables', 'summarize failures', 'explain select 1', 'from crawl_runs', 'pragma show_tables']) {
+    const result = await runReadOnlySql(file, sql);
+    assert.ok(result.columns.length > 0, sql);
+  }
+  assert.deepEqual((await runReadOnlySql(file, 'select 1 as a; select 2 as b')).rows, [[2]]);
 });

@@ -5,8 +5,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Table from 'cli-table3';
-import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
-import { QueryError, WarehouseError, WarehouseNotFoundError } from './errors.ts';
+import {
+  DuckDBTypeId,
+  StatementType,
+  type DuckDBConnection,
+  type DuckDBExtractedStatements,
+  type DuckDBPreparedStatement,
+  type DuckDBResultReader,
+  type DuckDBType,
+} from '@duckdb/node-api';
+import { QueryError, SqlRefusedError, WarehouseError, WarehouseNotFoundError, causeMessage } from './errors.ts';
 import { createInstance, serializeByFile } from './warehouse.ts';
 
 /** A query's result: column names and rows of plain values (number, string, boolean, null, arrays, objects). */
@@ -16,23 +24,34 @@ export interface SqlResult {
 }
 
 /**
- * Runs `sql` on the DuckDB file opened READ_ONLY, so any write fails with DuckDB's read-only error.
- * Throws WarehouseNotFoundError if the file does not exist, WarehouseLockedError if a writer holds it,
- * QueryError (DuckDB's message) if the query fails. BIGINT becomes a number when safe (else a string),
- * DECIMAL a number, DATE `YYYY-MM-DD`, timestamps ISO 8601 strings, JSON its parsed value.
+ * DuckDB settings of the console's instance: read-only, no file system beyond the database itself, no
+ * extension installs or autoloads, and locked so that a query cannot `SET` its way out.
+ */
+export const SAFE_SQL_SETTINGS: Readonly<Record<string, string>> = {
+  access_mode: 'READ_ONLY',
+  enable_external_access: 'false',
+  autoinstall_known_extensions: 'false',
+  autoload_known_extensions: 'false',
+  lock_configuration: 'true',
+};
+
+/**
+ * Runs `sql` (one or more statements; the last one's result is returned) on the DuckDB file opened with
+ * SAFE_SQL_SETTINGS. Only queries are accepted (SELECT, FROM, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA,
+ * CALL); COPY, ATTACH, INSTALL, LOAD, SET, EXPORT and any file access throw SqlRefusedError, writes DuckDB's
+ * read-only error (as QueryError). Throws WarehouseNotFoundError if the file does not exist,
+ * WarehouseLockedError if a writer holds it. BIGINT becomes a number when safe (else a string), DECIMAL a
+ * number, DATE `YYYY-MM-DD`, timestamps ISO 8601 strings, JSON its parsed value.
  */
 export async function runReadOnlySql(file: string, sql: string): Promise<SqlResult> {
   const resolved = path.resolve(file);
   if (!existsSync(resolved)) throw new WarehouseNotFoundError(resolved);
   return serializeByFile(resolved, async () => {
-    const instance = await createInstance(resolved, { access_mode: 'READ_ONLY' }, 'read-only');
+    const instance = await createInstance(resolved, { ...SAFE_SQL_SETTINGS }, 'read-only');
     try {
       const connection = await instance.connect();
       try {
-        const reader = await connection.runAndReadAll(sql);
-        const types = reader.columnTypes();
-        const rows = reader.getRowsJS().map((row) => row.map((value, i) => toPlain(value, types[i])));
-        return { columns: reader.columnNames(), rows };
+        return await runCheckedStatements(connection, sql);
       } finally {
         connection.closeSync();
       }
@@ -42,6 +61,57 @@ export async function runReadOnlySql(file: string, sql: string): Promise<SqlResu
       instance.closeSync();
     }
   });
+}
+
+/** Prepares every statement first (so a refused one runs none), then runs them in order. */
+async function runCheckedStatements(connection: DuckDBConnection, sql: string): Promise<SqlResult> {
+  const extracted = await connection.extractStatements(sql);
+  const statements: DuckDBPreparedStatement[] = [];
+  for (let i = 0; i < extracted.count; i += 1) statements.push(await prepareChecked(extracted, i));
+  if (statements.length === 0) return { columns: [], rows: [] };
+  let reader: DuckDBResultReader | undefined;
+  for (const statement of statements) reader = await statement.runAndReadAll();
+  const last = reader!;
+  const types = last.columnTypes();
+  const rows = last.getRowsJS().map((row) => row.map((value, i) => toPlain(value, types[i])));
+  return { columns: last.columnNames(), rows };
+}
+
+async function prepareChecked(extracted: DuckDBExtractedStatements, index: number): Promise<DuckDBPreparedStatement> {
+  let statement: DuckDBPreparedStatement;
+  try {
+    statement = await extracted.prepare(index);
+  } catch (error) {
+    if (/^Permission Error/.test(causeMessage(error))) throw new SqlRefusedError(refusalOf(error), error);
+    throw error;
+  }
+  const type = statement.statementType;
+  if (!QUERY_TYPES.has(type)) throw new SqlRefusedError(refusalOfType(type));
+  return statement;
+}
+
+/** Statement types that only read. DESCRIBE, SHOW, SUMMARIZE and most PRAGMAs prepare as SELECT. */
+const QUERY_TYPES = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN, StatementType.PRAGMA, StatementType.CALL]);
+
+function refusalOfType(type: StatementType): string {
+  const name = StatementType[type] ?? String(type);
+  const why: Partial<Record<StatementType, string>> = {
+    [StatementType.COPY]: 'COPY writes or reads files; use `yangguang export` to write Parquet or CSV',
+    [StatementType.COPY_DATABASE]: 'COPY writes files; use `yangguang export`',
+    [StatementType.EXPORT]: 'EXPORT DATABASE writes files; use `yangguang export`',
+    [StatementType.ATTACH]: 'ATTACH opens other database files',
+    [StatementType.DETACH]: 'DETACH changes the attached databases',
+    [StatementType.LOAD]: 'INSTALL and LOAD add extensions',
+    [StatementType.EXTENSION]: 'extensions cannot be managed here',
+    [StatementType.SET]: 'settings are locked',
+    [StatementType.VARIABLE_SET]: 'settings are locked',
+  };
+  return `${name} statements are refused: ${why[type] ?? 'the SQL console only runs queries (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN)'}`;
+}
+
+function refusalOf(error: unknown): string {
+  const detail = causeMessage(error).split('\n')[0];
+  return `file and network access is disabled in the SQL console (no read_csv, COPY, ATTACH or EXPORT of files; use \`yangguang export\` to write Parquet or CSV) — ${detail}`;
 }
 
 /** Converts one value as read by DuckDB's JS converter into a JSON-safe one, guided by its column type. */

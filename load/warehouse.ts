@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { WarehouseLockedError, isLockError } from './errors.ts';
 import { migrate } from './migrate.ts';
+import { seedRegions } from './seed-regions.ts';
 
 /** An open, migrated warehouse. Close it as soon as the work is done. */
 export interface Warehouse {
@@ -32,6 +33,7 @@ export async function openWarehouse(file: string): Promise<Warehouse> {
   };
   try {
     await migrate(connection);
+    await seedRegions(connection);
   } catch (error) {
     close();
     throw error;

@@ -1,0 +1,27 @@
+/** Fills the `regions` table from the GB/T 2260 table the parser uses (transform/data/regions.ts), once per file. */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { listRegions } from '../transform/regions.ts';
+import { appendRows, type SqlParam } from './queries.ts';
+
+/** Seeds `regions` if it is empty (a new file, or one migrated from before 0003); returns the rows written. */
+export async function seedRegions(connection: DuckDBConnection): Promise<number> {
+  const reader = await connection.runAndReadAll('select count(*) as n from regions');
+  if (Number(reader.getRowObjectsJS()[0]?.n ?? 0) > 0) return 0;
+  const rows: SqlParam[][] = listRegions().map((region) => [
+    region.code,
+    region.name,
+    region.parentCode,
+    region.level,
+    region.specialZone === true,
+    region.former === true,
+  ]);
+  await connection.run('begin transaction');
+  try {
+    await appendRows(connection, 'regions', rows);
+    await connection.run('commit');
+  } catch (error) {
+    await connection.run('rollback');
+    throw error;
+  }
+  return rows.length;
+}
