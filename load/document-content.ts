@@ -4,14 +4,14 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ExtractedDocument, TableBlock } from '../extract/types.ts';
-import { appendRows, type SqlParam } from './queries.ts';
+import { appendRows, runPrepared, type SqlParam } from './queries.ts';
 
 /**
  * Writes the document's tables and text unless this extraction (sha256 + extractor version) is already loaded;
  * a newer extraction replaces the older one's rows. Runs in the caller's transaction.
  */
 export async function loadDocumentContent(connection: DuckDBConnection, extracted: ExtractedDocument): Promise<boolean> {
-  const current = await connection.runAndReadAll('select extractor_version from document_extractions where sha256 = $1', [
+  const current = await runPrepared(connection, 'select extractor_version from document_extractions where sha256 = $1', [
     extracted.sha256,
   ]);
   const loadedVersion = current.getRowObjectsJS()[0]?.extractor_version;
@@ -21,7 +21,8 @@ export async function loadDocumentContent(connection: DuckDBConnection, extracte
   await appendRows(connection, 'doc_tables', tables);
   await appendRows(connection, 'doc_table_cells', cells);
   await appendRows(connection, 'document_text', lines);
-  await connection.run(
+  await runPrepared(
+    connection,
     `insert into document_extractions (sha256, extractor_version, pages, tables, lines) values ($1, $2, $3, $4, $5)`,
     [extracted.sha256, extracted.extractorVersion, extracted.pages.length, tables.length, lines.length],
   );

@@ -8,7 +8,7 @@ import type { ExtractedDocument } from '../extract/types.ts';
 import type { ParsedReport } from '../transform/types.ts';
 import { LoadDocumentError, WarehouseError, causeMessage } from './errors.ts';
 import { loadDocumentContent } from './document-content.ts';
-import { appendRows, inTransaction, runQuery, type SqlParam } from './queries.ts';
+import { appendRows, inTransaction, runPrepared, runQuery, type SqlParam } from './queries.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /** Everything known about one document when it reaches the loader. */
@@ -47,7 +47,7 @@ export async function loadDocument(warehouse: Warehouse, input: LoadDocumentInpu
     return await inTransaction(connection, async () => {
       await runQuery(connection, 'upsert-document', documentParams(input));
       await runQuery(connection, 'insert-sighting', sightingParams(input));
-      await connection.run('insert into sources (source_id) values ($1) on conflict do nothing', [input.fetched.sourceId]);
+      await runPrepared(connection, 'insert into sources (source_id) values ($1) on conflict do nothing', [input.fetched.sourceId]);
       await loadDocumentContent(connection, input.extracted);
       if (await reportExists(connection, reportId)) return { loaded: false, reportId, cells: 0, anomalies: 0 };
       await runQuery(connection, 'insert-report', reportParams(input, reportId));
@@ -128,7 +128,7 @@ function reportParams({ fetched, extracted, parsed, runId }: LoadDocumentInput, 
 }
 
 async function reportExists(connection: DuckDBConnection, reportId: string): Promise<boolean> {
-  const reader = await connection.runAndReadAll('select 1 from reports where report_id = $1', [reportId]);
+  const reader = await runPrepared(connection, 'select 1 from reports where report_id = $1', [reportId]);
   return reader.currentRowCount > 0;
 }
 

@@ -1,6 +1,12 @@
 /** The load room's statements, read once from load/queries/*.sql (each file heads its parameters). */
 import { readFileSync } from 'node:fs';
-import { DuckDBDataChunkWriter, JSToDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  DuckDBDataChunkWriter,
+  JSToDuckDBValueConverter,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+  type DuckDBResultReader,
+} from '@duckdb/node-api';
 
 const QUERY_NAMES = ['upsert-document', 'insert-sighting', 'insert-report', 'upsert-run', 'insert-failure', 'upsert-anomaly-review'] as const;
 export type QueryName = (typeof QUERY_NAMES)[number];
@@ -22,7 +28,36 @@ export type SqlParam = string | number | boolean | null;
 
 /** Runs load/queries/<name>.sql with named parameters. */
 export async function runQuery(connection: DuckDBConnection, name: QueryName, params: Record<string, SqlParam>): Promise<void> {
-  await connection.run(query(name), params);
+  await runPrepared(connection, query(name), params);
+}
+
+/**
+ * Each connection's statements, prepared once: planning a statement costs more than running it for one row, and
+ * the loader runs the same few statements for every document.
+ */
+const preparedByConnection = new WeakMap<DuckDBConnection, Map<string, Promise<DuckDBPreparedStatement>>>();
+
+function prepared(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  let statements = preparedByConnection.get(connection);
+  if (!statements) preparedByConnection.set(connection, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    statements.set(sql, statement);
+    statement.catch(() => statements.delete(sql)); // a statement that failed to prepare is prepared again next time
+  }
+  return statement;
+}
+
+/** Runs `sql` (a statement kept prepared for this connection) with positional or named parameters; reads the result. */
+export async function runPrepared(
+  connection: DuckDBConnection,
+  sql: string,
+  params: SqlParam[] | Record<string, SqlParam>,
+): Promise<DuckDBResultReader> {
+  const statement = await prepared(connection, sql);
+  statement.bind(params);
+  return statement.runAndReadAll();
 }
 
 /** Runs `work` in one transaction: committed if it resolves, rolled back (and the error rethrown) if not. */
