@@ -8,7 +8,7 @@ import { enqueueRun, openPipeline, startWorkers } from '../jobs/pipeline.ts';
 import { ensureRedis } from '../jobs/redis.ts';
 import { formatTable, runReadOnlySql } from '../load/index.ts';
 import { startDemoPortals, type PlantedReport } from '../simulator/index.ts';
-import { printRunSummary } from './status.ts';
+import { printRunSummary, readSourceFlags } from './status.ts';
 
 export async function runDemo(config: Config): Promise<void> {
   const redis = await ensureRedis(config.redisUrl, path.join(config.dataDir, 'redis'));
@@ -25,7 +25,8 @@ export async function runDemo(config: Config): Promise<void> {
     for (const portal of demo.portals) console.log(`portal: ${portal.name} ${portal.source.startUrls[0]}`);
     const runId = await enqueueRun(pipeline, demo.portals.map((portal) => portal.source));
     console.log(`run ${runId}: crawling ${demo.portals.length} demo portals…`);
-    printRunSummary(await pipeline.tracker.waitUntilRecorded(runId));
+    const state = await pipeline.tracker.waitUntilRecorded(runId);
+    printRunSummary(state, await readSourceFlags(demoConfig, runId));
     const check = await compareWithPlanted(demoConfig.duckdbPath, demo.planted);
     console.log(check.message);
     if (!check.ok) process.exitCode = 1;

@@ -1,6 +1,8 @@
 /** `yangguang status`, and the run summary that `demo` and `crawl --wait` print. */
+import { existsSync } from 'node:fs';
 import { plainTable } from './plain-table.ts';
 import type { Config } from '../config/config.ts';
+import { runReadOnlySql } from '../load/index.ts';
 import { STAGES } from '../jobs/payloads.ts';
 import { openPipeline } from '../jobs/pipeline.ts';
 import { pingRedis } from '../jobs/redis.ts';
@@ -22,15 +24,36 @@ export async function printStatus(config: Config): Promise<void> {
     }
     console.log(`queues on ${config.redisUrl} (prefix ${config.queuePrefix}):\n${table.toString()}`);
     const runId = await pipeline.tracker.lastRunId();
-    if (runId) printRunSummary(await pipeline.tracker.state(runId));
+    if (runId) printRunSummary(await pipeline.tracker.state(runId), await readSourceFlags(config, runId));
     else console.log('no run yet');
   } finally {
     await pipeline.close();
   }
 }
 
-/** Per-stage outcomes, then one line per source. */
-export function printRunSummary(state: RunState): void {
+/** Whether a source needs a look, as the run's summary recorded it in source_health. */
+export interface SourceFlag {
+  flagged: boolean;
+  note: string | null;
+}
+
+/**
+ * The run's source_health flags from DuckDB, by source id; empty while the run is not recorded yet, or when the
+ * file is absent or held by the loader at this moment (status then shows the counts alone).
+ */
+export async function readSourceFlags(config: Config, runId: string): Promise<Map<string, SourceFlag>> {
+  if (!existsSync(config.duckdbPath)) return new Map();
+  try {
+    const query = `select source_id, flagged, note from source_health where run_id = '${runId.replace(/'/g, "''")}'`;
+    const { rows } = await runReadOnlySql(config.duckdbPath, query);
+    return new Map(rows.map(([sourceId, flagged, note]) => [String(sourceId), { flagged: flagged === true, note: note === null ? null : String(note) }]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Per-stage outcomes, then one line per source (with its health flag and note when `flags` has them). */
+export function printRunSummary(state: RunState, flags: Map<string, SourceFlag> = new Map()): void {
   const count = (field: string) => state.counts[field] ?? 0;
   const stages = STAGES.map((stage) => {
     const failed = count(`${stage}:failed`);
@@ -39,12 +62,16 @@ export function printRunSummary(state: RunState): void {
   console.log(`run ${state.runId}: ${state.status}, started ${state.startedAt ?? '?'}, finished ${state.finishedAt ?? '-'}`);
   console.log(`  jobs: ${stages.join(' · ')}${state.pending ? ` · ${state.pending} pending` : ''}`);
   console.log(`  reports loaded: ${count('reports')}, anomalies recorded: ${count('anomalies')}`);
+  const failures = Object.entries(state.counts).filter(([field, n]) => field.startsWith('failures:') && n > 0);
+  if (failures.length > 0) console.log(`  failures by reason: ${failures.map(([field, n]) => `${field.slice(9)} ×${n}`).join(', ')}`);
   const sources = [...new Set(Object.keys(state.counts).filter((k) => k.startsWith('source:')).map((k) => k.split(':')[1]!))];
   if (sources.length === 0) return;
-  const table = plainTable(['source', 'pages', 'documents', 'reports', 'new', 'errors']);
+  const table = plainTable(['source', 'pages', 'documents', 'reports', 'new', 'unchanged', 'gone', 'errors', 'health']);
   for (const id of sources.sort()) {
     const field = (name: string) => count(`source:${id}:${name}`);
-    table.push([id, field('pages'), field('discovered'), field('reports'), field('new'), field('errors')]);
+    const flag = flags.get(id);
+    const health = !flag ? '' : flag.flagged ? `FLAGGED: ${flag.note ?? ''}` : (flag.note ?? 'ok');
+    table.push([id, field('pages'), field('discovered'), field('reports'), field('new'), field('unchanged'), field('disappeared'), field('errors'), health]);
   }
   console.log(table.toString());
 }

@@ -10,6 +10,8 @@ export interface DataLayout {
   rawDir: string;
   extractedDir: string;
   parsedDir: string;
+  /** Per-source crawl state (validators and links of each page) and the disappearances each run noticed. */
+  crawlStateDir: string;
 }
 
 export function dataLayout(dataDir: string): DataLayout {
@@ -17,6 +19,7 @@ export function dataLayout(dataDir: string): DataLayout {
     rawDir: path.join(dataDir, 'raw'),
     extractedDir: path.join(dataDir, 'extracted'),
     parsedDir: path.join(dataDir, 'parsed'),
+    crawlStateDir: path.join(dataDir, 'crawl-state'),
   };
 }
 
@@ -37,6 +40,21 @@ export function extractedPath(layout: DataLayout, sha256: string, extractorVersi
 /** data/parsed/<sha256>.<parserVersion>.json */
 export function parsedPath(layout: DataLayout, sha256: string, parserVersion: string): string {
   return path.join(layout.parsedDir, `${sha256}.${parserVersion}.json`);
+}
+
+/** A source id as a file name: ids are free text, a file name must not climb out of its directory. */
+function fileNameOf(id: string): string {
+  return encodeURIComponent(id).replace(/^\./, '%2E');
+}
+
+/** data/crawl-state/<sourceId>.json: what the source's last crawl saw, for the next (incremental) one. */
+export function crawlStatePath(layout: DataLayout, sourceId: string): string {
+  return path.join(layout.crawlStateDir, `${fileNameOf(sourceId)}.json`);
+}
+
+/** data/crawl-state/disappeared/<runId>/<sourceId>.json: documents the run's crawl of the source no longer found. */
+export function disappearancesPath(layout: DataLayout, runId: string, sourceId: string): string {
+  return path.join(layout.crawlStateDir, 'disappeared', fileNameOf(runId), `${fileNameOf(sourceId)}.json`);
 }
 
 /** Writes to a temporary file, then renames, so a reader never sees half a file. */

@@ -13,7 +13,17 @@ import { CrawlError, httpStatusCode, isRetryableStatus, networkErrorCode } from 
 import { crawlWithHttp, type FetchedPage } from './http-crawler.ts';
 import { attachmentKind, isReportTitle } from './links.ts';
 import type { ListItem, ListRequest } from './platforms/types.ts';
-import { readTrsPager } from './platforms/trs.ts';
+import {
+  conditionalHeaders,
+  CRAWL_STATE_VERSION,
+  knownDocuments,
+  memoSubtree,
+  pageKey,
+  usableState,
+  type PageLink,
+  type PageMemo,
+  type SourceCrawlState,
+} from './crawl-state.ts';
 import { attachmentTitle, readAttachments, readDetailInfo } from './read-detail-page.ts';
 import { readListPage } from './read-list-page.ts';
 import { RobotsPolicy } from './robots.ts';
@@ -58,13 +68,27 @@ export interface CrawlResult {
   blocked: number;
   /** Which crawler did the work: http, or browser (also when `auto` switched). */
   crawler: 'http' | 'browser';
+  /** List pages that answered 304 Not Modified: what they led to last time was replayed. */
+  pagesNotModified: number;
+  /** Detail pages known from the previous state and therefore not requested: their documents were replayed. */
+  pagesSkipped: number;
+  /**
+   * Documents of the previous state that this crawl no longer found (empty after a cold crawl, or when the crawl
+   * stopped at maxPages and so may not have seen everything). Documents under pages that failed transiently count
+   * as still there.
+   */
+  disappeared: DiscoveredDocument[];
+  /** The state to pass as `previousState` to the next crawl of this source. */
+  state: SourceCrawlState;
 }
 
-export const LIST = 'LIST';
-export const DETAIL = 'DETAIL';
+export const LIST = 'LIST' as const;
+export const DETAIL = 'DETAIL' as const;
 
 /** What a request carries between pages. */
 export interface RequestData {
+  /** The page's key in the crawl state (see crawl-state.ts pageKey). */
+  key?: string;
   isStart?: boolean;
   /** Sub-column depth from the start URL. */
   depth?: number;
@@ -92,6 +116,16 @@ export interface CrawlState {
   discovered: Map<string, DiscoveredDocument>;
   errors: CrawlPageError[];
   startFailures: Map<string, StartFailure>;
+  /** The previous crawl's state (null: a cold crawl). */
+  previous: SourceCrawlState | null;
+  /** The state being built: pages answered (or replayed) in this crawl. */
+  pages: Map<string, PageMemo>;
+  /** Whether list pages are asked conditionally (HTTP only: a browser shows a 304 as an empty page). */
+  conditional: boolean;
+  pagesNotModified: number;
+  pagesSkipped: number;
+  /** URLs of documents vouched for by pages that failed transiently this time. */
+  carried: Set<string>;
 }
 
 /** Thrown inside a page handler so that the crawler retries the page (5xx, 429), after any Retry-After wait. */
@@ -110,16 +144,18 @@ const MAX_RETRY_AFTER_SECS = 30;
  * Crawls a source and returns the report documents it links. Failures of single pages land in `errors`;
  * only when every start URL fails does it throw a CrawlError (retryable for 5xx, timeouts and anti-bot pages).
  */
-export async function crawlSource(source: Source, options: CrawlOptions): Promise<CrawlResult> {
+export async function crawlSource(source: Source, options: CrawlOptions, previousState?: SourceCrawlState | null): Promise<CrawlResult> {
   const kind = source.crawler ?? 'cheerio';
-  if (kind === 'playwright') return finish(await runCrawl(source, options, 'browser'), 'browser');
-  const state = await runCrawl(source, options, 'http');
-  if (kind === 'auto' && state.blocked > 0) return finish(await runCrawl(source, options, 'browser'), 'browser');
-  return finish(state, 'http');
+  const previous = usableState(previousState, source.id);
+  const crawl = (mode: 'http' | 'browser') => runCrawl(source, options, mode, previous);
+  if (kind === 'playwright') return finish(await crawl('browser'), options, 'browser');
+  const state = await crawl('http');
+  if (kind === 'auto' && state.blocked > 0) return finish(await crawl('browser'), options, 'browser');
+  return finish(state, options, 'http');
 }
 
-async function runCrawl(source: Source, options: CrawlOptions, mode: 'http' | 'browser'): Promise<CrawlState> {
-  const state = newState(source, options);
+async function runCrawl(source: Source, options: CrawlOptions, mode: 'http' | 'browser', previous: SourceCrawlState | null): Promise<CrawlState> {
+  const state = newState(source, options, previous, mode === 'http');
   const starts = source.startUrls.map((url) => request(state, { url, method: 'GET' }, LIST, { isStart: true, depth: 0 }));
   const run = mode === 'http' ? crawlWithHttp : crawlWithBrowser;
   await run(state, options, await filterByRobots(state, starts), (page) => handlePage(state, page), (url, data, retries, error) =>
@@ -128,12 +164,29 @@ async function runCrawl(source: Source, options: CrawlOptions, mode: 'http' | 'b
   return state;
 }
 
-function finish(state: CrawlState, crawler: 'http' | 'browser'): CrawlResult {
+function finish(state: CrawlState, options: CrawlOptions, crawler: 'http' | 'browser'): CrawlResult {
   throwIfEveryStartFailed(state);
-  return { pagesFetched: state.pagesFetched, discovered: [...state.discovered.values()], errors: state.errors, blocked: state.blocked, crawler };
+  return {
+    pagesFetched: state.pagesFetched,
+    discovered: [...state.discovered.values()],
+    errors: state.errors,
+    blocked: state.blocked,
+    crawler,
+    pagesNotModified: state.pagesNotModified,
+    pagesSkipped: state.pagesSkipped,
+    disappeared: disappearedDocuments(state, options),
+    state: { version: CRAWL_STATE_VERSION, sourceId: state.source.id, crawledAt: new Date().toISOString(), pages: Object.fromEntries(state.pages) },
+  };
 }
 
-function newState(source: Source, options: CrawlOptions): CrawlState {
+/** Previously known documents neither found nor vouched for now; none when the crawl hit maxPages (it may have missed some). */
+function disappearedDocuments(state: CrawlState, options: CrawlOptions): DiscoveredDocument[] {
+  if (state.pagesFetched >= options.maxPages) return [];
+  const known = knownDocuments(state.previous);
+  return [...known.values()].filter((document) => !state.discovered.has(document.url) && !state.carried.has(document.url));
+}
+
+function newState(source: Source, options: CrawlOptions, previous: SourceCrawlState | null, conditional: boolean): CrawlState {
   const obeyRobots = (source.politeness?.robots ?? 'obey') === 'obey';
   return {
     source,
@@ -147,19 +200,28 @@ function newState(source: Source, options: CrawlOptions): CrawlState {
     discovered: new Map(),
     errors: [],
     startFailures: new Map(),
+    previous,
+    pages: new Map(),
+    conditional,
+    pagesNotModified: 0,
+    pagesSkipped: 0,
+    carried: new Set(),
   };
 }
 
+/** A Crawlee request; a list page the previous state knows is asked conditionally (If-None-Match / If-Modified-Since). */
 function request(state: CrawlState, list: ListRequest, label: string, userData: RequestData): RequestOptions {
   const url = list.method === 'GET' ? canonicalUrl(list.url) : list.url;
+  const key = pageKey({ ...list, url });
+  const validators = label === LIST && state.conditional ? conditionalHeaders(state.previous?.pages[key]) : {};
   return {
     url,
     method: list.method,
     ...(list.payload !== undefined ? { payload: list.payload } : {}),
-    headers: { 'user-agent': state.userAgent, ...list.headers },
-    uniqueKey: `${list.method} ${url} ${list.payload ?? ''}`,
+    headers: { 'user-agent': state.userAgent, ...list.headers, ...validators },
+    uniqueKey: key,
     label,
-    userData,
+    userData: { ...userData, key },
   };
 }
 
@@ -182,6 +244,19 @@ function recordFailure(state: CrawlState, url: string, data: RequestData, failur
   state.errors.push({ url, code: failure.code, message: failure.message });
   if (failure.code === 'BLOCKED') state.blocked += 1;
   if (data.isStart) state.startFailures.set(url, failure);
+  if (failure.retryable && data.key) carryForward(state, data.key);
+}
+
+/**
+ * A page that failed transiently (5xx, timeout, anti-bot page) keeps what it and the pages behind it led to last
+ * time in the state, and its documents do not count as disappeared. A 404 is taken at its word.
+ */
+function carryForward(state: CrawlState, key: string): void {
+  if (!state.previous) return;
+  for (const [pageKeyOf, memo] of memoSubtree(state.previous, key)) {
+    if (!state.pages.has(pageKeyOf)) state.pages.set(pageKeyOf, memo);
+    for (const document of memo.discovered) state.carried.add(document.url);
+  }
 }
 
 function throwIfEveryStartFailed(state: CrawlState): void {
@@ -243,14 +318,61 @@ function noteMovedToHomepage(state: CrawlState, page: FetchedPage): void {
 /** Request labels as routes: LIST pages lead to more pages, DETAIL pages to documents. */
 async function handlePage(state: CrawlState, page: FetchedPage): Promise<void> {
   state.pagesFetched += 1;
+  const memo: PageMemo = { etag: page.etag ?? null, lastModified: page.lastModified ?? null, discovered: [], links: [] };
   if (page.request.label === DETAIL) {
     const kind = documentKindOfResponse(page);
-    if (kind) return addLinkedDocument(state, page, kind);
-  } else noteMovedToHomepage(state, page);
+    if (kind) return remember(state, page, addLinkedDocument(state, page, kind, memo));
+  } else {
+    if (page.status === 304 && (await replayListPage(state, page))) return;
+    noteMovedToHomepage(state, page);
+  }
   const usable = await usablePage(state, page);
   if (!usable) return;
-  if (page.request.label === DETAIL) addDetailDocuments(state, page, usable.text, usable.$);
-  else await followListPage(state, page, usable);
+  if (page.request.label === DETAIL) addDetailDocuments(state, page, usable.text, usable.$, memo);
+  else await followListPage(state, page, usable, memo);
+  remember(state, page, memo);
+}
+
+/** Keeps what an answered page led to in the new state (pages that failed are not remembered, so they are asked again). */
+function remember(state: CrawlState, page: FetchedPage, memo: PageMemo): void {
+  const { key } = page.request.userData;
+  if (key) state.pages.set(key, memo);
+}
+
+/** A list page that answered 304: what it led to last time is followed again. False when the state does not know it. */
+async function replayListPage(state: CrawlState, page: FetchedPage): Promise<boolean> {
+  const { key } = page.request.userData;
+  const memo = key ? state.previous?.pages[key] : undefined;
+  if (!key || !memo) return false;
+  state.pagesNotModified += 1;
+  state.pages.set(key, memo);
+  for (const document of memo.discovered) addDocument(state, document);
+  const admitted = memo.links.filter((link) => link.label === DETAIL || admitListPage(state, link.request, link.data.depth ?? 0));
+  await followLinks(state, page, admitted);
+  return true;
+}
+
+/**
+ * Requests the links of a list page, except detail pages the previous state knows: those are replayed, not
+ * requested (their content is the fetch stage's business, which asks for it conditionally).
+ */
+async function followLinks(state: CrawlState, page: FetchedPage, links: PageLink[]): Promise<void> {
+  const requests = links
+    .filter((link) => link.label === LIST || !replayDetailPage(state, link))
+    .map((link) => request(state, link.request, link.label, link.data));
+  await page.addRequests(await filterByRobots(state, requests));
+}
+
+/** Adds the documents a known detail page yielded last time; false when the previous state does not know the page. */
+function replayDetailPage(state: CrawlState, link: PageLink): boolean {
+  const key = pageKey({ ...link.request, url: canonicalUrl(link.request.url) });
+  const memo = state.previous?.pages[key];
+  if (!memo) return false;
+  if (state.pages.has(key)) return true;
+  state.pagesSkipped += 1;
+  state.pages.set(key, memo);
+  for (const document of memo.discovered) addDocument(state, document);
+  return true;
 }
 
 /** A DETAIL link that turned out to be a file (PDF, Word…) rather than a page: it is the document. */
@@ -264,15 +386,20 @@ function documentKindOfResponse(page: FetchedPage): DocumentKindHint | null {
   return 'other';
 }
 
-function addDocument(state: CrawlState, document: DiscoveredDocument): void {
+/** Adds a document (first sighting of a URL wins) and notes it in the memo of the page it came from. */
+function addDocument(state: CrawlState, document: DiscoveredDocument, memo?: PageMemo): void {
   const url = /^(html)$/.test(document.kindHint) ? canonicalUrl(document.url) : document.url;
-  if (isAllowed(state, url) && !state.discovered.has(url)) state.discovered.set(url, { ...document, url });
+  if (!isAllowed(state, url)) return;
+  const normalized = { ...document, url };
+  if (!state.discovered.has(url)) state.discovered.set(url, normalized);
+  memo?.discovered.push(normalized);
 }
 
-function addLinkedDocument(state: CrawlState, page: FetchedPage, kindHint: DocumentKindHint): void {
+function addLinkedDocument(state: CrawlState, page: FetchedPage, kindHint: DocumentKindHint, memo: PageMemo): PageMemo {
   const data = page.request.userData;
   const { url } = page.request;
-  addDocument(state, { sourceId: state.source.id, url, title: data.title ?? '', kindHint, foundOn: data.foundOn ?? url, publishedAt: data.publishedAt ?? null });
+  addDocument(state, { sourceId: state.source.id, url, title: data.title ?? '', kindHint, foundOn: data.foundOn ?? url, publishedAt: data.publishedAt ?? null }, memo);
+  return memo;
 }
 
 /** Further parts of a multi-page TRS article (`createPageHTML(2, 0, "t20220120_1134560", "html")` → t…_1.html). */
@@ -283,7 +410,7 @@ function articlePartUrls(text: string, pageUrl: string): string[] {
   return Array.from({ length: Math.max(0, Math.min(count, 50) - 1) }, (_, index) => new URL(`${match[2]}_${index + 1}.${match[3]}`, pageUrl).href);
 }
 
-function addDetailDocuments(state: CrawlState, page: FetchedPage, text: string, $: cheerio.CheerioAPI): void {
+function addDetailDocuments(state: CrawlState, page: FetchedPage, text: string, $: cheerio.CheerioAPI, memo: PageMemo): void {
   const data = page.request.userData;
   const pageUrl = page.request.url;
   const info = readDetailInfo($);
@@ -291,12 +418,12 @@ function addDetailDocuments(state: CrawlState, page: FetchedPage, text: string, 
   if (data.titleUnconfirmed && !isReportTitle(title)) return;
   const publishedAt = data.publishedAt ?? info.publishedAt;
   const sourceId = state.source.id;
-  addDocument(state, { sourceId, url: pageUrl, title, kindHint: 'html', foundOn: data.foundOn ?? pageUrl, publishedAt });
+  addDocument(state, { sourceId, url: pageUrl, title, kindHint: 'html', foundOn: data.foundOn ?? pageUrl, publishedAt }, memo);
   articlePartUrls(text, pageUrl).forEach((url, index) =>
-    addDocument(state, { sourceId, url, title: `${title}（第${index + 2}页）`, kindHint: 'html', foundOn: pageUrl, publishedAt }),
+    addDocument(state, { sourceId, url, title: `${title}（第${index + 2}页）`, kindHint: 'html', foundOn: pageUrl, publishedAt }, memo),
   );
   for (const attachment of readAttachments($, page.loadedUrl || pageUrl)) {
-    addDocument(state, { sourceId, url: attachment.url, title: attachmentTitle(attachment, title), kindHint: attachment.kindHint, foundOn: pageUrl, publishedAt });
+    addDocument(state, { sourceId, url: attachment.url, title: attachmentTitle(attachment, title), kindHint: attachment.kindHint, foundOn: pageUrl, publishedAt }, memo);
   }
 }
 
@@ -307,25 +434,24 @@ function admitListPage(state: CrawlState, next: ListRequest, depth: number): boo
   return next.method !== 'GET' || state.variants.admit(canonicalUrl(next.url));
 }
 
-async function followListPage(state: CrawlState, page: FetchedPage, usable: { text: string; $: cheerio.CheerioAPI }): Promise<void> {
+async function followListPage(state: CrawlState, page: FetchedPage, usable: { text: string; $: cheerio.CheerioAPI }, memo: PageMemo): Promise<void> {
   const { request: current } = page;
   const url = page.loadedUrl || current.url;
   const depth = current.userData.depth ?? 0;
   const listing = readListPage({ url, method: current.method, ...(current.payload ? { payload: current.payload } : {}), text: usable.text, $: usable.$ });
-  const requests: RequestOptions[] = [];
   for (const next of listing.nextPages) {
     const nextDepth = next.kind === 'column' ? depth + 1 : depth;
-    if (admitListPage(state, next, nextDepth)) requests.push(request(state, next, LIST, { depth: nextDepth }));
+    if (admitListPage(state, next, nextDepth)) memo.links.push({ label: LIST, request: next, data: { depth: nextDepth } });
   }
   for (const item of listing.items.filter((candidate) => isAllowed(state, candidate.url))) {
     const kindHint = attachmentKind(new URL(item.url), item.title);
-    if (kindHint) addDocument(state, { sourceId: state.source.id, url: item.url, title: item.title, kindHint, foundOn: url, publishedAt: item.publishedAt });
-    else requests.push(request(state, { url: item.url, method: 'GET' }, DETAIL, detailData(item, url)));
+    if (kindHint) addDocument(state, { sourceId: state.source.id, url: item.url, title: item.title, kindHint, foundOn: url, publishedAt: item.publishedAt }, memo);
+    else memo.links.push({ label: DETAIL, request: { url: item.url, method: 'GET' }, data: detailData(item, url) });
   }
-  await page.addRequests(await filterByRobots(state, requests));
+  await followLinks(state, page, memo.links);
 }
 
-function detailData(item: ListItem, foundOn: string): RequestData {
+function detailData(item: ListItem, foundOn: string): PageLink['data'] {
   return { title: item.title, publishedAt: item.publishedAt, foundOn, ...(item.titleUnconfirmed ? { titleUnconfirmed: true } : {}) };
 }
 

@@ -14,6 +14,9 @@ export interface FetchedPage {
   status: number;
   contentType: string | null;
   retryAfter?: string;
+  /** Validators of the answer, kept for the next crawl's conditional request (HTTP only). */
+  etag?: string | null;
+  lastModified?: string | null;
   /** Raw bytes (HTTP) or the rendered document (browser). */
   body: Buffer | string;
   addRequests(requests: RequestOptions[]): Promise<void>;
@@ -57,6 +60,8 @@ function toPage(context: HttpCrawlingContext): FetchedPage {
     status: response.statusCode ?? 0,
     contentType: response.headers['content-type'] ?? null,
     ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+    etag: response.headers.etag ?? null,
+    lastModified: response.headers['last-modified'] ?? null,
     body: context.body as Buffer,
     addRequests: async (requests) => void (await context.addRequests(requests)),
   };

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Level } from '../crawlers/types.ts';
 import { escapeHtml, html, notFound, type Handler, type Reply } from './http-util.ts';
-import { columnItems, type ColumnItem } from './planted-data.ts';
+import { editedColumnItems, type ColumnEdit, type ColumnItem } from './planted-data.ts';
 import { detailBody, digitsOf, hasPdf, pdfReply, type PortalBuild } from './portal-spec.ts';
 
 export interface HanwebOptions {
@@ -14,6 +14,8 @@ export interface HanwebOptions {
   unitId: number;
   /** Records per page, inline and per dataproxy page (default 2). */
   perPage?: number;
+  /** Publishes edited items instead of the planted ones (see startDemoPortals' republish). */
+  edit?: ColumnEdit;
 }
 
 interface Located {
@@ -26,7 +28,7 @@ interface Located {
 /** Builds a Hanweb style portal over the planted items of its main column. */
 export function buildHanwebPortal(options: HanwebOptions): PortalBuild {
   const perPage = options.perPage ?? 2;
-  const located = columnItems(options.id, 'main').map((item) => locate(options.columnId, item));
+  const located = editedColumnItems(options.id, 'main', options.edit).map((item) => locate(options.columnId, item));
   const columnPath = `/col/col${options.columnId}/index.html`;
   const details = new Map(located.map((entry) => [entry.detailPath, entry]));
   const attachments = new Map(located.filter((entry) => entry.fileName).map((entry) => [entry.fileName!, entry]));

@@ -19,6 +19,20 @@ export interface Reply {
   delayMs?: number;
 }
 
+/** One request a simulated server answered, for tests that count what a crawler asked for. */
+export interface ServedRequest {
+  method: string;
+  /** Absolute URL: the server's origin, path and query. */
+  url: string;
+  /** The status sent: 304 when the request's validators matched. */
+  status: number;
+  /** The request carried If-None-Match or If-Modified-Since. */
+  conditional: boolean;
+}
+
+/** Called once per answered request (not for resets). */
+export type RequestObserver = (served: ServedRequest) => void;
+
 /** Every page of the simulator claims this modification date, so conditional requests get a 304. */
 const LAST_MODIFIED = 'Mon, 15 Jan 2024 08:00:00 GMT';
 
@@ -50,16 +64,25 @@ export function truncateTitle(title: string, max = 16): string {
   return title.length > max ? `${title.slice(0, max)}…` : title;
 }
 
-/** Starts a server on a free port of `host`; resolves to its origin and a close function. */
-export async function listen(host: string, handler: Handler): Promise<{ origin: string; close(): Promise<void> }> {
-  const server: Server = createServer((request, response) => void respond(handler, request, response));
+/** Starts a server on a free port of `host`; resolves to its origin and a close function. `observe` sees every answer. */
+export async function listen(host: string, handler: Handler, observe?: RequestObserver): Promise<{ origin: string; close(): Promise<void> }> {
+  let origin = '';
+  const report = (request: IncomingMessage, status: number) =>
+    observe?.({
+      method: request.method ?? 'GET',
+      url: origin + (request.url ?? '/'),
+      status,
+      conditional: request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined,
+    });
+  const server: Server = createServer((request, response) => void respond(handler, request, response, report));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  origin = `http://${host}:${port}`;
   return {
-    origin: `http://${host}:${port}`,
+    origin,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -68,7 +91,12 @@ export async function listen(host: string, handler: Handler): Promise<{ origin: 
   };
 }
 
-async function respond(handler: Handler, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function respond(
+  handler: Handler,
+  request: IncomingMessage,
+  response: ServerResponse,
+  report: (request: IncomingMessage, status: number) => void,
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   try {
@@ -81,12 +109,15 @@ async function respond(handler: Handler, request: IncomingMessage, response: Ser
     if (reply.location) headers.location = reply.location;
     if (validate(request, reply, headers)) {
       response.writeHead(304, { etag: headers.etag!, 'last-modified': headers['last-modified']! });
+      report(request, 304);
       return void response.end();
     }
     response.writeHead(reply.status, headers);
+    report(request, reply.status);
     response.end(request.method === 'HEAD' ? undefined : reply.body);
   } catch (error) {
     response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    report(request, 500);
     response.end(String(error));
   }
 }

@@ -73,6 +73,18 @@ export function columnItems(portalId: string, column: 'main' | 'department'): Co
     .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
 }
 
+/**
+ * A change to a column's items while a portal runs (a report corrected, withdrawn, or the column emptied), for
+ * tests of re-crawls: it gets the items as columnItems gives them and returns the ones to publish.
+ */
+export type ColumnEdit = (items: ColumnItem[], column: { portalId: string; column: 'main' | 'department' }) => ColumnItem[];
+
+/** The items of one portal column after `edit` (none: as planted). */
+export function editedColumnItems(portalId: string, column: 'main' | 'department', edit?: ColumnEdit): ColumnItem[] {
+  const items = columnItems(portalId, column);
+  return edit ? edit(items, { portalId, column }) : items;
+}
+
 /** Committed PDF of a report: simulator/pdfs/<id>.pdf. */
 export function pdfFileOf(id: string): URL {
   return new URL(`./pdfs/${id}.pdf`, import.meta.url);

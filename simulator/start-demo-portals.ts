@@ -1,8 +1,8 @@
 /** Starts the demo portals, each on its own port of 127.0.0.1, and lists the reports planted in them. */
 import type { Level, Source } from '../crawlers/types.ts';
 import { buildHanwebPortal } from './hanweb-portal.ts';
-import { listen, type Handler } from './http-util.ts';
-import { loadPlantedData, type PlantedAnomaly, type PlantedFormat } from './planted-data.ts';
+import { listen, type Handler, type RequestObserver } from './http-util.ts';
+import { loadPlantedData, type ColumnEdit, type PlantedAnomaly, type PlantedFormat } from './planted-data.ts';
 import type { PortalBuild } from './portal-spec.ts';
 import { buildTrsPortal } from './trs-portal.ts';
 
@@ -42,19 +42,24 @@ export interface DemoPortal {
 export interface DemoPortals {
   portals: DemoPortal[];
   planted: PlantedReport[];
+  /**
+   * Serves every column's items through `edit` from now on (none: as planted again): a report corrected or
+   * withdrawn, a column emptied, while the portals run. `planted` and the manifests keep describing the planted set.
+   */
+  republish(edit?: ColumnEdit): void;
   close(): Promise<void>;
 }
 
 /** The portal builds: a 0-based TRS site, a Hanweb site, and a 1-based TRS site with a department sub-column. */
-function buildPortals(): PortalBuild[] {
+function buildPortals(edit?: ColumnEdit): PortalBuild[] {
   return [
     buildTrsPortal({
-      id: 'gansu', siteName: '甘肃省人民政府', regionCode: '620000', level: 'province', firstIndex: 0,
+      id: 'gansu', siteName: '甘肃省人民政府', regionCode: '620000', level: 'province', firstIndex: 0, edit,
       columns: [{ column: 'main', path: '/zwgk/zfxxgknb/', name: '政府信息公开年报' }],
     }),
-    buildHanwebPortal({ id: 'huaian', siteName: '淮安市人民政府', regionCode: '320800', level: 'prefecture', columnId: 28956, unitId: 88231 }),
+    buildHanwebPortal({ id: 'huaian', siteName: '淮安市人民政府', regionCode: '320800', level: 'prefecture', columnId: 28956, unitId: 88231, edit }),
     buildTrsPortal({
-      id: 'county', siteName: '县域政务公开示范平台', firstIndex: 1,
+      id: 'county', siteName: '县域政务公开示范平台', firstIndex: 1, edit,
       columns: [
         { column: 'main', path: '/xxgk/xxgknb/', name: '政府信息公开年报' },
         { column: 'department', path: '/xxgk/bmnb/', name: '部门政府信息公开年报' },
@@ -67,19 +72,22 @@ function buildPortals(): PortalBuild[] {
  * Starts every demo portal on a free port of `host` (default 127.0.0.1). Each also serves /__manifest.json,
  * the planted reports it holds with absolute URLs.
  */
-export async function startDemoPortals(options: { host?: string } = {}): Promise<DemoPortals> {
+export async function startDemoPortals(options: { host?: string; onRequest?: RequestObserver } = {}): Promise<DemoPortals> {
   const host = options.host ?? '127.0.0.1';
   const { reports } = loadPlantedData();
   const portals: DemoPortal[] = [];
   const planted: PlantedReport[] = [];
   const closers: (() => Promise<void>)[] = [];
+  // Handlers by portal id, swapped by republish; the servers keep their ports.
+  const served = new Map<string, Handler>();
   for (const build of buildPortals()) {
     let manifest = '[]';
+    served.set(build.id, build.handler);
     const handler: Handler = (request, url, body) =>
       url.pathname === '/__manifest.json'
         ? { status: 200, contentType: 'application/json; charset=utf-8', body: manifest }
-        : build.handler(request, url, body);
-    const server = await listen(host, handler);
+        : served.get(build.id)!(request, url, body);
+    const server = await listen(host, handler, options.onRequest);
     closers.push(server.close);
     const own = reports.filter((report) => report.portalId === build.id).map((report): PlantedReport => {
       const location = build.locations.get(report.id)!;
@@ -107,5 +115,6 @@ export async function startDemoPortals(options: { host?: string } = {}): Promise
       },
     });
   }
-  return { portals, planted, close: async () => void (await Promise.all(closers.map((close) => close()))) };
+  const republish = (edit?: ColumnEdit) => buildPortals(edit).forEach((build) => served.set(build.id, build.handler));
+  return { portals, planted, republish, close: async () => void (await Promise.all(closers.map((close) => close()))) };
 }

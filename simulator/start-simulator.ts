@@ -3,7 +3,7 @@
  * site and the manifest of its planted reports. Separate from the demo portals, whose planted set is fixed.
  */
 import type { Source } from '../crawlers/types.ts';
-import { listen } from './http-util.ts';
+import { listen, type RequestObserver } from './http-util.ts';
 import { buildChallengeSite } from './sites/challenge-site.ts';
 import { buildDuplicatesSite } from './sites/duplicates-site.ts';
 import { buildFlakySite } from './sites/flaky-site.ts';
@@ -42,8 +42,8 @@ export const SITE_BUILDERS: Record<string, () => SiteBuild> = {
   moved: buildMovedSite,
 };
 
-/** Starts the given sites (default: all); each also serves /__manifest.json with its planted reports. */
-export async function startSimulator(options: { sites?: string[]; host?: string } = {}): Promise<Simulator> {
+/** Starts the given sites (default: all); each also serves /__manifest.json with its planted reports. `onRequest` sees every answer. */
+export async function startSimulator(options: { sites?: string[]; host?: string; onRequest?: RequestObserver } = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
   const sites: SimulatedSite[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -52,7 +52,7 @@ export async function startSimulator(options: { sites?: string[]; host?: string 
     let manifest = '[]';
     const server = await listen(host, (request, url, body) =>
       url.pathname === '/__manifest.json' ? { status: 200, contentType: 'application/json', body: manifest } : build.handler(request, url, body),
-    );
+    options.onRequest);
     closers.push(server.close);
     const planted = build.planted.map((report) => ({ id: report.id, title: report.title, documentUrls: report.documentPaths.map((path) => server.origin + path) }));
     manifest = JSON.stringify(planted);

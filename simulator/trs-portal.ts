@@ -1,7 +1,7 @@
 /** A TRS WCM style static portal: t-dated detail pages, index_N list pages with a createPageHTML pager. */
 import type { Level } from '../crawlers/types.ts';
 import { escapeHtml, html, pages, truncateTitle, type Reply } from './http-util.ts';
-import { columnItems, type ColumnItem } from './planted-data.ts';
+import { editedColumnItems, type ColumnEdit, type ColumnItem } from './planted-data.ts';
 import { detailBody, digitsOf, hasPdf, pdfReply, routeTable, type PortalBuild } from './portal-spec.ts';
 
 export interface TrsColumn {
@@ -21,6 +21,8 @@ export interface TrsOptions {
   firstIndex: 0 | 1;
   /** Items per list page (default 2). */
   perPage?: number;
+  /** Publishes edited items instead of the planted ones (see startDemoPortals' republish). */
+  edit?: ColumnEdit;
 }
 
 /** Builds the routes of a TRS style portal over the planted items of its columns. */
@@ -28,7 +30,7 @@ export function buildTrsPortal(options: TrsOptions): PortalBuild {
   const routes = new Map<string, () => Reply>();
   const locations: PortalBuild['locations'] = new Map();
   for (const column of options.columns) {
-    const items = columnItems(options.id, column.column).map((item) => ({ item, ...trsPaths(column.path, item) }));
+    const items = editedColumnItems(options.id, column.column, options.edit).map((item) => ({ item, ...trsPaths(column.path, item) }));
     const listPages = pages(items, options.perPage ?? 2);
     listPages.forEach((pageItems, index) => {
       const file = listFileName(index, options.firstIndex);
@@ -77,7 +79,7 @@ function listPage(options: TrsOptions, column: TrsColumn, items: { item: ColumnI
     return `  <li><a href="${href}" target="_blank" title="${escapeHtml(item.title)}">${escapeHtml(truncateTitle(item.title))}</a><span>${item.publishedAt}</span></li>`;
   });
   const others = options.columns.filter((other) => other !== column);
-  const total = columnItems(options.id, column.column).length;
+  const total = editedColumnItems(options.id, column.column, options.edit).length;
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta name="SiteName" content="${options.siteName}"><meta name="ColumnName" content="${column.name}">
 <title>${column.name}_${options.siteName}</title></head>
