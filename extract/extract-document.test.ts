@@ -8,6 +8,7 @@ import {
   EmptyDocumentError,
   EncryptedPdfError,
   extractDocument,
+  GarbledTextError,
   type ExtractHints,
   NoTextLayerError,
   UnsupportedFormatError,
@@ -72,6 +73,13 @@ describe('extractDocument rejects bad input with specific permanent errors', () 
       'ENCRYPTED_PDF',
     ],
     ['a PDF without any text (a scan)', () => buildMinimalPdf({ content: '0 0 1 rg 20 20 100 100 re f' }), {}, NoTextLayerError, 'NO_TEXT_LAYER'],
+    [
+      'a PDF whose font maps every glyph to private-use code points (broken ToUnicode)',
+      () => buildMinimalPdf({ content: 'BT /F2 12 Tf 20 150 Td (Garbled figures 3119) Tj ET' }),
+      {},
+      GarbledTextError,
+      'GARBLED_TEXT',
+    ],
   ];
   for (const [name, makeBytes, overrides, errorClass, code] of cases) {
     it(`${name}: ${code}, not retryable`, async () => {
@@ -82,4 +90,23 @@ describe('extractDocument rejects bad input with specific permanent errors', () 
       assert.ok(error.message.length > 10);
     });
   }
+});
+
+describe('a PDF garbled on some pages only', () => {
+  const readable = 'BT /F1 12 Tf 20 150 Td (Readable page) Tj ET';
+  const garbled = 'BT /F2 12 Tf 20 150 Td (Garbled page) Tj ET';
+
+  it('keeps the readable pages and warns GARBLED_TEXT on the garbled page, whose glyphs are dropped', async () => {
+    const document = await extractDocument(buildMinimalPdf({ pages: [readable, garbled] }), { ...hints, pdf: { ocr: false } });
+    assert.deepEqual(document.pages[0]!.blocks.map((block) => block.kind === 'line' && block.text), ['Readable page']);
+    assert.deepEqual(document.pages[1]!.blocks, []);
+    const warnings = document.warnings.filter((warning) => warning.code === 'GARBLED_TEXT');
+    assert.deepEqual(warnings.map((warning) => warning.page), [2]);
+  });
+
+  it('OCRs the garbled page, left empty once its glyphs are dropped', { timeout: 120_000 }, async () => {
+    const document = await extractDocument(buildMinimalPdf({ pages: [readable, garbled] }), hints);
+    assert.deepEqual(document.pages[1]!.blocks.map((block) => block.kind === 'line' && block.text), ['Garbled page']);
+    assert.deepEqual(document.warnings.filter((warning) => warning.page === 2).map((warning) => warning.code), ['GARBLED_TEXT', 'OCR']);
+  });
 });

@@ -6,15 +6,12 @@ import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { decodeHtml } from './charset.ts';
+import { scanPage, type PageScan, type TitleSources } from './html-scan.ts';
 import { buildTableGrid, ownCells, ownRows } from './html-table.ts';
 import type { Block, ExtractedDocument, ExtractWarning } from './types.ts';
 
 export const HTML_EXTRACTOR_VERSION = 'html-3';
 
-/** Never content. */
-const NOISE = 'script, style, noscript, template, nav, iframe, object, embed, svg, canvas, select, textarea, button, [hidden]';
-/** Page chrome, dropped only when no main-content container is found and the whole body is read. */
-const CHROME = 'header, footer, aside';
 /** Where portal CMSs (TRS, Hanweb, UCAP, …) put the article body, most specific first. */
 const MAIN_CONTENT = [
   '.TRS_Editor', '.trs_editor_view', '.TRS_UEDITOR', '.Custom_UnionStyle', '#zoom', '#Zoom', '#UCAP-CONTENT',
@@ -36,6 +33,8 @@ interface Collector {
   pending: string[];
   /** Table counter shared by the whole document (TableBlock.index). */
   tables: { next: number };
+  /** Tables with a table inside, from the page scan. */
+  tablesHoldingTables: ReadonlySet<Element>;
 }
 
 /** Collapses every run of whitespace (including &nbsp; and the ideographic space) to one space, trimmed. */
@@ -50,8 +49,8 @@ function flushLine(collector: Collector): void {
 }
 
 /** A table that holds other tables, or a single cell, is page layout: its cells are read as containers. */
-function isLayoutTable($: CheerioAPI, table: Element): boolean {
-  if ($(table).find('table').length > 0) return true;
+function isLayoutTable(table: Element, tablesHoldingTables: ReadonlySet<Element>): boolean {
+  if (tablesHoldingTables.has(table)) return true;
   return ownRows(table).flatMap(ownCells).length <= 1;
 }
 
@@ -64,8 +63,21 @@ function joinCellLines(lines: string[]): string {
   }, '');
 }
 
-function cellText($: CheerioAPI, cell: Element): string {
-  const inner: Collector = { blocks: [], pending: [], tables: { next: 0 } };
+/** The text of an element whose children are all text nodes, else null. */
+function ownText(element: Element): string | null {
+  let text = '';
+  for (const child of element.children) {
+    if (child.type !== 'text') return null;
+    text += child.data;
+  }
+  return text;
+}
+
+function cellText($: CheerioAPI, cell: Element, collector: Collector): string {
+  // Most cells hold one text node (a figure): skip the walk, which would give the same single line.
+  const plain = ownText(cell);
+  if (plain !== null) return normalizeWhitespace(plain);
+  const inner: Collector = { blocks: [], pending: [], tables: { next: 0 }, tablesHoldingTables: collector.tablesHoldingTables };
   walkChildren($, cell, inner);
   flushLine(inner);
   return joinCellLines(inner.blocks.flatMap((block) => (block.kind === 'line' ? [block.text] : [])));
@@ -75,14 +87,14 @@ function walkTable($: CheerioAPI, table: Element, collector: Collector): void {
   flushLine(collector);
   const caption = $(table).children('caption').first();
   if (caption.length > 0) collector.blocks.push(...linesOf(normalizeWhitespace(caption.text())));
-  if (isLayoutTable($, table)) {
+  if (isLayoutTable(table, collector.tablesHoldingTables)) {
     for (const cell of ownRows(table).flatMap(ownCells)) {
       walkChildren($, cell, collector);
       flushLine(collector);
     }
     return;
   }
-  const rows = buildTableGrid(table, (cell) => cellText($, cell));
+  const rows = buildTableGrid(table, (cell) => cellText($, cell, collector));
   if (rows.length > 0) collector.blocks.push({ kind: 'table', index: collector.tables.next++, rows, origin: 'html' });
 }
 
@@ -109,14 +121,11 @@ function walkChildren($: CheerioAPI, element: Element, collector: Collector): vo
   for (const child of element.children) walkNode($, child, collector);
 }
 
-/** The first CMS content container that holds every data table of the page; else the body without chrome. */
-function findMainContent($: CheerioAPI): Element | null {
-  const dataTables = $('body table')
-    .toArray()
-    .filter((table) => !isLayoutTable($, table));
-  for (const selector of MAIN_CONTENT) {
-    for (const candidate of $(selector).toArray()) {
-      if (candidate.type !== 'tag') continue;
+/** The first CMS content container that holds every data table of the page; else null (read the body). */
+function findMainContent($: CheerioAPI, scan: PageScan): Element | null {
+  const dataTables = scan.tables.filter((table) => !isLayoutTable(table, scan.tablesHoldingTables));
+  for (const candidates of scan.candidates) {
+    for (const candidate of candidates) {
       const holdsTables = dataTables.every((table) => cheerio.contains(candidate, table));
       if (holdsTables && normalizeWhitespace($(candidate).text()).length >= MIN_MAIN_CONTENT_CHARS) return candidate;
     }
@@ -124,12 +133,12 @@ function findMainContent($: CheerioAPI): Element | null {
   return null;
 }
 
-/** The title from meta ArticleTitle (TRS, Hanweb), og:title, else <title>. */
-function findTitle($: CheerioAPI): string | null {
+/** The title from meta ArticleTitle (TRS, Hanweb), og:title, else <title> (the one in <head> first). */
+function findTitle($: CheerioAPI, titles: TitleSources): string | null {
   const candidates = [
-    $('meta[name="ArticleTitle" i]').attr('content'),
-    $('meta[property="og:title" i]').attr('content'),
-    $('head title').first().text() || $('title').first().text(),
+    titles.articleTitleMeta?.attribs['content'],
+    titles.ogTitleMeta?.attribs['content'],
+    (titles.headTitle && $(titles.headTitle).text()) || (titles.anyTitle && $(titles.anyTitle).text()),
   ];
   for (const candidate of candidates) {
     const title = normalizeWhitespace(candidate ?? '');
@@ -145,12 +154,10 @@ const ARTICLE_INFO = /^(来源|信息来源|发布机构|发布单位|发文机�
  * The article-info lines outside the content container: the parser reads the publishing office from them, and
  * CMSs print them above the body rather than inside it.
  */
-function articleInfoLines($: CheerioAPI, root: Element): Block[] {
-  const lines = $('body *')
-    .toArray()
-    .filter((element) => element.type === 'tag' && element.children.every((child) => child.type === 'text'))
+function articleInfoLines($: CheerioAPI, scan: PageScan, root: Element): Block[] {
+  const lines = scan.textOnly
     .filter((element) => !cheerio.contains(root, element))
-    .map((element) => normalizeWhitespace($(element).text()))
+    .map((element) => normalizeWhitespace(ownText(element) ?? $(element).text()))
     .filter((text) => ARTICLE_INFO.test(text) && text.length <= 80);
   return [...new Set(lines)].map((text) => ({ kind: 'line', text }));
 }
@@ -158,17 +165,20 @@ function articleInfoLines($: CheerioAPI, root: Element): Block[] {
 /** Extracts already-decoded HTML. */
 export function extractHtmlString(html: string, sha256: string): ExtractedDocument {
   const $ = cheerio.load(html);
-  const title = findTitle($);
-  $(NOISE).remove();
-  $('[style]')
-    .filter((_, element) => /display\s*:\s*none/i.test(element.attribs['style'] ?? ''))
-    .remove();
+  const scan = scanPage($.root()[0]!, MAIN_CONTENT);
+  const title = findTitle($, scan.titles);
+  $(scan.noise).remove();
   const warnings: ExtractWarning[] = [];
-  const main = findMainContent($);
-  const collector: Collector = { blocks: main ? articleInfoLines($, main) : [], pending: [], tables: { next: 0 } };
+  const main = findMainContent($, scan);
+  const collector: Collector = {
+    blocks: main ? articleInfoLines($, scan, main) : [],
+    pending: [],
+    tables: { next: 0 },
+    tablesHoldingTables: scan.tablesHoldingTables,
+  };
   let root = main;
   if (root === null) {
-    $(CHROME).remove();
+    $(scan.chrome).remove();
     root = $('body').get(0) ?? null;
   }
   if (root) walkNode($, root, collector);

@@ -1,6 +1,7 @@
 /** The extract stage: bytes of a fetched document (HTML, PDF, Word, text) into the one Document model of ./types.ts. */
 export { extractDocument, type ExtractHints } from './extract-document.ts';
 export { extractHtml, extractHtmlString, HTML_EXTRACTOR_VERSION } from './html.ts';
+export { joinHtmlPages } from './join-html-pages.ts';
 export { extractPdf, PDF_EXTRACTOR_VERSION, type PdfExtractOptions } from './pdf.ts';
 export { extractText, TEXT_EXTRACTOR_VERSION } from './text.ts';
 export { extractDoc, extractDocx, WORD_EXTRACTOR_VERSION } from './word.ts';

@@ -2,13 +2,13 @@
  * PDF into the Document model with pdf-parse (its bundled pdfjs): per page, lines rebuilt from positioned text
  * items with their boxes; optionally the ruled tables pdf-parse's getTable() finds.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PDFParse } from 'pdf-parse';
+import type { PDFParse } from 'pdf-parse';
 import type { PDFDocumentProxy, PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { CorruptPdfError, EncryptedPdfError, GarbledTextError, NoTextLayerError } from './errors.ts';
 import { countUnmappedGlyphs, normalizePdfText } from './normalize.ts';
 import { ocrPdfPages } from './ocr.ts';
+import { loadPdfParse, resolvePdfjsFile } from './pdf-parse-loader.ts';
 import { removeRepeatedHeadingRows, removeRunningLines, type LaidOutPage } from './pdf-layout.ts';
 import { buildLines, type PositionedText } from './pdf-lines.ts';
 import type { DocumentPage, ExtractedDocument, ExtractWarning, TableBlock } from './types.ts';
@@ -36,11 +36,7 @@ const GARBLED_PAGE_SHARE = 0.1;
  * pdfjs's predefined CMaps, from the pdfjs-dist copy pdf-parse itself resolves. Without them, text in fonts
  * with Adobe CJK encodings (UniGB-UCS2-H …) comes out silently empty.
  */
-const CMAP_URL = (() => {
-  const pdfParseEntry = createRequire(import.meta.url).resolve('pdf-parse');
-  const pdfjsPackage = createRequire(pdfParseEntry).resolve('pdfjs-dist/package.json');
-  return `${path.join(path.dirname(pdfjsPackage), 'cmaps')}${path.sep}`;
-})();
+const CMAP_URL = `${path.join(path.dirname(resolvePdfjsFile('package.json')), 'cmaps')}${path.sep}`;
 const STANDARD_FONTS_URL = `${path.join(path.dirname(CMAP_URL), 'standard_fonts')}${path.sep}`;
 
 /** Titles that editors leave in the info dictionary and that say nothing about the document. */
@@ -177,6 +173,7 @@ async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: 
  */
 export async function extractPdf(bytes: Uint8Array, sha256: string, options: PdfExtractOptions = {}): Promise<ExtractedDocument> {
   // pdfjs may transfer (detach) the array it is given: hand it a copy, never the caller's bytes.
+  const { PDFParse } = await loadPdfParse();
   const parser = new PDFParse({
     data: new Uint8Array(bytes),
     cMapUrl: CMAP_URL,

@@ -31,7 +31,7 @@ export interface TableBlock {
   /** Index of the table within the whole document, from 0. */
   index: number;
   rows: TableCell[][];
-  origin: 'html' | 'pdf-ruling' | 'pdf-alignment' | 'docx';
+  origin: 'html' | 'pdf-ruling' | 'pdf-alignment' | 'docx' | 'doc';
 }
 
 export type Block = LineBlock | TableBlock;

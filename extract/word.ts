@@ -1,16 +1,16 @@
 /**
  * Word documents into the Document model: .docx through mammoth into the HTML path (tables come as grids with
- * spans), legacy .doc (and WPS files in the Word binary format) through word-extractor as lines.
+ * spans), legacy .doc (and WPS files in the Word binary format) through word-extractor, tables read from its
+ * paragraph properties (./word-doc.ts).
  */
 import mammoth from 'mammoth';
-import WordExtractor from 'word-extractor';
 import { UnsupportedFormatError } from './errors.ts';
 import { extractHtmlString } from './html.ts';
-import { extractText } from './text.ts';
 import type { ExtractedDocument } from './types.ts';
+import { docBodyBlocks, readDocBody } from './word-doc.ts';
 import { assertNotZipBomb, readZipEntries, type ZipLimits } from './zip.ts';
 
-export const WORD_EXTRACTOR_VERSION = 'word-1';
+export const WORD_EXTRACTOR_VERSION = 'word-2';
 
 /**
  * Extracts a .docx: its central directory is checked for a zip bomb first (ZipBombError), then mammoth turns
@@ -29,14 +29,14 @@ export async function extractDocx(bytes: Uint8Array, sha256: string, zipLimits?:
 }
 
 /**
- * Extracts a legacy Word .doc (or a .wps saved in the Word binary format) as lines; its tables come as
- * tab-separated lines. Any other OLE2 file (.xls, .ppt, old WPS formats) is UnsupportedFormatError.
+ * Extracts a legacy Word .doc (or a .wps saved in the Word binary format): paragraphs as lines, tables as
+ * grids (origin 'doc', merged cells not expanded). Any other OLE2 file (.xls, .ppt, old WPS formats) is
+ * UnsupportedFormatError.
  */
 export async function extractDoc(bytes: Uint8Array, sha256: string): Promise<ExtractedDocument> {
   let body: string;
   try {
-    const document = await new WordExtractor().extract(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    body = document.getBody();
+    body = await readDocBody(bytes);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new UnsupportedFormatError(
@@ -44,7 +44,12 @@ export async function extractDoc(bytes: Uint8Array, sha256: string): Promise<Ext
       { cause: error },
     );
   }
-  // word-extractor ends table cells with TAB and paragraphs with \n; \r and vertical tabs are soft breaks.
-  const text = body.replace(/\r\n?|\u000b/g, '\n').replace(/\t+\n/g, '\n');
-  return { ...extractText(text, sha256), format: 'doc', extractorVersion: WORD_EXTRACTOR_VERSION };
+  return {
+    sha256,
+    format: 'doc',
+    extractorVersion: WORD_EXTRACTOR_VERSION,
+    title: null,
+    pages: [{ number: 1, blocks: docBodyBlocks(body) }],
+    warnings: [],
+  };
 }
