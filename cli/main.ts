@@ -5,7 +5,10 @@ import { STAGES, type Stage } from '../jobs/payloads.ts';
 import { RedisUnavailableError } from '../jobs/redis.ts';
 import { WarehouseError } from '../load/index.ts';
 import { UiBindError } from '../ui/server.ts';
-import { runCrawl, runWorker } from './crawl-and-worker.ts';
+import { runCrawl, runWorker, type CrawlCommandOptions } from './crawl-and-worker.ts';
+import { runReprocess, type ReprocessCommandOptions } from './reprocess.ts';
+import { REPROCESS_STAGES, ReprocessError } from '../jobs/reprocess.ts';
+import { DocumentFilterError } from '../jobs/document-filter.ts';
 import { runDemo } from './demo.ts';
 import { scheduleList, scheduleRemove, scheduleSet } from './schedule.ts';
 import { checkSources } from './sources.ts';
@@ -38,7 +41,18 @@ program
   .option('--url <url...>', 'crawl these 年报 column URLs as one-off sources')
   .option('--wait', 'wait until the run is finished and print its summary')
   .option('--inline', 'run the workers in this process (implies --wait)')
-  .action(async (options: { sources?: string; url?: string[]; wait?: boolean; inline?: boolean }) => runCrawl(config(), options));
+  .option('--years <range>', 'backfill: only documents whose title names a year in this range, e.g. 2019-2024')
+  .option('--types <kinds>', 'backfill: only documents of these kinds, e.g. pdf,html')
+  .action(async (options: CrawlCommandOptions) => runCrawl(config(), options));
+
+program
+  .command('reprocess')
+  .description('run extract, parse or load again over the archive (data/raw, DuckDB) as a new run; downloads nothing')
+  .addOption(new Option('--stage <stage>', 'first stage to run again').choices(REPROCESS_STAGES).makeOptionMandatory())
+  .option('--since <date>', 'only documents fetched since this date or timestamp')
+  .option('--wait', 'wait until the run is finished and print its summary')
+  .option('--inline', 'run the workers in this process (implies --wait)')
+  .action(async (options: ReprocessCommandOptions) => runReprocess(config(), options));
 
 program
   .command('worker')
@@ -125,7 +139,8 @@ try {
   await program.parseAsync();
 } catch (error) {
   const known =
-    error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof UsageError || error instanceof UiBindError || error instanceof WarehouseError;
+    error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof UsageError || error instanceof UiBindError || error instanceof WarehouseError ||
+    error instanceof DocumentFilterError || error instanceof ReprocessError;
   console.error(`yangguang: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}`);
   process.exitCode = known ? 2 : 1;
 }

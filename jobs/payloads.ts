@@ -1,5 +1,6 @@
 /** Queue names and what each queue's jobs carry: references and small metadata, never document bodies. */
 import type { DiscoveredDocument, FetchedDocument, Source } from '../crawlers/types.ts';
+import type { DocumentFilter } from './document-filter.ts';
 
 /** One queue per stage, in pipeline order. */
 export const STAGES = ['crawl', 'fetch', 'extract', 'parse', 'load'] as const;
@@ -8,6 +9,8 @@ export type Stage = (typeof STAGES)[number];
 export interface CrawlJobData {
   runId: string;
   source: Source;
+  /** Backfill: only discovered documents passing this filter go on to fetch. */
+  filter?: DocumentFilter;
 }
 
 export interface FetchJobData {

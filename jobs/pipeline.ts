@@ -2,16 +2,19 @@
  * Wires the stages to BullMQ: one queue per stage, a worker per stage, and the run bookkeeping around them.
  * The stages themselves know nothing about queues (see stage-processors.ts).
  */
-import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { hostname } from 'node:os';
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import type { Source } from '../crawlers/types.ts';
-import { JOB_ATTEMPTS, backoffWithJitter, classifyError, toJobError } from './retry-policy.ts';
+import { sha256Hex } from '../config/data-layout.ts';
+import { JOB_ATTEMPTS, backoffWithJitter, classifyError, toJobError, type ErrorClass } from './retry-policy.ts';
+import type { DocumentFilter } from './document-filter.ts';
 import { LOAD_JOB, STAGES, type RecordFailureJobData, type Stage } from './payloads.ts';
 import { RunTracker } from './run-tracker.ts';
 import { createRedis } from './redis.ts';
 import { SCHEDULED_RUN_JOB, type ScheduledRunJobData } from './schedules.ts';
-import { processors, type StageOutput } from './stage-processors.ts';
+import { processors, type NextJobs, type StageOutput } from './stage-processors.ts';
 
 /** The load-queue job that writes a run's summary once all its jobs have settled. */
 const RECORD_RUN_JOB = 'record-run';
@@ -41,6 +44,9 @@ export async function openPipeline(config: Config): Promise<Pipeline> {
       new Queue(stage, { connection: redis, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
     ]),
   ) as Record<Stage, Queue>;
+  // While Redis is down every queue reports every reconnect attempt: say it once in a while, not hundreds of times.
+  const logError = throttledLogger('queue');
+  for (const queue of Object.values(queues)) queue.on('error', logError);
   // DuckDB takes one writer: one load job at a time across every worker process and machine.
   await queues.load.setGlobalConcurrency(1);
   return {
@@ -55,15 +61,49 @@ export async function openPipeline(config: Config): Promise<Pipeline> {
   };
 }
 
-/** Starts a run: one crawl job per source. Returns the run id. */
-export async function enqueueRun(pipeline: Pipeline, sources: Source[], runId = newRunId()): Promise<string> {
+/** Starts a run: one crawl job per source, each carrying the run's document filter. Returns the run id. */
+export async function enqueueRun(
+  pipeline: Pipeline,
+  sources: Source[],
+  runId = newRunId(),
+  filter?: DocumentFilter,
+): Promise<string> {
   await pipeline.tracker.begin(runId, new Date().toISOString());
-  await pipeline.tracker.expect(runId, sources.length);
-  await pipeline.queues.crawl.addBulk(
-    sources.map((source) => ({ name: 'crawl', data: { runId, source }, opts: { jobId: jobId(runId, 'crawl', source.id) } })),
-  );
-  if (sources.length === 0) await finishRun(pipeline, runId);
+  const jobs = sources.map((source) => ({
+    name: 'crawl',
+    data: { runId, source, ...(filter ? { filter } : {}) },
+    opts: { jobId: jobId(runId, 'crawl', source.id) },
+  }));
+  await expectAndAdd(pipeline, runId, 'crawl', jobs);
+  if (sources.length === 0) await finishRun(pipeline, runId, 1);
   return runId;
+}
+
+/** Starts a run of `jobs` on `stage` (keyed within the run); used by re-processing. */
+export async function enqueueJobs(
+  pipeline: Pipeline,
+  runId: string,
+  stage: Stage,
+  jobs: { name: string; key: string; data: unknown }[],
+): Promise<void> {
+  await pipeline.tracker.begin(runId, new Date().toISOString());
+  await expectAndAdd(pipeline, runId, stage, jobs.map(({ name, key, data }) => ({ name, data, opts: { jobId: jobId(runId, stage, key) } })));
+  if (jobs.length === 0) await finishRun(pipeline, runId, 1);
+}
+
+/** A logger of errors that prints at most one line per `everyMs` (with how many it skipped). */
+function throttledLogger(label: string, everyMs = 10_000): (error: Error) => void {
+  let last = 0;
+  let skipped = 0;
+  return (error) => {
+    if (Date.now() - last < everyMs) {
+      skipped += 1;
+      return;
+    }
+    console.error(`[${label}] ${error.message}${skipped ? ` (and ${skipped} more errors)` : ''}`);
+    last = Date.now();
+    skipped = 0;
+  };
 }
 
 export function newRunId(): string {
@@ -81,6 +121,24 @@ export interface WorkerOptions {
   concurrency?: number;
 }
 
+/**
+ * Lock and stalled-check timing: a job whose worker died (SIGKILL, power loss) goes back to waiting once its lock has
+ * expired and a stalled check has seen it twice: within lockDuration + 2 × stalledInterval ≈ 11 s. A live worker renews its locks every lockDuration / 2, which is why
+ * CPU-heavy work must not block the event loop for seconds (extract runs in a worker thread).
+ */
+export const LOCK_DURATION_MS = 5_000;
+export const STALLED_INTERVAL_MS = 3_000;
+/**
+ * A job may be orphaned by a dead worker this often before BullMQ fails it (in a Lua script, without calling us: such
+ * a job would hold its run open). Every stage is idempotent, so be generous.
+ */
+const MAX_STALLED_COUNT = 10;
+/**
+ * A job whose worker died this often while holding it (a document that crashes or OOMs the process) is failed by us,
+ * before BullMQ's own limit, so that it is recorded with a reason and settled like any other failure.
+ */
+export const WORKER_DEATHS_LIMIT = 5;
+
 /** Starts one worker per stage on its own connection (workers block on Redis). */
 export function startWorkers(pipeline: Pipeline, options: WorkerOptions = {}): Worker[] {
   const stages = options.stages ?? STAGES;
@@ -88,14 +146,16 @@ export function startWorkers(pipeline: Pipeline, options: WorkerOptions = {}): W
     const connection = createRedis(pipeline.config.redisUrl);
     const worker = new Worker(stage, (job) => runJob(pipeline, stage, job), {
       connection,
+      // Shown by the queue UI as the job's processedBy: which machine and process holds it.
+      name: `${hostname()}:${process.pid}`,
       prefix: pipeline.config.queuePrefix,
       concurrency: stage === 'load' ? 1 : (options.concurrency ?? 2),
-      lockDuration: 30_000,
-      stalledInterval: 10_000,
+      lockDuration: LOCK_DURATION_MS,
+      stalledInterval: STALLED_INTERVAL_MS,
+      maxStalledCount: MAX_STALLED_COUNT,
       settings: { backoffStrategy: (attemptsMade: number) => backoffWithJitter(attemptsMade) },
     });
-    // A failed job is already recorded by runJob; the event only keeps the worker from crashing on it.
-    worker.on('error', (error) => console.error(`[${stage} worker] ${error.message}`));
+    worker.on('error', throttledLogger(`${stage} worker`));
     // BullMQ leaves a connection it was given open on close; it is this worker's alone, so end it too.
     worker.on('closed', () => connection.disconnect());
     return worker;
@@ -105,61 +165,101 @@ export function startWorkers(pipeline: Pipeline, options: WorkerOptions = {}): W
 /** Runs one job: the stage's processor, then the next stage's jobs, then the run bookkeeping. */
 async function runJob(pipeline: Pipeline, stage: Stage, job: Job): Promise<unknown> {
   if (job.name === RECORD_RUN_JOB) return recordRunJob(pipeline, job);
-  if (job.name === SCHEDULED_RUN_JOB) return { runId: await enqueueRun(pipeline, (job.data as ScheduledRunJobData).sources) };
-  const runId: string = job.data.runId;
+  if (job.name === SCHEDULED_RUN_JOB) return startScheduledRun(pipeline, job);
+  if (job.stalledCounter >= WORKER_DEATHS_LIMIT) return failKillerJob(pipeline, stage, job);
   let output: StageOutput;
   try {
     output = await processors[stage](pipeline.config, job, pipeline.tracker);
   } catch (error) {
     const failure = classifyError(error);
-    const attempts = job.opts.attempts ?? 1;
-    if (!failure.retryable || job.attemptsMade + 1 >= attempts) {
-      await recordFailure(pipeline, stage, job, failure.code, failure.reason);
-      await settle(pipeline, runId, stage, 'failed');
-    }
+    if (!failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await settleFailure(pipeline, stage, job, failure);
     throw toJobError(error);
   }
-  await addNext(pipeline, runId, output);
-  await settle(pipeline, runId, stage, 'completed');
+  const runId: string = job.data.runId;
+  if (output.next) await addNext(pipeline, runId, output.next);
+  await settle(pipeline, runId, job, counterOf(stage, job), 'completed');
   return output.result;
 }
 
-async function addNext(pipeline: Pipeline, runId: string, output: StageOutput): Promise<void> {
-  if (!output.next || output.next.jobs.length === 0) return;
-  const { stage, jobs } = output.next;
-  await pipeline.tracker.expect(runId, jobs.length);
-  await pipeline.queues[stage].addBulk(
-    jobs.map(({ name, key, data }) => ({ name, data, opts: { jobId: jobId(runId, stage, key) } })),
+async function addNext(pipeline: Pipeline, runId: string, next: NextJobs): Promise<void> {
+  const jobs = next.jobs.map(({ name, key, data }) => ({ name, data, opts: { jobId: jobId(runId, next.stage, key) } }));
+  await expectAndAdd(pipeline, runId, next.stage, jobs);
+}
+
+async function failKillerJob(pipeline: Pipeline, stage: Stage, job: Job): Promise<never> {
+  const reason = `its worker process died ${job.stalledCounter} times while processing it (crash, out of memory, kill)`;
+  await settleFailure(pipeline, stage, job, { retryable: false, code: 'WORKER_DIED', reason });
+  throw new UnrecoverableError(`WORKER_DIED: ${reason}`);
+}
+
+/** Outcome counter of a job: its stage, except failure records (so that load:completed counts documents). */
+function counterOf(stage: Stage, job: Job): string {
+  return stage === 'load' && job.name === LOAD_JOB.failure ? LOAD_JOB.failure : stage;
+}
+
+/** A scheduled crawl starts a run whose id derives from the scheduler's job, so that a re-run starts nothing new. */
+async function startScheduledRun(pipeline: Pipeline, job: Job): Promise<unknown> {
+  const data = job.data as ScheduledRunJobData;
+  const runId = `${data.scheduleId}-${new Date(job.timestamp).toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`;
+  return { runId: await enqueueRun(pipeline, data.sources, runId, data.filter) };
+}
+
+interface NewJob {
+  name: string;
+  data: unknown;
+  opts: { jobId: string };
+}
+
+/** Counts the jobs as the run's before adding them: a crash in between leaves them expected, and the re-run adds them. */
+async function expectAndAdd(pipeline: Pipeline, runId: string, stage: Stage, jobs: NewJob[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await pipeline.tracker.expect(runId, jobs.map((job) => job.opts.jobId));
+  await pipeline.queues[stage].addBulk(jobs);
+}
+
+async function settle(pipeline: Pipeline, runId: string, job: Job, counter: string, outcome: 'completed' | 'failed') {
+  const recording = await pipeline.tracker.settle(runId, job.id!, counter, outcome);
+  if (recording !== null) await finishRun(pipeline, runId, recording);
+}
+
+/** Queues the run's summary for the loader. Its id carries the recording number: a re-opened run is summarised again. */
+async function finishRun(pipeline: Pipeline, runId: string, recording: number): Promise<void> {
+  await pipeline.queues.load.add(
+    RECORD_RUN_JOB,
+    { runId, recording },
+    { jobId: jobId(runId, 'load', `${RECORD_RUN_JOB}.${recording}`) },
   );
 }
 
-async function settle(pipeline: Pipeline, runId: string, stage: Stage, outcome: 'completed' | 'failed'): Promise<void> {
-  if (await pipeline.tracker.settle(runId, stage, outcome)) await finishRun(pipeline, runId);
+/** Records a job's final failure (a load job for the single writer, id per run, stage and URL) and settles it. */
+async function settleFailure(pipeline: Pipeline, stage: Stage, job: Job, failure: ErrorClass): Promise<void> {
+  const runId: string | undefined = job.data?.runId;
+  if (!runId || job.name === RECORD_RUN_JOB || job.name === SCHEDULED_RUN_JOB) return;
+  // Never loop on a failure to record a failure.
+  if (job.name !== LOAD_JOB.failure) {
+    const record = failureRecord(runId, stage, job, failure);
+    const id = jobId(runId, 'load', `failure.${stage}.${sha256Hex(record.url).slice(0, 24)}`);
+    await expectAndAdd(pipeline, runId, 'load', [{ name: LOAD_JOB.failure, data: record, opts: { jobId: id } }]);
+  }
+  await pipeline.tracker.noteFailure(runId, job.id!, failure.code);
+  await settle(pipeline, runId, job, counterOf(stage, job), 'failed');
 }
 
-/** Queues the run's summary for the loader (untracked: it is the run's last job). */
-async function finishRun(pipeline: Pipeline, runId: string): Promise<void> {
-  await pipeline.queues.load.add(RECORD_RUN_JOB, { runId }, { jobId: jobId(runId, 'load', RECORD_RUN_JOB) });
-}
-
-async function recordFailure(pipeline: Pipeline, stage: Stage, job: Job, code: string, reason: string): Promise<void> {
-  if (stage === 'load' && job.name === LOAD_JOB.failure) return; // never loop on a failure to record a failure
+function failureRecord(runId: string, stage: Stage, job: Job, failure: ErrorClass): RecordFailureJobData {
   const data = job.data;
-  const failure: RecordFailureJobData = {
-    runId: data.runId,
+  return {
+    runId,
     stage,
     url: data.document?.url ?? data.fetched?.url ?? data.source?.startUrls?.[0] ?? '',
     sha256: data.fetched?.sha256 ?? null,
     sourceId: data.document?.sourceId ?? data.fetched?.sourceId ?? data.source?.id ?? null,
-    code,
-    reason,
+    code: failure.code,
+    reason: failure.reason,
   };
-  await pipeline.tracker.expect(data.runId, 1);
-  await pipeline.queues.load.add(LOAD_JOB.failure, failure, { jobId: jobId(data.runId, 'load', `failure.${job.id}`) });
 }
 
-async function recordRunJob(pipeline: Pipeline, job: Job): Promise<unknown> {
+async function recordRunJob(pipeline: Pipeline, job: Job<{ runId: string; recording?: number }>): Promise<unknown> {
   const summary = await processors.recordRun(pipeline.config, job, pipeline.tracker);
-  await pipeline.tracker.markRecorded(job.data.runId);
+  await pipeline.tracker.markRecorded(job.data.runId, job.data.recording ?? 1);
   return summary;
 }

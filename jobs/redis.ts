@@ -62,10 +62,13 @@ export async function ensureRedis(url: string, privateDir: string | null): Promi
   return startPrivateRedis(privateDir);
 }
 
-/** Starts redis-server on a free loopback port with AOF in `dir`; resolves once it answers PING. */
-export async function startPrivateRedis(dir: string): Promise<RedisHandle> {
+/**
+ * Starts redis-server with AOF in `dir` on `port` (default: a free loopback port); resolves once it answers PING.
+ * Started again with the same `dir` and port, it comes back with everything it had (the fault script restarts it so).
+ */
+export async function startPrivateRedis(dir: string, port?: number): Promise<RedisHandle> {
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', path.resolve(dir), '--appendonly', 'yes', '--save', '',

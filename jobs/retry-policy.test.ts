@@ -38,3 +38,14 @@ test('backoff doubles per attempt within ±25% jitter', () => {
     }
   }
 });
+
+test('a locked warehouse and a Redis hiccup are transient; a corrupt PDF is permanent', async () => {
+  const { WarehouseLockedError } = await import('../load/errors.ts');
+  const { CorruptPdfError } = await import('../extract/errors.ts');
+  const locked = classifyError(new WarehouseLockedError('/tmp/w.duckdb', 'read-write', new Error('Could not set lock on file')));
+  assert.deepEqual([locked.retryable, locked.code], [true, 'WAREHOUSE_LOCKED']);
+  const redis = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+  assert.deepEqual([classifyError(redis).retryable, classifyError(redis).code], [true, 'ECONNREFUSED']);
+  const corrupt = classifyError(new CorruptPdfError('no xref table'));
+  assert.deepEqual([corrupt.retryable, corrupt.code], [false, 'CORRUPT_PDF']);
+});

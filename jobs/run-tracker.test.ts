@@ -12,24 +12,62 @@ after(async () => {
   redis.disconnect();
 });
 
-test('a run finishes exactly when its last outstanding job settles, and only one settler sees it', async () => {
+test('a run finishes exactly when its last outstanding job settles', async () => {
   const tracker = new RunTracker(redis, prefix);
   await tracker.begin('r1', '2026-11-22T00:00:00Z');
-  await tracker.expect('r1', 3);
-  assert.equal(await tracker.settle('r1', 'crawl', 'completed'), false);
-  await tracker.expect('r1', 1);
+  await tracker.expect('r1', ['c1', 'f1', 'f2']);
+  assert.equal(await tracker.settle('r1', 'c1', 'crawl', 'completed'), null);
+  await tracker.expect('r1', ['f3']);
   const last = await Promise.all([
-    tracker.settle('r1', 'fetch', 'completed'),
-    tracker.settle('r1', 'fetch', 'failed'),
-    tracker.settle('r1', 'fetch', 'completed'),
+    tracker.settle('r1', 'f1', 'fetch', 'completed'),
+    tracker.settle('r1', 'f2', 'fetch', 'failed'),
+    tracker.settle('r1', 'f3', 'fetch', 'completed'),
   ]);
-  assert.deepEqual(last.filter(Boolean).length, 1);
+  assert.deepEqual(last.filter((recording) => recording !== null), [1]);
   const state = await tracker.state('r1');
   assert.equal(state.status, 'finished');
   assert.equal(state.pending, 0);
   assert.equal(state.counts['fetch:completed'], 2);
   assert.equal(state.counts['fetch:failed'], 1);
   assert.equal(await tracker.lastRunId(), 'r1');
+});
+
+test('re-running a job (a killed worker, a retry) never counts it twice', async () => {
+  const tracker = new RunTracker(redis, prefix);
+  await tracker.begin('r3', '2026-11-22T00:00:00Z');
+  await tracker.expect('r3', ['a', 'b']);
+  await tracker.expect('r3', ['a', 'b']); // the job that added them ran again
+  assert.equal(await tracker.settle('r3', 'a', 'fetch', 'completed'), null);
+  assert.equal(await tracker.settle('r3', 'a', 'fetch', 'completed'), null);
+  assert.equal((await tracker.state('r3')).pending, 1);
+  // The last settler was killed before it queued the summary: its re-run is told again.
+  assert.equal(await tracker.settle('r3', 'b', 'fetch', 'failed'), 1);
+  assert.equal(await tracker.settle('r3', 'b', 'fetch', 'failed'), 1);
+  await tracker.markRecorded('r3', 1);
+  assert.equal(await tracker.settle('r3', 'b', 'fetch', 'failed'), null);
+  const state = await tracker.state('r3');
+  assert.equal(state.counts['fetch:completed'], 1);
+  assert.equal(state.counts['fetch:failed'], 1);
+  assert.equal(state.status, 'recorded');
+});
+
+test('a failed job retried later re-opens its run, which is then summarised again', async () => {
+  const tracker = new RunTracker(redis, prefix);
+  await tracker.begin('r4', '2026-11-22T00:00:00Z');
+  await tracker.expect('r4', ['fetch1']);
+  assert.equal(await tracker.settle('r4', 'fetch1', 'fetch', 'failed'), 1);
+  await tracker.markRecorded('r4', 1);
+  // Retried from the UI: it succeeds and adds its next job.
+  await tracker.expect('r4', ['extract1']);
+  assert.equal((await tracker.state('r4')).status, 'running');
+  assert.equal(await tracker.settle('r4', 'fetch1', 'fetch', 'completed'), null);
+  await tracker.markRecorded('r4', 1); // a stale summary job of the first recording changes nothing
+  assert.equal((await tracker.state('r4')).status, 'running');
+  assert.equal(await tracker.settle('r4', 'extract1', 'extract', 'completed'), 2);
+  const state = await tracker.state('r4');
+  assert.equal(state.counts['fetch:completed'], 1);
+  assert.equal(state.counts['fetch:failed'], 0);
+  assert.equal(state.status, 'finished');
 });
 
 test('waitUntilRecorded resolves once the summary is marked recorded', async () => {

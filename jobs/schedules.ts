@@ -3,6 +3,7 @@
  * and whichever crawl worker is up when one fires starts the run.
  */
 import type { Source } from '../crawlers/types.ts';
+import type { DocumentFilter } from './document-filter.ts';
 import type { Pipeline } from './pipeline.ts';
 
 /** Name of the job a scheduler adds to the crawl queue; its processor starts a run over `sources`. */
@@ -11,6 +12,7 @@ export const SCHEDULED_RUN_JOB = 'scheduled-run';
 export interface ScheduledRunJobData {
   scheduleId: string;
   sources: Source[];
+  filter?: DocumentFilter;
 }
 
 export interface Schedule {

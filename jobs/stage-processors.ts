@@ -2,14 +2,30 @@
  * One processor per queue: reads the job's references, calls the stage function, stores its output
  * content-addressed, and says which jobs come next. No queue handling here beyond reading job.data.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
-import { dataLayout, extractedPath, parsedPath, readJson, sha256Hex, writeJsonAtomic } from '../config/data-layout.ts';
-import { crawlSource, fetchDocument } from '../crawlers/index.ts';
-import { extractDocument } from '../extract/index.ts';
+import {
+  crawlStatePath,
+  dataLayout,
+  disappearancesPath,
+  extractedPath,
+  parsedPath,
+  readJson,
+  sha256Hex,
+  writeJsonAtomic,
+  type DataLayout,
+} from '../config/data-layout.ts';
+import { crawlSource, fetchDocument, readCrawlState } from '../crawlers/index.ts';
+import type { PreviousFetch } from '../crawlers/types.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
-import { loadDocument, recordFailure, recordRun, withWarehouse } from '../load/index.ts';
+import { loadDocument, recordRun, withWarehouse } from '../load/index.ts';
+import { recordDisappearances, type Disappearance } from '../load/disappearances.ts';
+import { lastSourceHealth, lookupSighting } from '../load/known-documents.ts';
+import { isKnownReport } from '../load/known-reports.ts';
+import { assessSourceHealth } from '../load/source-health-flag.ts';
+import { recordFailureOnce } from '../load/record-failure-once.ts';
 import { parseReport } from '../transform/index.ts';
 import type { ParsedReport } from '../transform/types.ts';
 import type {
@@ -22,6 +38,8 @@ import type {
   Stage,
 } from './payloads.ts';
 import { LOAD_JOB } from './payloads.ts';
+import { matchesFilter } from './document-filter.ts';
+import { extractPool } from './extract-pool.ts';
 import type { RunTracker } from './run-tracker.ts';
 
 export interface NextJobs {
@@ -41,30 +59,76 @@ const urlKey = (url: string) => sha256Hex(url).slice(0, 24);
 
 async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker): Promise<StageOutput> {
   const { runId, source } = job.data;
+  // Incremental: list pages are asked conditionally and known detail pages replayed from the last crawl's state.
+  const layout = dataLayout(config.dataDir);
+  const statePath = crawlStatePath(layout, source.id);
   const result = await crawlSource(source, {
     userAgent: config.userAgent,
     maxPages: config.maxPagesPerSource,
     requestTimeoutSecs: config.requestTimeoutSecs,
     concurrency: config.crawlConcurrency,
-  });
+  }, await readCrawlState(statePath));
+  await noteDisappearances(layout, runId, source.id, result.disappeared.map((document) => document.url), tracker);
+  await writeJsonAtomic(statePath, result.state);
   await tracker.add(runId, `source:${source.id}:pages`, result.pagesFetched);
   await tracker.add(runId, `source:${source.id}:discovered`, result.discovered.length);
   await tracker.add(runId, `source:${source.id}:errors`, result.errors.length);
-  const jobs = result.discovered.map((document) => ({ name: 'fetch', key: urlKey(document.url), data: { runId, document } }));
+  await tracker.add(runId, `source:${source.id}:blocked`, result.blocked);
+  const wanted = result.discovered.filter((document) => matchesFilter(document, job.data.filter));
+  const jobs = wanted.map((document) => ({ name: 'fetch', key: urlKey(document.url), data: { runId, document } }));
   return {
-    result: { pagesFetched: result.pagesFetched, discovered: result.discovered.length, errors: result.errors },
+    result: {
+      pagesFetched: result.pagesFetched,
+      pagesNotModified: result.pagesNotModified,
+      pagesSkipped: result.pagesSkipped,
+      discovered: result.discovered.length,
+      disappeared: result.disappeared.length,
+      errors: result.errors,
+    },
     next: { stage: 'fetch', jobs },
   };
 }
 
-async function fetch(config: Config, job: Job<FetchJobData>): Promise<StageOutput> {
+/**
+ * Counts the documents the crawl no longer found and leaves them for the run's summary job, which records them in
+ * DuckDB (the loader is the single writer). The file is the run's own, so a later run cannot overwrite it.
+ */
+async function noteDisappearances(layout: DataLayout, runId: string, sourceId: string, urls: string[], tracker: RunTracker): Promise<void> {
+  await tracker.add(runId, `source:${sourceId}:disappeared`, urls.length);
+  if (urls.length > 0) await writeJsonAtomic(disappearancesPath(layout, runId, sourceId), { urls, noticedAt: new Date().toISOString() });
+}
+
+/** The URL's previous fetch from DuckDB, for a conditional request; none when the warehouse is absent or busy. */
+async function previousFetch(config: Config, url: string): Promise<(PreviousFetch & { isReport: boolean }) | undefined> {
+  if (!existsSync(config.duckdbPath)) return undefined;
+  try {
+    const known = await withWarehouse(config.duckdbPath, async (warehouse) => {
+      const sighting = await lookupSighting(warehouse, url);
+      return sighting ? { ...sighting, isReport: await isKnownReport(warehouse, sighting.sha256) } : null;
+    });
+    return known ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function fetch(config: Config, job: Job<FetchJobData>, tracker: RunTracker): Promise<StageOutput> {
   const { runId, document } = job.data;
+  const previous = await previousFetch(config, document.url);
   const fetched = await fetchDocument(document, {
     rawDir: dataLayout(config.dataDir).rawDir,
     userAgent: config.userAgent,
     requestTimeoutSecs: config.requestTimeoutSecs,
     maxBodyBytes: config.maxBodyBytes,
-  });
+  }, previous);
+  // Unchanged since it was loaded (304, or the same bytes): the chain stops here.
+  if (fetched.notModified || fetched.sha256 === previous?.sha256) {
+    await tracker.add(runId, `source:${document.sourceId}:unchanged`);
+    // Still found, just not re-processed: without this a quiet night would look like a collapse in source health.
+    if (previous?.isReport) await tracker.add(runId, `source:${document.sourceId}:reports`);
+    return { result: { sha256: fetched.sha256, unchanged: true } };
+  }
+  if (previous) await tracker.add(runId, `source:${document.sourceId}:changed`);
   return {
     result: { sha256: fetched.sha256, byteLength: fetched.byteLength },
     next: { stage: 'extract', jobs: [{ name: 'extract', key: urlKey(document.url), data: { runId, fetched } }] },
@@ -74,7 +138,7 @@ async function fetch(config: Config, job: Job<FetchJobData>): Promise<StageOutpu
 async function extract(config: Config, job: Job<ExtractJobData>): Promise<StageOutput> {
   const { runId, fetched } = job.data;
   const bytes = await readFile(fetched.archivePath);
-  const document = await extractDocument(bytes, {
+  const document = await extractPool().extract(bytes, {
     sha256: fetched.sha256,
     contentType: fetched.contentType,
     url: fetched.finalUrl,
@@ -104,8 +168,8 @@ async function parse(config: Config, job: Job<ParseJobData>): Promise<StageOutpu
 async function load(config: Config, job: Job, tracker: RunTracker): Promise<StageOutput> {
   if (job.name === LOAD_JOB.failure) {
     const failure = job.data as RecordFailureJobData;
-    await withWarehouse(config.duckdbPath, (warehouse) => recordFailure(warehouse, failure));
-    return { result: { recorded: true } };
+    const recorded = await withWarehouse(config.duckdbPath, (warehouse) => recordFailureOnce(warehouse, failure));
+    return { result: { recorded } };
   }
   const { runId, fetched, extractedPath: extractedFile, parsedPath: parsedFile } = job.data as LoadDocumentJobData;
   const extracted = await readJson<ExtractedDocument>(extractedFile);
@@ -122,33 +186,53 @@ async function load(config: Config, job: Job, tracker: RunTracker): Promise<Stag
   return { result: outcome };
 }
 
-/** Writes the run's summary and per-source health to DuckDB once every job of the run has settled. */
+/** Writes the run's summary, per-source health (flagged against the previous run) and the documents that vanished. */
 async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tracker: RunTracker): Promise<unknown> {
   const state = await tracker.state(job.data.runId);
-  const sources = new Set(Object.keys(state.counts).filter((k) => k.startsWith('source:')).map((k) => k.split(':')[1]!));
+  const sources = [...new Set(Object.keys(state.counts).filter((k) => k.startsWith('source:')).map((k) => k.split(':')[1]!))];
   const count = (field: string) => state.counts[field] ?? 0;
-  const health = [...sources].map((sourceId) => ({
+  const counts = (sourceId: string) => ({
     sourceId,
     pagesFetched: count(`source:${sourceId}:pages`),
     reportsFound: count(`source:${sourceId}:reports`),
     newDocuments: count(`source:${sourceId}:new`),
-    changed: 0,
-    blocked: 0,
+    changed: count(`source:${sourceId}:changed`),
+    blocked: count(`source:${sourceId}:blocked`),
     errors: count(`source:${sourceId}:errors`),
-    flagged: count(`source:${sourceId}:reports`) === 0,
-    note: count(`source:${sourceId}:reports`) === 0 ? 'no reports found' : null,
-  }));
+  });
   const failed = Object.entries(state.counts).filter(([k]) => k.endsWith(':failed')).reduce((sum, [, v]) => sum + v, 0);
-  const run = {
-    runId: state.runId,
-    startedAt: state.startedAt ?? new Date().toISOString(),
-    finishedAt: state.finishedAt ?? new Date().toISOString(),
-    status: failed > 0 ? 'finished_with_failures' : 'finished',
-    summary: state.counts,
-    health,
-  };
-  await withWarehouse(config.duckdbPath, (warehouse) => recordRun(warehouse, run));
-  return run;
+  const notices = await readDisappearances(dataLayout(config.dataDir), state.runId, sources);
+  return withWarehouse(config.duckdbPath, async (warehouse) => {
+    const health = [];
+    for (const sourceId of sources) {
+      const previous = await lastSourceHealth(warehouse, sourceId, state.runId);
+      const disappeared = count(`source:${sourceId}:disappeared`);
+      health.push({ ...counts(sourceId), ...assessSourceHealth({ reportsFound: count(`source:${sourceId}:reports`), disappeared }, previous) });
+    }
+    const run = {
+      runId: state.runId,
+      startedAt: state.startedAt ?? new Date().toISOString(),
+      finishedAt: state.finishedAt ?? new Date().toISOString(),
+      status: failed > 0 ? 'finished_with_failures' : 'finished',
+      summary: state.counts,
+      health,
+    };
+    await recordRun(warehouse, run);
+    await recordDisappearances(warehouse, notices);
+    return run;
+  });
+}
+
+/** The disappearances the run's crawls left behind (see noteDisappearances). */
+async function readDisappearances(layout: DataLayout, runId: string, sourceIds: string[]): Promise<Disappearance[]> {
+  const notices: Disappearance[] = [];
+  for (const sourceId of sourceIds) {
+    const file = disappearancesPath(layout, runId, sourceId);
+    if (!existsSync(file)) continue;
+    const { urls, noticedAt } = await readJson<{ urls: string[]; noticedAt: string }>(file);
+    notices.push(...urls.map((url) => ({ url, sourceId, runId, noticedAt })));
+  }
+  return notices;
 }
 
 export const processors: Record<Stage, Processor> & { recordRun: typeof recordRunSummary } = {

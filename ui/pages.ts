@@ -1,6 +1,7 @@
 /** The UI's own pages: runs with per-source health, and failed documents with their reasons and source links. */
 import { existsSync } from 'node:fs';
 import { runReadOnlySql } from '../load/index.ts';
+import { retryWhileLocked } from '../load/retry-locked.ts';
 
 const escapeHtml = (value: unknown) =>
   String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -32,8 +33,9 @@ function cellHtml(column: string, value: unknown): string {
   return escapeHtml(value);
 }
 
+/** The loader holds the file only for one job at a time: wait for a gap rather than fail the page. */
 async function query(duckdbPath: string, sql: string) {
-  return runReadOnlySql(duckdbPath, sql);
+  return retryWhileLocked(() => runReadOnlySql(duckdbPath, sql));
 }
 
 export async function renderRunsPage(duckdbPath: string): Promise<string> {

@@ -1,0 +1,67 @@
+/**
+ * Re-processing over the archive: after a run over the demo portals, the portals are shut down and `parse` runs again
+ * over data/extracted and DuckDB as a new run. Nothing is downloaded, every document goes through parse and load
+ * again, and no row is duplicated.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadConfig, type Config } from '../config/config.ts';
+import { runReadOnlySql } from '../load/index.ts';
+import { startDemoPortals } from '../simulator/index.ts';
+import { enqueueRun, openPipeline, startWorkers, type Pipeline } from './pipeline.ts';
+import { enqueueReprocess } from './reprocess.ts';
+import { deleteKeys } from './test-support.ts';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+let dir: string;
+let config: Config;
+let pipeline: Pipeline;
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-reprocess-'));
+  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-reproc-${process.pid}-${Date.now()}` } });
+  pipeline = await openPipeline(config);
+});
+
+after(async () => {
+  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
+  await pipeline.close();
+  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
+  await rm(dir, { recursive: true, force: true });
+});
+
+const count = async (sql: string) => Number((await runReadOnlySql(config.duckdbPath, sql)).rows[0]![0]);
+
+test('reprocess --stage parse runs parse and load again over the archive, downloading nothing', async () => {
+  const signal = AbortSignal.timeout(120_000);
+  const workers = startWorkers(pipeline, { concurrency: 2 });
+  try {
+    const demo = await startDemoPortals();
+    try {
+      const crawlRun = await enqueueRun(pipeline, [demo.portals[0]!.source]); // one portal keeps the test short
+      await pipeline.tracker.waitUntilRecorded(crawlRun, { signal });
+    } finally {
+      await demo.close(); // from here on, any download would fail
+    }
+    const documents = await count('select count(*) from documents');
+    const reports = await count('select count(*) from reports');
+    const cells = await count('select count(*) from report_cells');
+    assert.ok(documents > 0);
+
+    const { runId, documents: queued } = await enqueueReprocess(pipeline, 'parse');
+    assert.equal(queued, documents);
+    const state = await pipeline.tracker.waitUntilRecorded(runId, { signal });
+    assert.equal(state.counts['parse:completed'], documents);
+    assert.equal(state.counts['load:completed'], documents);
+    assert.equal(state.counts['fetch:completed'] ?? 0, 0);
+    assert.equal(await count('select count(*) from reports'), reports);
+    assert.equal(await count('select count(*) from report_cells'), cells);
+    assert.equal(await count(`select count(distinct sha256) from document_sightings where run_id = '${runId}'`), documents);
+    assert.equal(await count(`select count(*) from crawl_runs where run_id = '${runId}'`), 1);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.close()));
+  }
+});

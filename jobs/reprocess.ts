@@ -1,0 +1,89 @@
+/**
+ * Re-processing: runs extract, parse or load again over what is archived — data/raw/<sha256>, data/extracted,
+ * data/parsed and DuckDB's documents and sightings — as a new run, without downloading anything.
+ */
+import type { Config } from '../config/config.ts';
+import { dataLayout, extractedPath, parsedPath } from '../config/data-layout.ts';
+import type { FetchedDocument } from '../crawlers/types.ts';
+import { runReadOnlySql } from '../load/index.ts';
+import { retryWhileLocked } from '../load/retry-locked.ts';
+import { LOAD_JOB } from './payloads.ts';
+import { enqueueJobs, newRunId, type Pipeline } from './pipeline.ts';
+
+export const REPROCESS_STAGES = ['extract', 'parse', 'load'] as const;
+export type ReprocessStage = (typeof REPROCESS_STAGES)[number];
+
+export class ReprocessError extends Error {
+  readonly code = 'BAD_REPROCESS_REQUEST';
+  readonly retryable = false;
+}
+
+/** An archived document: its latest sighting, and the versions of its latest extraction and parse. */
+interface ArchivedDocument {
+  fetched: FetchedDocument;
+  extractorVersion: string;
+  parserVersion: string | null;
+}
+
+/** Enqueues `stage` jobs (which then flow on to the later stages) for every document fetched since `since`. */
+export async function enqueueReprocess(
+  pipeline: Pipeline,
+  stage: ReprocessStage,
+  options: { since?: string; runId?: string } = {},
+): Promise<{ runId: string; documents: number }> {
+  const documents = await archivedDocuments(pipeline.config, options.since);
+  const layout = dataLayout(pipeline.config.dataDir);
+  const runId = options.runId ?? `reprocess-${stage}-${newRunId()}`;
+  const jobs = documents.flatMap(({ fetched, extractorVersion, parserVersion }) => {
+    const extracted = extractedPath(layout, fetched.sha256, extractorVersion);
+    if (stage === 'extract') return [{ name: 'extract', key: fetched.sha256, data: { runId, fetched } }];
+    if (stage === 'parse') return [{ name: 'parse', key: fetched.sha256, data: { runId, fetched, extractedPath: extracted } }];
+    if (parserVersion === null) return [];
+    const parsed = parsedPath(layout, fetched.sha256, parserVersion);
+    return [{ name: LOAD_JOB.document, key: fetched.sha256, data: { runId, fetched, extractedPath: extracted, parsedPath: parsed } }];
+  });
+  await enqueueJobs(pipeline, runId, stage, jobs);
+  return { runId, documents: jobs.length };
+}
+
+async function archivedDocuments(config: Config, since: string | undefined): Promise<ArchivedDocument[]> {
+  if (since !== undefined && !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since)) {
+    throw new ReprocessError(`--since wants a date or timestamp (2024-01-31, 2024-01-31T08:00:00Z), not "${since}"`);
+  }
+  const result = await retryWhileLocked(() =>
+    runReadOnlySql(
+      config.duckdbPath,
+      `with latest as (
+         select * from document_sightings qualify row_number() over (partition by sha256 order by fetched_at desc) = 1
+       ), parses as (
+         select sha256, arg_max(parser_version, loaded_at) as parser_version from reports group by sha256
+       )
+       select d.sha256, d.content_type, d.byte_length, d.archive_path, d.extractor_version, s.source_id, s.url,
+              s.final_url, s.title, cast(s.published_at as varchar), s.fetched_at, s.status, s.etag, s.last_modified,
+              p.parser_version
+         from documents d join latest s using (sha256) left join parses p using (sha256)
+        ${since ? `where s.fetched_at >= cast('${since}' as timestamptz)` : ''}
+        order by d.sha256`,
+    ),
+  );
+  return result.rows.map((row) => {
+    const [sha256, contentType, byteLength, archivePath, extractorVersion, sourceId, url, finalUrl, title, publishedAt,
+      fetchedAt, status, etag, lastModified, parserVersion] = row as (string | number | null)[];
+    const fetched: FetchedDocument = {
+      sourceId: String(sourceId),
+      url: String(url),
+      finalUrl: String(finalUrl),
+      title: String(title ?? ''),
+      publishedAt: publishedAt === null ? null : String(publishedAt),
+      fetchedAt: String(fetchedAt),
+      status: Number(status),
+      contentType: contentType === null ? null : String(contentType),
+      sha256: String(sha256),
+      byteLength: Number(byteLength),
+      archivePath: String(archivePath),
+      etag: etag === null ? null : String(etag),
+      lastModified: lastModified === null ? null : String(lastModified),
+    };
+    return { fetched, extractorVersion: String(extractorVersion), parserVersion: parserVersion === null ? null : String(parserVersion) };
+  });
+}
