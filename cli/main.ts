@@ -72,9 +72,9 @@ schedule
   .description('create or replace a schedule')
   .requiredOption('--cron <pattern>', 'cron pattern, e.g. "0 2 * * *"')
   .option('--tz <zone>', 'IANA time zone, e.g. Asia/Shanghai')
-  .requiredOption('--sources <file>', 'sources file (JSON or YAML)')
+  .option('--sources <file>', 'sources file (JSON or YAML); default: the whole catalog, sources/*.yaml')
   .option('--id <id>', 'schedule id', 'nightly')
-  .action(async (options: { cron: string; tz?: string; sources: string; id: string }) => scheduleSet(config(), options));
+  .action(async (options: { cron: string; tz?: string; sources?: string; id: string }) => scheduleSet(config(), options));
 schedule.command('list').description('list schedules and their next run').action(async () => scheduleList(config()));
 schedule
   .command('rm')

@@ -5,6 +5,7 @@ import { openPipeline, type Pipeline } from '../jobs/pipeline.ts';
 import { ensureRedis } from '../jobs/redis.ts';
 import { listSchedules, removeSchedule, setSchedule } from '../jobs/schedules.ts';
 import { readSources } from './read-sources.ts';
+import { catalogFiles } from './sources.ts';
 
 async function withPipeline<T>(config: Config, fn: (pipeline: Pipeline) => Promise<T>): Promise<T> {
   await ensureRedis(config.redisUrl, null);
@@ -16,8 +17,11 @@ async function withPipeline<T>(config: Config, fn: (pipeline: Pipeline) => Promi
   }
 }
 
-export async function scheduleSet(config: Config, options: { id: string; cron: string; tz?: string; sources: string }): Promise<void> {
-  const sources = readSources(options.sources);
+/** Creates or replaces a schedule over the sources of `options.sources`, or of the whole catalog (sources/*.yaml). */
+export async function scheduleSet(config: Config, options: { id: string; cron: string; tz?: string; sources?: string }): Promise<void> {
+  const files = options.sources ? [options.sources] : catalogFiles();
+  if (files.length === 0) throw new Error('no sources: give --sources FILE or put the catalog in sources/*.yaml');
+  const sources = files.flatMap(readSources);
   await withPipeline(config, (pipeline) => setSchedule(pipeline, { id: options.id, cron: options.cron, tz: options.tz, sources }));
   console.log(`schedule ${options.id}: "${options.cron}"${options.tz ? ` (${options.tz})` : ''}, ${sources.length} source(s)`);
 }

@@ -1,7 +1,7 @@
 /** Schedules live in Redis: one process sets them, a new process (the CLI) lists them, and removes them. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,8 +32,12 @@ after(async () => {
 });
 
 function cli(...args: string[]): string {
+  return cliIn(process.cwd(), ...args);
+}
+
+function cliIn(cwd: string, ...args: string[]): string {
   const env = { ...process.env, REDIS_URL: redisUrl, YANGGUANG_DATA_DIR: dir, YANGGUANG_QUEUE_PREFIX: config.queuePrefix };
-  const result = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
   assert.equal(result.status, 0, result.stderr);
   return result.stdout;
 }
@@ -55,4 +59,17 @@ test('a schedule set by one process is kept in Redis, listed by new processes, a
 
   cli('schedule', 'rm', 'nightly');
   assert.match(cli('schedule', 'list'), /no schedules/);
+});
+
+test('without --sources a schedule covers the whole catalog, every sources/*.yaml of the working directory', async () => {
+  const project = path.join(dir, 'project');
+  mkdirSync(path.join(project, 'sources'), { recursive: true });
+  const entry = (id: string) => `- id: ${id}\n  name: ${id}\n  startUrls: ["http://127.0.0.1:9/${id}/"]\n`;
+  writeFileSync(path.join(project, 'sources', 'a.yaml'), entry('county-a'));
+  writeFileSync(path.join(project, 'sources', 'b.yaml'), entry('county-b') + entry('county-c'));
+  cliIn(project, 'schedule', 'set', '--cron', '30 3 * * *', '--id', 'catalog');
+
+  const schedule = (await listSchedules(pipeline)).find((candidate) => candidate.id === 'catalog');
+  assert.deepEqual(schedule?.sources, ['county-a', 'county-b', 'county-c']);
+  cli('schedule', 'rm', 'catalog');
 });
