@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { MigrationError } from './errors.ts';
+import { inTransaction } from './queries.ts';
 
 /** Where the migration files live: `NNNN-name.sql`. */
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -60,16 +61,12 @@ export async function appliedMigrations(connection: DuckDBConnection): Promise<A
 
 async function applyMigration(connection: DuckDBConnection, migration: Migration): Promise<void> {
   const sql = await readFile(migration.file, 'utf8');
-  await connection.run('begin transaction');
   try {
-    await connection.run(sql);
-    await connection.run('insert into schema_migrations (version, name) values ($1, $2)', [
-      migration.version,
-      migration.name,
-    ]);
-    await connection.run('commit');
+    await inTransaction(connection, async () => {
+      await connection.run(sql);
+      await connection.run('insert into schema_migrations (version, name) values ($1, $2)', [migration.version, migration.name]);
+    });
   } catch (error) {
-    await connection.run('rollback');
     throw new MigrationError(path.basename(migration.file), error);
   }
 }

@@ -1,7 +1,7 @@
 /** Fills the `regions` table from the GB/T 2260 table the parser uses (transform/data/regions.ts), once per file. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { listRegions } from '../transform/regions.ts';
-import { appendRows, type SqlParam } from './queries.ts';
+import { appendRows, inTransaction, type SqlParam } from './queries.ts';
 
 /** Seeds `regions` if it is empty (a new file, or one migrated from before 0003); returns the rows written. */
 export async function seedRegions(connection: DuckDBConnection): Promise<number> {
@@ -15,13 +15,5 @@ export async function seedRegions(connection: DuckDBConnection): Promise<number>
     region.specialZone === true,
     region.former === true,
   ]);
-  await connection.run('begin transaction');
-  try {
-    await appendRows(connection, 'regions', rows);
-    await connection.run('commit');
-  } catch (error) {
-    await connection.run('rollback');
-    throw error;
-  }
-  return rows.length;
+  return inTransaction(connection, () => appendRows(connection, 'regions', rows));
 }

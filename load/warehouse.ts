@@ -32,12 +32,12 @@ export async function openWarehouse(file: string): Promise<Warehouse> {
     instance.closeSync();
   };
   try {
-    await migrate(connection);
-    await seedRegions(connection);
+    const migrated = await migrate(connection);
+    const seeded = await seedRegions(connection);
     // Never leave schema changes in the WAL: DuckDB 1.5 cannot replay a WAL holding the migrations ("GetDefaultDatabase
-    // with no default database set"), so a writer killed before closing would leave an unopenable file. Cheap when
-    // nothing changed. (Found by scripts/faults.ts.)
-    await connection.run('checkpoint');
+    // with no default database set"), so a writer killed before closing would leave an unopenable file.
+    // (Found by scripts/faults.ts.) Only after a change: most opens, one per load job, change nothing.
+    if (migrated.length > 0 || seeded > 0) await connection.run('checkpoint');
   } catch (error) {
     close();
     throw error;
@@ -56,6 +56,24 @@ export async function withWarehouse<T>(file: string, fn: (warehouse: Warehouse) 
       return await fn(warehouse);
     } finally {
       warehouse.close();
+    }
+  });
+}
+
+/**
+ * Opens the file read-only, runs `fn`, and always closes it. No migrations: for readers that only look things up
+ * (a fetch worker, an export), so that they never take the single writer's lock.
+ */
+export async function withReadOnlyWarehouse<T>(file: string, fn: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+  const resolved = path.resolve(file);
+  return serializeByFile(resolved, async () => {
+    const instance = await createInstance(resolved, { access_mode: 'READ_ONLY' }, 'read-only');
+    const connection = await instance.connect();
+    try {
+      return await fn({ path: resolved, connection, close: () => {} });
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
     }
   });
 }
