@@ -20,7 +20,7 @@ import {
 import { crawlSource, fetchDocument, readCrawlState } from '../crawlers/index.ts';
 import type { PreviousFetch } from '../crawlers/types.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
-import { loadDocument, recordRun, withWarehouse } from '../load/index.ts';
+import { loadDocument, recordRun, withReadOnlyWarehouse, withWarehouse } from '../load/index.ts';
 import { recordDisappearances, type Disappearance } from '../load/disappearances.ts';
 import { lastSourceHealth, lookupSighting } from '../load/known-documents.ts';
 import { isKnownReport } from '../load/known-reports.ts';
@@ -102,7 +102,7 @@ async function noteDisappearances(layout: DataLayout, runId: string, sourceId: s
 async function previousFetch(config: Config, url: string): Promise<(PreviousFetch & { isReport: boolean }) | undefined> {
   if (!existsSync(config.duckdbPath)) return undefined;
   try {
-    const known = await withWarehouse(config.duckdbPath, async (warehouse) => {
+    const known = await withReadOnlyWarehouse(config.duckdbPath, async (warehouse) => {
       const sighting = await lookupSighting(warehouse, url);
       return sighting ? { ...sighting, isReport: await isKnownReport(warehouse, sighting.sha256) } : null;
     });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WarehouseNotFoundError } from './errors.ts';
-import { createInstance, serializeByFile } from './warehouse.ts';
+import { withReadOnlyWarehouse } from './warehouse.ts';
 
 export type ExportFormat = 'parquet' | 'csv';
 
@@ -38,24 +38,17 @@ export async function exportWarehouse(file: string, options: { format: ExportFor
   if (!existsSync(resolved)) throw new WarehouseNotFoundError(resolved);
   const outDir = path.resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
-  return serializeByFile(resolved, async () => {
-    const instance = await createInstance(resolved, { access_mode: 'READ_ONLY' }, 'read-only');
-    const connection = await instance.connect();
-    try {
-      const exported: ExportedDataset[] = [];
-      for (const dataset of EXPORT_DATASETS) {
-        const target = path.join(outDir, dataset.name + (dataset.partitioned ? '' : `.${options.format}`));
-        await rm(target, { recursive: true, force: true });
-        const copyOptions = [options.format === 'parquet' ? 'format parquet' : 'format csv, header true'];
-        if (dataset.partitioned) copyOptions.push('partition_by (year)');
-        const reader = await connection.runAndReadAll(`copy (${dataset.sql}) to ${quote(target)} (${copyOptions.join(', ')})`);
-        exported.push({ name: dataset.name, path: target, rows: Number(reader.getRowsJS()[0]?.[0] ?? 0) });
-      }
-      return exported;
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
+  return withReadOnlyWarehouse(resolved, async ({ connection }) => {
+    const exported: ExportedDataset[] = [];
+    for (const dataset of EXPORT_DATASETS) {
+      const target = path.join(outDir, dataset.name + (dataset.partitioned ? '' : `.${options.format}`));
+      await rm(target, { recursive: true, force: true });
+      const copyOptions = [options.format === 'parquet' ? 'format parquet' : 'format csv, header true'];
+      if (dataset.partitioned) copyOptions.push('partition_by (year)');
+      const reader = await connection.runAndReadAll(`copy (${dataset.sql}) to ${quote(target)} (${copyOptions.join(', ')})`);
+      exported.push({ name: dataset.name, path: target, rows: Number(reader.getRowsJS()[0]?.[0] ?? 0) });
     }
+    return exported;
   });
 }
 

@@ -12,7 +12,7 @@ export { loadDocument, reportIdOf, type LoadDocumentInput, type LoadDocumentResu
 export { MIGRATIONS_DIR, appliedMigrations, listMigrations, migrate, type AppliedMigration, type Migration } from './migrate.ts';
 export { recordFailure, recordRun, type RunRecord, type SourceHealth } from './record-run.ts';
 export { SAFE_SQL_SETTINGS, formatCsv, formatJson, formatTable, runReadOnlySql, type SqlResult } from './sql.ts';
-export { openWarehouse, withWarehouse, type Warehouse } from './warehouse.ts';
+export { openWarehouse, withReadOnlyWarehouse, withWarehouse, type Warehouse } from './warehouse.ts';
 export { EXPORT_DATASETS, exportWarehouse, type ExportFormat, type ExportedDataset } from './export.ts';
 export { ReviewTargetError, listAnomalies, reviewAnomaly, type ReviewState } from './review.ts';
 export { readReportData, renderReportPage, writeReportPage, type ReportData } from './report-page.ts';
