@@ -7,10 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { compareWithPlanted } from '../cli/demo.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { enqueueRun, openPipeline, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
+import { deleteKeys } from '../jobs/test-support.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { startDemoPortals } from '../simulator/index.ts';
 
@@ -57,13 +57,3 @@ test('a run over the demo portals loads exactly the planted reports with the pla
   const runs = await runReadOnlySql(config.duckdbPath, 'select count(*) from crawl_runs');
   assert.equal(Number(runs.rows[0]![0]), 1);
 });
-
-async function deleteKeys(url: string, pattern: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    const keys = await redis.keys(pattern);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
