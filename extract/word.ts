@@ -7,10 +7,10 @@ import mammoth from 'mammoth';
 import { UnsupportedFormatError } from './errors.ts';
 import { extractHtmlString } from './html.ts';
 import type { ExtractedDocument } from './types.ts';
-import { docBodyBlocks, readDocBody } from './word-doc.ts';
+import { docBodyBlocks, readDocBody, type DocBody } from './word-doc.ts';
 import { assertNotZipBomb, readZipEntries, type ZipLimits } from './zip.ts';
 
-export const WORD_EXTRACTOR_VERSION = 'word-2';
+export const WORD_EXTRACTOR_VERSION = 'word-3';
 
 /**
  * Extracts a .docx: its central directory is checked for a zip bomb first (ZipBombError), then mammoth turns
@@ -30,11 +30,11 @@ export async function extractDocx(bytes: Uint8Array, sha256: string, zipLimits?:
 
 /**
  * Extracts a legacy Word .doc (or a .wps saved in the Word binary format): paragraphs as lines, tables as
- * grids (origin 'doc', merged cells not expanded). Any other OLE2 file (.xls, .ppt, old WPS formats) is
- * UnsupportedFormatError.
+ * grids (origin 'doc', merged cells expanded as in the other formats). Any other OLE2 file (.xls, .ppt, old WPS
+ * formats) is UnsupportedFormatError.
  */
 export async function extractDoc(bytes: Uint8Array, sha256: string): Promise<ExtractedDocument> {
-  let body: string;
+  let body: DocBody;
   try {
     body = await readDocBody(bytes);
   } catch (error) {
