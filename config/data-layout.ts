@@ -10,7 +10,7 @@ export interface DataLayout {
   rawDir: string;
   extractedDir: string;
   parsedDir: string;
-  /** Per-source crawl state (validators and links of each page) and the disappearances each run noticed. */
+  /** Per-source crawl state (validators and links of each page) and the disappearances and returns each run noticed. */
   crawlStateDir: string;
 }
 
@@ -55,6 +55,11 @@ export function crawlStatePath(layout: DataLayout, sourceId: string): string {
 /** data/crawl-state/disappeared/<runId>/<sourceId>.json: documents the run's crawl of the source no longer found. */
 export function disappearancesPath(layout: DataLayout, runId: string, sourceId: string): string {
   return path.join(layout.crawlStateDir, 'disappeared', fileNameOf(runId), `${fileNameOf(sourceId)}.json`);
+}
+
+/** data/crawl-state/reappeared/<runId>/<sourceId>.json: documents the run's crawl found that the source's previous crawl did not know. */
+export function reappearancesPath(layout: DataLayout, runId: string, sourceId: string): string {
+  return path.join(layout.crawlStateDir, 'reappeared', fileNameOf(runId), `${fileNameOf(sourceId)}.json`);
 }
 
 /** Writes to a temporary file, then renames, so a reader never sees half a file. */

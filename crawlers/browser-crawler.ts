@@ -2,10 +2,25 @@
  * The browser crawler: Crawlee's PlaywrightCrawler on the system chromium, for lists drawn by JavaScript and
  * for JS cookie challenges (a 412/521 page whose script sets a cookie and reloads): the page is given a few
  * seconds to pass the challenge before its content is read.
+ *
+ * Incremental like the HTTP crawler. A LIST request with validators from the previous crawl (If-None-Match,
+ * If-Modified-Since) has its main-frame navigation intercepted and sent with them by Playwright's route.fetch,
+ * which carries the browser context's cookies. A 304 never reaches chromium (it would show an empty page): the
+ * tab gets a blank page and the handler a FetchedPage with status 304, so that what the page led to last time is
+ * replayed. Any other answer, a challenge page included, goes to chromium as it came; the challenge's reload is
+ * asked conditionally too. The validators travel in userData, not in the request's headers, because Crawlee sets
+ * those on every request of the tab (scripts and styles included). Each navigated page's ETag and Last-Modified
+ * are taken from its last main-frame answer, for the next crawl.
+ *
+ * POST list requests (Hanweb's dataproxy.jsp paging) are not navigated — chromium would render the XML answer as
+ * a document tree — but sent through the tab's APIRequestContext, which shares the browser context's cookies. When
+ * the answer is a challenge all the same (a fresh browser, an expired cookie), the tab passes it on the referring
+ * page and the request is sent once more.
  */
 import { PlaywrightCrawler, type PlaywrightCrawlingContext } from '@crawlee/playwright';
 import { Log, LogLevel, type RequestOptions } from '@crawlee/http';
-import { chromium, type Response as PlaywrightResponse } from 'playwright-core';
+import { chromium, type APIResponse, type Page, type Request as BrowserRequest, type Route } from 'playwright-core';
+import { decodeHtml } from '../extract/charset.ts';
 import { detectChallenge } from './anti-bot.ts';
 import type { CrawlOptions, CrawlState, RequestData } from './crawl-source.ts';
 import { isolatedConfiguration, MAX_REQUEST_RETRIES, sourceConcurrency, type FailedPageHandler, type FetchedPage, type PageHandler } from './http-crawler.ts';
@@ -15,23 +30,156 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 /** How long a challenge page may take to set its cookie and reload, in milliseconds. */
 const CHALLENGE_WAIT_MS = 8000;
+/** Request headers that make a request conditional (in the browser they travel in userData, see above). */
+const VALIDATOR_HEADERS = ['if-none-match', 'if-modified-since'];
 
-/** The last main-frame navigation answer of a page (the reload after a challenge replaces the first). */
+/** What a browser request carries besides RequestData: the validators of a LIST page the previous state knows. */
+interface BrowserRequestData extends RequestData {
+  validators?: Record<string, string>;
+}
+
+/** An answered page before the handler gets its addRequests. */
+type Answer = Omit<FetchedPage, 'addRequests'>;
+
+/** The parts of a main-frame answer a FetchedPage needs (the reload after a challenge replaces the first). */
 interface MainResponse {
   status: number;
   contentType: string | null;
-  url: string;
+  etag: string | null;
+  lastModified: string | null;
 }
 
-async function passChallenge(context: PlaywrightCrawlingContext, last: () => MainResponse): Promise<string> {
+const NO_RESPONSE: MainResponse = { status: 0, contentType: null, etag: null, lastModified: null };
+
+function mainResponseOf(response: { status(): number; headers(): Record<string, string> }): MainResponse {
+  const headers = response.headers();
+  return { status: response.status(), contentType: headers['content-type'] ?? null, etag: headers.etag ?? null, lastModified: headers['last-modified'] ?? null };
+}
+
+/** A request as the browser runs it: validators moved from the headers to userData, POSTs not navigated. */
+function forBrowser(options: RequestOptions): RequestOptions {
+  const headers = { ...options.headers };
+  const validators: Record<string, string> = {};
+  for (const name of VALIDATOR_HEADERS) {
+    if (headers[name]) validators[name] = headers[name];
+    delete headers[name];
+  }
+  const userData: BrowserRequestData = { ...(options.userData as RequestData), ...(Object.keys(validators).length > 0 ? { validators } : {}) };
+  return { ...options, headers, userData, skipNavigation: (options.method ?? 'GET') !== 'GET' };
+}
+
+function isMainNavigation(request: BrowserRequest, page: Page): boolean {
+  try {
+    return request.isNavigationRequest() && request.frame() === page.mainFrame();
+  } catch {
+    return false; // a request without a frame (service worker)
+  }
+}
+
+/** Keeps the last main-frame answer of the tab in `responses`. */
+function watchMainResponses(page: Page, responses: WeakMap<Page, MainResponse>): void {
+  page.on('response', (response) => {
+    if (isMainNavigation(response.request(), page)) responses.set(page, mainResponseOf(response));
+  });
+}
+
+const withoutHash = (url: string): string => url.replace(/#.*$/, '');
+
+/**
+ * Sends the tab's main-frame navigations to `url` with the validators. A 304 becomes a blank page and
+ * `onNotModified` is told; any other answer, a redirect too, goes to chromium as it came. When the conditional
+ * request itself fails, chromium sends the plain one, so that the crawler sees the real error.
+ */
+async function askConditionally(page: Page, url: string, validators: Record<string, string>, timeoutMs: number, onNotModified: () => void): Promise<void> {
+  const target = withoutHash(new URL(url).href); // as chromium spells it (percent-encoded)
+  await page.route(
+    (candidate) => withoutHash(candidate.href) === target,
+    async (route: Route) => {
+      try {
+        const sent = route.request();
+        if (!isMainNavigation(sent, page)) return await route.fallback();
+        const answer = await route.fetch({ headers: { ...sent.headers(), ...validators }, maxRedirects: 0, timeout: timeoutMs }).catch(() => null);
+        if (!answer) return await route.continue();
+        if (answer.status() !== 304) return await route.fulfill({ response: answer });
+        onNotModified();
+        await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '' });
+      } catch {
+        // The tab closed meanwhile (a timeout): nothing is waiting for this answer.
+      }
+    },
+  );
+}
+
+/** Waits until the tab shows something other than a challenge page (or a 304 was noted), and returns its HTML. */
+async function passChallenge(page: Page, last: () => MainResponse, notModified: () => boolean): Promise<string> {
   const deadline = Date.now() + CHALLENGE_WAIT_MS;
   for (;;) {
-    const text = await context.page.content().catch(() => '');
+    if (notModified()) return '';
+    const text = await page.content().catch(() => '');
     if (text && !detectChallenge(last().status, text)) return text;
     if (Date.now() > deadline) return text;
-    await context.page.waitForLoadState('load').catch(() => undefined);
+    await page.waitForLoadState('load').catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
+}
+
+function requestOf({ request }: PlaywrightCrawlingContext): FetchedPage['request'] {
+  return {
+    url: request.url,
+    method: request.method === 'POST' ? 'POST' : 'GET',
+    ...(request.payload ? { payload: request.payload } : {}),
+    label: request.label ?? '',
+    userData: request.userData as RequestData,
+    retryCount: request.retryCount,
+  };
+}
+
+/** A navigated page once past any challenge: status 304 when the conditional navigation was not modified. */
+async function readNavigatedPage(context: PlaywrightCrawlingContext, responses: WeakMap<Page, MainResponse>, notModified: WeakSet<Page>): Promise<Answer> {
+  const { page } = context;
+  const first = context.response ? mainResponseOf(context.response) : NO_RESPONSE;
+  const last = () => responses.get(page) ?? first;
+  const unchanged = () => notModified.has(page);
+  const text = await passChallenge(page, last, unchanged);
+  if (unchanged()) return { request: requestOf(context), loadedUrl: page.url(), status: 304, contentType: null, body: '' };
+  const answer = last();
+  return { request: requestOf(context), loadedUrl: page.url(), status: answer.status, contentType: answer.contentType, etag: answer.etag, lastModified: answer.lastModified, body: text };
+}
+
+/** Sends the request through the tab's APIRequestContext (the browser context's cookies go along), validators included. */
+function sendThroughContext({ request, page }: PlaywrightCrawlingContext, timeoutMs: number): Promise<APIResponse> {
+  const { validators } = request.userData as BrowserRequestData;
+  return page.request.fetch(request.url, {
+    method: request.method,
+    headers: { ...request.headers, ...validators },
+    ...(request.payload !== undefined ? { data: request.payload } : {}),
+    failOnStatusCode: false,
+    timeout: timeoutMs,
+  });
+}
+
+/** Passes a challenge in the tab by visiting `url` (the page that led to the request, or the site root). */
+async function passChallengeAt(context: PlaywrightCrawlingContext, url: string, responses: WeakMap<Page, MainResponse>, timeoutMs: number): Promise<void> {
+  const { page } = context;
+  watchMainResponses(page, responses);
+  const response = await page.goto(url, { timeout: timeoutMs });
+  const first = response ? mainResponseOf(response) : NO_RESPONSE;
+  await passChallenge(page, () => responses.get(page) ?? first, () => false);
+}
+
+/** A request that is not navigated (a POST): its answer, asked once more after passing a challenge it met. */
+async function fetchWithoutNavigation(context: PlaywrightCrawlingContext, responses: WeakMap<Page, MainResponse>, timeoutMs: number): Promise<Answer> {
+  let answer = await sendThroughContext(context, timeoutMs);
+  let body = await answer.body();
+  const contentType = () => answer.headers()['content-type'] ?? null;
+  if (detectChallenge(answer.status(), decodeHtml(body, contentType()).text)) {
+    await passChallengeAt(context, context.request.headers?.referer ?? new URL('/', context.request.url).href, responses, timeoutMs);
+    answer = await sendThroughContext(context, timeoutMs);
+    body = await answer.body();
+  }
+  const { status, etag, lastModified } = mainResponseOf(answer);
+  const retryAfter = answer.headers()['retry-after'];
+  return { request: requestOf(context), loadedUrl: answer.url(), status, contentType: contentType(), ...(retryAfter ? { retryAfter } : {}), etag, lastModified, body };
 }
 
 /** Crawls from `starts` in chromium until no request is left or maxPages is reached. */
@@ -42,13 +190,21 @@ export async function crawlWithBrowser(
   handle: PageHandler,
   onFailed: FailedPageHandler,
 ): Promise<void> {
-  const responses = new WeakMap<object, MainResponse>();
+  const responses = new WeakMap<Page, MainResponse>();
+  const notModified = new WeakSet<Page>();
+  const timeoutMs = options.requestTimeoutSecs * 1000;
   const crawler = new PlaywrightCrawler(
     {
       launchContext: {
         launcher: chromium,
         userAgent: state.userAgent,
-        launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, ...(options.browserProxy ? { proxy: options.browserProxy } : {}) },
+        launchOptions: {
+          executablePath: CHROMIUM_PATH,
+          args: CHROMIUM_ARGS,
+          ...(options.browserProxy ? { proxy: options.browserProxy } : {}),
+          // The source's TLS policy; Crawlee opens a persistent context, so this reaches route.fetch and page.request too.
+          ...(state.source.tls === 'ignore' ? { ignoreHTTPSErrors: true } : {}),
+        },
       },
       browserPoolOptions: { useFingerprints: false },
       headless: true,
@@ -56,7 +212,8 @@ export async function crawlWithBrowser(
       maxConcurrency: Math.min(2, sourceConcurrency(state, options)),
       sameDomainDelaySecs: (state.source.politeness?.delayMs ?? 0) / 1000,
       navigationTimeoutSecs: options.requestTimeoutSecs,
-      requestHandlerTimeoutSecs: options.requestTimeoutSecs + CHALLENGE_WAIT_MS / 1000 + 30,
+      // A POST that meets a challenge is sent twice around a visit of the referring page.
+      requestHandlerTimeoutSecs: 3 * options.requestTimeoutSecs + CHALLENGE_WAIT_MS / 1000 + 30,
       maxRequestRetries: MAX_REQUEST_RETRIES,
       useSessionPool: true,
       // A challenge status must reach the handler, which waits for the script's reload, not retire the session.
@@ -64,32 +221,23 @@ export async function crawlWithBrowser(
       persistCookiesPerSession: true,
       log: new Log({ level: LogLevel.OFF, prefix: `browser ${state.source.id}` }),
       preNavigationHooks: [
-        async ({ page }) => {
-          page.on('response', (response: PlaywrightResponse) => {
-            if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) {
-              responses.set(page, { status: response.status(), contentType: response.headers()['content-type'] ?? null, url: response.url() });
-            }
-          });
+        async ({ page, request }) => {
+          // The tab's own favicon request would be one more hit on the portal, and an unconditional one.
+          await page.route('**/favicon.ico', (route: Route) => route.abort());
+          watchMainResponses(page, responses);
+          const { validators } = request.userData as BrowserRequestData;
+          if (validators) await askConditionally(page, request.url, validators, timeoutMs, () => notModified.add(page));
         },
       ],
       requestHandler: async (context) => {
-        const first = { status: context.response?.status() ?? 0, contentType: context.response?.headers()['content-type'] ?? null, url: context.page.url() };
-        const last = () => responses.get(context.page) ?? first;
-        const text = await passChallenge(context, last);
-        const { request } = context;
-        const page: FetchedPage = {
-          request: { url: request.url, method: 'GET', label: request.label ?? '', userData: request.userData as RequestData, retryCount: request.retryCount },
-          loadedUrl: context.page.url(),
-          status: last().status,
-          contentType: last().contentType,
-          body: text,
-          addRequests: async (requests) => void (await context.addRequests(requests.filter((next) => (next.method ?? 'GET') === 'GET'))),
-        };
-        await handle(page);
+        const answer = context.request.skipNavigation
+          ? await fetchWithoutNavigation(context, responses, timeoutMs)
+          : await readNavigatedPage(context, responses, notModified);
+        await handle({ ...answer, addRequests: async (requests) => void (await context.addRequests(requests.map(forBrowser))) });
       },
       failedRequestHandler: ({ request }, error) => onFailed(request.url, request.userData as RequestData, request.retryCount, error),
     },
     isolatedConfiguration(),
   );
-  await crawler.run(starts);
+  await crawler.run(starts.map(forBrowser));
 }

@@ -1,15 +1,16 @@
 /**
  * Crawls one source's 年报 column(s): LIST pages (TRS, Hanweb, VSB, JSON APIs, plain) lead to further list
- * pages, sub-columns and report DETAIL pages; detail pages yield the report page, its further parts and its
- * attachments. Plain HTTP (Crawlee's HttpCrawler: raw bytes, our own charset decoding) by default; a real
- * browser (PlaywrightCrawler) for sources that need one, or — `crawler: auto` — once HTTP meets a JS challenge.
+ * pages, sub-columns and report DETAIL pages; detail pages yield the report page (with the URLs of its further
+ * parts, when the article runs over several pages) and its attachments. Plain HTTP (Crawlee's HttpCrawler: raw
+ * bytes, our own charset decoding) by default; a real browser (PlaywrightCrawler) for sources that need one,
+ * or — `crawler: auto` — once HTTP meets a JS challenge.
  */
 import * as cheerio from 'cheerio';
 import type { RequestOptions } from '@crawlee/http';
 import { detectChallenge } from './anti-bot.ts';
 import { crawlWithBrowser } from './browser-crawler.ts';
 import { decodeHtml } from '../extract/charset.ts';
-import { CrawlError, httpStatusCode, isRetryableStatus, networkErrorCode } from './errors.ts';
+import { CrawlError, httpStatusCode, isCertificateError, isRetryableStatus, networkErrorCode } from './errors.ts';
 import { crawlWithHttp, type FetchedPage } from './http-crawler.ts';
 import { attachmentKind, isReportTitle } from './links.ts';
 import type { ListItem, ListRequest } from './platforms/types.ts';
@@ -51,7 +52,8 @@ export interface CrawlPageError {
   url: string;
   /**
    * HTTP_<status>, BLOCKED (anti-bot page), TIMEOUT, NETWORK, SOFT_404 (a 200 saying 页面不存在),
-   * MOVED_TO_HOMEPAGE (a start URL redirected to the site root), ROBOTS_DISALLOWED, or PAGE_FAILED.
+   * MOVED_TO_HOMEPAGE (a start URL redirected to the site root), ROBOTS_DISALLOWED, TLS_CERTIFICATE (an untrusted
+   * certificate, under the strict TLS policy), or PAGE_FAILED.
    */
   code: string;
   message: string;
@@ -120,8 +122,6 @@ export interface CrawlState {
   previous: SourceCrawlState | null;
   /** The state being built: pages answered (or replayed) in this crawl. */
   pages: Map<string, PageMemo>;
-  /** Whether list pages are asked conditionally (HTTP only: a browser shows a 304 as an empty page). */
-  conditional: boolean;
   pagesNotModified: number;
   pagesSkipped: number;
   /** URLs of documents vouched for by pages that failed transiently this time. */
@@ -155,7 +155,7 @@ export async function crawlSource(source: Source, options: CrawlOptions, previou
 }
 
 async function runCrawl(source: Source, options: CrawlOptions, mode: 'http' | 'browser', previous: SourceCrawlState | null): Promise<CrawlState> {
-  const state = newState(source, options, previous, mode === 'http');
+  const state = newState(source, options, previous);
   const starts = source.startUrls.map((url) => request(state, { url, method: 'GET' }, LIST, { isStart: true, depth: 0 }));
   const run = mode === 'http' ? crawlWithHttp : crawlWithBrowser;
   await run(state, options, await filterByRobots(state, starts), (page) => handlePage(state, page), (url, data, retries, error) =>
@@ -186,7 +186,7 @@ function disappearedDocuments(state: CrawlState, options: CrawlOptions): Discove
   return [...known.values()].filter((document) => !state.discovered.has(document.url) && !state.carried.has(document.url));
 }
 
-function newState(source: Source, options: CrawlOptions, previous: SourceCrawlState | null, conditional: boolean): CrawlState {
+function newState(source: Source, options: CrawlOptions, previous: SourceCrawlState | null): CrawlState {
   const obeyRobots = (source.politeness?.robots ?? 'obey') === 'obey';
   return {
     source,
@@ -202,7 +202,6 @@ function newState(source: Source, options: CrawlOptions, previous: SourceCrawlSt
     startFailures: new Map(),
     previous,
     pages: new Map(),
-    conditional,
     pagesNotModified: 0,
     pagesSkipped: 0,
     carried: new Set(),
@@ -213,7 +212,8 @@ function newState(source: Source, options: CrawlOptions, previous: SourceCrawlSt
 function request(state: CrawlState, list: ListRequest, label: string, userData: RequestData): RequestOptions {
   const url = list.method === 'GET' ? canonicalUrl(list.url) : list.url;
   const key = pageKey({ ...list, url });
-  const validators = label === LIST && state.conditional ? conditionalHeaders(state.previous?.pages[key]) : {};
+  // Both crawlers send these; browser-crawler.ts says how a browser does.
+  const validators = label === LIST ? conditionalHeaders(state.previous?.pages[key]) : {};
   return {
     url,
     method: list.method,
@@ -418,10 +418,9 @@ function addDetailDocuments(state: CrawlState, page: FetchedPage, text: string, 
   if (data.titleUnconfirmed && !isReportTitle(title)) return;
   const publishedAt = data.publishedAt ?? info.publishedAt;
   const sourceId = state.source.id;
-  addDocument(state, { sourceId, url: pageUrl, title, kindHint: 'html', foundOn: data.foundOn ?? pageUrl, publishedAt }, memo);
-  articlePartUrls(text, pageUrl).forEach((url, index) =>
-    addDocument(state, { sourceId, url, title: `${title}（第${index + 2}页）`, kindHint: 'html', foundOn: pageUrl, publishedAt }, memo),
-  );
+  // The further parts of a multi-page article travel with it: fetched and extracted together, they are one report.
+  const partUrls = articlePartUrls(text, pageUrl).filter((url) => isAllowed(state, url));
+  addDocument(state, { sourceId, url: pageUrl, title, kindHint: 'html', foundOn: data.foundOn ?? pageUrl, publishedAt, ...(partUrls.length > 0 ? { partUrls } : {}) }, memo);
   for (const attachment of readAttachments($, page.loadedUrl || pageUrl)) {
     addDocument(state, { sourceId, url: attachment.url, title: attachmentTitle(attachment, title), kindHint: attachment.kindHint, foundOn: pageUrl, publishedAt }, memo);
   }
@@ -459,8 +458,8 @@ function detailData(item: ListItem, foundOn: string): PageLink['data'] {
 function recordFailedPage(state: CrawlState, url: string, data: RequestData, retryCount: number, error: Error): void {
   const statusMatch = /^(\d{3}) - /.exec(error.message);
   const status = statusMatch ? Number(statusMatch[1]) : null;
-  const code = error instanceof RetryablePageError ? error.code : status ? httpStatusCode(status) : (networkErrorCode(error) ?? 'PAGE_FAILED');
+  const code = error instanceof RetryablePageError ? error.code : status ? httpStatusCode(status) : isCertificateError(error) ? 'TLS_CERTIFICATE' : (networkErrorCode(error) ?? 'PAGE_FAILED');
   const message = `${error.message.split('\n')[0]} (after ${retryCount} retries)`;
-  const retryable = status ? isRetryableStatus(status) : code !== 'PAGE_FAILED';
+  const retryable = status ? isRetryableStatus(status) : code !== 'PAGE_FAILED' && code !== 'TLS_CERTIFICATE';
   recordFailure(state, url, data, { url, code, retryable, message });
 }

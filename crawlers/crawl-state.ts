@@ -9,7 +9,7 @@ import type { ListRequest } from './platforms/types.ts';
 import type { DiscoveredDocument } from './types.ts';
 
 /** Bumped when the shape changes: a state of another version is ignored (the next crawl is a cold one). */
-export const CRAWL_STATE_VERSION = 1;
+export const CRAWL_STATE_VERSION = 2;
 
 /** A request a list page led to: a further list page or sub-column (LIST), or a report's detail page (DETAIL). */
 export interface PageLink {

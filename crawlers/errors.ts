@@ -64,3 +64,12 @@ export function networkErrorCode(error: unknown): 'TIMEOUT' | 'NETWORK' | null {
   const network = /ECONN(REFUSED|RESET|ABORTED)|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|socket|fetch failed|UND_ERR|certificate|SSL|TLS|RequestError|other side closed|terminated/i;
   return network.test(text) ? 'NETWORK' : null;
 }
+
+/** An untrusted or mismatched TLS certificate: asking again will not help; a source's `tls: ignore` policy does. */
+export function isCertificateError(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  const codes = [(error as { code?: unknown } | null)?.code, cause?.code].filter((code) => typeof code === 'string');
+  // Node names the certificate problem in a code; chromium only in its message (net::ERR_CERT_AUTHORITY_INVALID).
+  const message = error instanceof Error ? error.message : '';
+  return codes.some((code) => /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code as string)) || /net::ERR_CERT_/.test(message);
+}

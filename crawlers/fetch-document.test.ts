@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { sha256Hex } from '../config/data-layout.ts';
 import { startDemoPortals, type DemoPortals } from '../simulator/index.ts';
 import { FetchError } from './errors.ts';
-import { fetchDocument, type FetchOptions } from './fetch-document.ts';
+import { fetchDocument, partsSha256, type FetchOptions } from './fetch-document.ts';
 import { reply, startTestServer, type TestServer } from './test-server.ts';
 import type { DiscoveredDocument } from './types.ts';
 
@@ -55,6 +55,22 @@ describe('fetchDocument on the demo portals', () => {
     assert.ok(!Number.isNaN(Date.parse(fetched.fetchedAt)));
     const again = await fetchDocument(discovered(report.pdfUrl!), options);
     assert.equal(again.archivePath, fetched.archivePath, 'the same bytes land in the same file');
+  });
+
+  test('archives a multi-page article part by part, as one document whose hash covers every part', async () => {
+    const report = demo.planted.find((candidate) => candidate.partUrls.length > 0)!;
+    const article = { ...discovered(report.detailUrl, 'html'), partUrls: report.partUrls };
+    const fetched = await fetchDocument(article, options);
+    assert.deepEqual(fetched.parts?.map((part) => part.url), [report.detailUrl, ...report.partUrls]);
+    const hashes = await Promise.all(fetched.parts!.map(async (part) => sha256Hex(await readFile(part.archivePath))));
+    assert.deepEqual(hashes, fetched.parts!.map((part) => part.sha256));
+    assert.equal(fetched.sha256, partsSha256(hashes));
+    assert.equal(fetched.archivePath, fetched.parts![0]!.archivePath);
+    assert.equal(fetched.byteLength, fetched.parts!.reduce((sum, part) => sum + part.byteLength, 0));
+    const missingPart = `${report.detailUrl.replace(/\.html$/, '')}_9.html`;
+    const error = await fetchError(fetchDocument({ ...article, partUrls: [...report.partUrls, missingPart] }, options));
+    assert.deepEqual([error.code, error.retryable, error.url], ['HTTP_404', false, missingPart]);
+    assert.match(error.message, /^part 3 of 3 of the article /);
   });
 
   test('follows the Hanweb downfile.jsp redirect to the attachment', async () => {

@@ -1,14 +1,16 @@
 /**
- * Downloads one discovered document into the content-addressed archive (rawDir/<sha256>) with plain fetch:
- * redirects followed, a timeout, and a byte cap enforced while the body streams in.
+ * Downloads one discovered document into the content-addressed archive (rawDir/<sha256>) with undici's fetch:
+ * redirects followed, a timeout, a byte cap enforced while the body streams in, and the source's TLS policy.
+ * A multi-page article is downloaded part by part and stored as one document whose hash covers every part.
  */
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Agent, fetch, type Dispatcher, type Response } from 'undici';
 import { sha256Hex, writeFileAtomic } from '../config/data-layout.ts';
 import { detectChallenge } from './anti-bot.ts';
 import { decodeHtml } from '../extract/charset.ts';
-import { FetchError, httpStatusCode, isRetryableStatus, networkErrorCode } from './errors.ts';
-import type { DiscoveredDocument, FetchedDocument, PreviousFetch } from './types.ts';
+import { FetchError, httpStatusCode, isCertificateError, isRetryableStatus, networkErrorCode } from './errors.ts';
+import type { ArchivedPart, DiscoveredDocument, FetchedDocument, PreviousFetch } from './types.ts';
 
 /** How to fetch; the job layer passes these from the configuration. */
 export interface FetchOptions {
@@ -20,27 +22,39 @@ export interface FetchOptions {
   requestTimeoutSecs: number;
   /** Largest body accepted, in bytes; a larger one fails with BODY_TOO_LARGE. */
   maxBodyBytes: number;
+  /** The source's TLS policy (Source.tls): ignore skips certificate verification. Default strict. */
+  tls?: 'strict' | 'ignore';
 }
 
 /** Statuses that will not change by asking again. */
 const PERMANENT_STATUSES = new Set([400, 401, 403, 404, 405, 410, 451]);
 
+/** One connection pool for every source whose policy is `tls: ignore`; strict sources use undici's default. */
+let unverifiedTls: Agent | undefined;
+function dispatcherFor(options: FetchOptions): Dispatcher | undefined {
+  if (options.tls !== 'ignore') return undefined;
+  unverifiedTls ??= new Agent({ connect: { rejectUnauthorized: false } });
+  return unverifiedTls;
+}
+
+/** The identity of a multi-page article: the hash of its parts' hashes, in page order. */
+export function partsSha256(partHashes: string[]): string {
+  return sha256Hex(`parts:${partHashes.join(',')}`);
+}
+
 /**
- * Fetches `doc.url` into the archive and describes what was stored. Throws FetchError: HTTP_404/410/403
- * (not retryable), HTTP_429/5xx, TIMEOUT, NETWORK and BLOCKED (retryable), BODY_TOO_LARGE (not retryable).
- * With `previous` (an earlier fetch of the URL) the request is conditional: a 304 returns the previous document
- * with `notModified: true`, writing nothing.
+ * Fetches `doc.url` (and, for a multi-page article, each of `doc.partUrls`) into the archive and describes what
+ * was stored. Throws FetchError: HTTP_404/410/403 (not retryable), HTTP_429/5xx, TIMEOUT, NETWORK and BLOCKED
+ * (retryable), BODY_TOO_LARGE (not retryable); a part's error names the part. With `previous` (an earlier
+ * fetch of the URL) the request is conditional: a 304 returns the previous document with `notModified: true`,
+ * writing nothing. For an article only its first page is asked conditionally: CMSs regenerate every part
+ * when the article changes, so the first page's validators stand for all of them.
  */
 export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptions, previous?: PreviousFetch): Promise<FetchedDocument> {
-  const response = await request(doc, options, previous);
+  const response = await request(doc.url, doc.foundOn, options, previous);
   if (response.status === 304 && previous) return notModified(doc, response, options, previous);
-  const bytes = await readCappedBody(response, doc.url, options);
-  const contentType = response.headers.get('content-type');
-  throwIfChallenge(response.status, bytes, contentType, doc.url);
-  const sha256 = sha256Hex(bytes);
-  const archivePath = path.join(options.rawDir, sha256);
-  if (!(await exists(archivePath))) await writeFileAtomic(archivePath, bytes);
-  return {
+  const first = await archive(response, doc.url, options);
+  const fetched: FetchedDocument = {
     sourceId: doc.sourceId,
     url: doc.url,
     finalUrl: response.url || doc.url,
@@ -48,13 +62,47 @@ export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptio
     publishedAt: doc.publishedAt,
     fetchedAt: new Date().toISOString(),
     status: response.status,
-    contentType,
-    sha256,
-    byteLength: bytes.byteLength,
-    archivePath,
+    contentType: first.contentType,
+    sha256: first.sha256,
+    byteLength: first.byteLength,
+    archivePath: first.archivePath,
     etag: response.headers.get('etag'),
     lastModified: response.headers.get('last-modified'),
   };
+  if (!doc.partUrls?.length) return fetched;
+  const parts = [first, ...(await fetchParts(doc, options))];
+  return {
+    ...fetched,
+    sha256: partsSha256(parts.map((part) => part.sha256)),
+    byteLength: parts.reduce((sum, part) => sum + part.byteLength, 0),
+    parts,
+  };
+}
+
+/** The further parts of an article, one after the other (politeness), each named in its error. */
+async function fetchParts(doc: DiscoveredDocument, options: FetchOptions): Promise<ArchivedPart[]> {
+  const parts: ArchivedPart[] = [];
+  for (const [index, url] of (doc.partUrls ?? []).entries()) {
+    try {
+      parts.push(await archive(await request(url, doc.url, options), url, options));
+    } catch (error) {
+      if (!(error instanceof FetchError)) throw error;
+      const message = `part ${index + 2} of ${doc.partUrls!.length + 1} of the article ${doc.url}: ${error.message}`;
+      throw new FetchError(message, { code: error.code, retryable: error.retryable, url, cause: error });
+    }
+  }
+  return parts;
+}
+
+/** Reads an answer's body into the archive (unless those bytes are there already). */
+async function archive(response: Response, url: string, options: FetchOptions): Promise<ArchivedPart> {
+  const bytes = await readCappedBody(response, url, options);
+  const contentType = response.headers.get('content-type');
+  throwIfChallenge(response.status, bytes, contentType, url);
+  const sha256 = sha256Hex(bytes);
+  const archivePath = path.join(options.rawDir, sha256);
+  if (!(await exists(archivePath))) await writeFileAtomic(archivePath, bytes);
+  return { url, sha256, byteLength: bytes.byteLength, archivePath, contentType };
 }
 
 /**
@@ -92,23 +140,28 @@ function conditionalHeaders(previous: PreviousFetch | undefined): Record<string,
   };
 }
 
-async function request(doc: DiscoveredDocument, options: FetchOptions, previous?: PreviousFetch): Promise<Response> {
+async function request(url: string, referer: string, options: FetchOptions, previous?: PreviousFetch): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(doc.url, {
+    response = await fetch(url, {
       redirect: 'follow',
       signal: AbortSignal.timeout(options.requestTimeoutSecs * 1000),
+      dispatcher: dispatcherFor(options),
       // Some portals (VSB download.jsp) answer attachments only with the article as Referer.
-      headers: { 'user-agent': options.userAgent, referer: doc.foundOn, accept: '*/*', ...conditionalHeaders(previous) },
+      headers: { 'user-agent': options.userAgent, referer, accept: '*/*', ...conditionalHeaders(previous) },
     });
   } catch (error) {
-    throw transportError(error, doc.url, options);
+    throw transportError(error, url, options);
   }
-  if (!response.ok && !(response.status === 304 && previous)) await throwForStatus(response, doc.url);
+  if (!response.ok && !(response.status === 304 && previous)) await throwForStatus(response, url);
   return response;
 }
 
 function transportError(error: unknown, url: string, options: FetchOptions): FetchError {
+  if (isCertificateError(error)) {
+    const message = `fetching ${url} failed: its TLS certificate is not trusted (${describe(error)}); a source with tls: ignore skips the check`;
+    return new FetchError(message, { code: 'TLS_CERTIFICATE', retryable: false, url, cause: error });
+  }
   const code = networkErrorCode(error) ?? 'NETWORK';
   const detail = code === 'TIMEOUT' ? `no complete answer within ${options.requestTimeoutSecs} s` : describe(error);
   return new FetchError(`fetching ${url} failed: ${detail}`, { code, retryable: true, url, cause: error });

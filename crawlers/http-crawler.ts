@@ -14,7 +14,7 @@ export interface FetchedPage {
   status: number;
   contentType: string | null;
   retryAfter?: string;
-  /** Validators of the answer, kept for the next crawl's conditional request (HTTP only). */
+  /** Validators of the answer, kept for the next crawl's conditional request. */
   etag?: string | null;
   lastModified?: string | null;
   /** Raw bytes (HTTP) or the rendered document (browser). */

@@ -3,4 +3,4 @@ export { crawlSource, type CrawlOptions, type CrawlPageError, type CrawlResult }
 export { fetchDocument, type FetchOptions } from './fetch-document.ts';
 export { CrawlError, FetchError } from './errors.ts';
 export type { DiscoveredDocument, DocumentKindHint, FetchedDocument, Level, Source } from './types.ts';
-export { CRAWL_STATE_VERSION, readCrawlState, type PageMemo, type SourceCrawlState } from './crawl-state.ts';
+export { CRAWL_STATE_VERSION, knownDocuments, readCrawlState, usableState, type PageMemo, type SourceCrawlState } from './crawl-state.ts';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, type SimulatedSite, type Simulator } from '../simulator/index.ts';
 import { crawlSource, type CrawlOptions, type CrawlResult } from './crawl-source.ts';
+import { LOOPBACK_ONLY_PROXY } from './test-server.ts';
 import type { Source } from './types.ts';
 
 const options: CrawlOptions = {
@@ -9,7 +10,7 @@ const options: CrawlOptions = {
   maxPages: 300,
   requestTimeoutSecs: 5,
   concurrency: 4,
-  browserProxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
+  browserProxy: LOOPBACK_ONLY_PROXY,
 };
 
 /** Asserts that the crawl found every planted document of the site and nothing else. */
@@ -43,11 +44,12 @@ describe('crawlSource on the simulated sites', () => {
     for (const report of simulator.site('gbk').planted) assert.ok(titles.has(report.title), report.title);
   });
 
-  test('duplicates: the second part of a multi-page report is reported with the part number', async () => {
+  test('duplicates: a multi-page report is one document that lists its second part', async () => {
     const result = await crawl('duplicates');
-    const part = result.discovered.find((document) => /_1\.html$/.test(document.url));
-    assert.ok(part);
-    assert.match(part.title, /（第2页）$/);
+    const article = result.discovered.find((document) => document.partUrls !== undefined);
+    assert.ok(article);
+    assert.deepEqual(article.partUrls, [article.url.replace(/\.html$/, '_1.html')]);
+    assert.ok(!result.discovered.some((document) => /_1\.html$/.test(document.url)), 'the part is not a document of its own');
   });
 
   test('traps: session ids are stripped and the endless calendar is capped', async () => {

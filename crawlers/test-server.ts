@@ -1,5 +1,7 @@
-/** A tiny node:http server on 127.0.0.1 for the crawler tests: one handler, its origin, the requests it saw. */
+/** A tiny node:http(s) server on 127.0.0.1 for the crawler tests: one handler, its origin, the requests it saw. */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface TestServer {
@@ -9,17 +11,27 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on a free port of 127.0.0.1 answering with `handler`. */
-export async function startTestServer(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<TestServer> {
+/** A certificate for 127.0.0.1 that no one signed, like the ones some county portals serve. */
+function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
+  const file = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+  return { key: file('self-signed.key'), cert: file('self-signed.crt') };
+}
+
+/** Starts a server on a free port of 127.0.0.1 answering with `handler`; `https` serves a self-signed certificate. */
+export async function startTestServer(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+  { https = false }: { https?: boolean } = {},
+): Promise<TestServer> {
   const seen: TestServer['seen'] = [];
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     seen.push({ method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers });
     handler(request, response);
-  });
+  };
+  const server = https ? createTlsServer(selfSignedCertificate(), listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${https ? 'https' : 'http'}://127.0.0.1:${port}`,
     seen,
     close: () =>
       new Promise<void>((resolve) => {
@@ -34,3 +46,6 @@ export function reply(response: ServerResponse, status: number, body: string | U
   response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
   response.end(body);
 }
+
+/** A proxy nothing listens on, for chromium in tests: pages on 127.0.0.1 bypass it, anything else fails at once. */
+export const LOOPBACK_ONLY_PROXY = { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' };

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { crawlSource, type CrawlOptions } from './crawl-source.ts';
 import { CrawlError, FetchError } from './errors.ts';
 import { fetchDocument, type FetchOptions } from './fetch-document.ts';
-import { reply, startTestServer, type TestServer } from './test-server.ts';
+import { LOOPBACK_ONLY_PROXY, reply, startTestServer, type TestServer } from './test-server.ts';
 import type { DiscoveredDocument, Source } from './types.ts';
 
 const TITLE = '乙县2022年政府信息公开工作年度报告';
@@ -54,6 +54,13 @@ describe('a portal serving a self-signed certificate', () => {
       assert.match(error.message, /tls: ignore/);
       return true;
     });
+  });
+
+  test('ignore: the browser crawler gets through too, while strict fails it the same way', { timeout: 120_000 }, async () => {
+    const browser = { ...crawlOptions, browserProxy: LOOPBACK_ONLY_PROXY };
+    const result = await crawlSource({ ...source('ignore'), crawler: 'playwright' }, browser);
+    assert.deepEqual(result.discovered.map((found) => found.url), [document().url]);
+    await assert.rejects(crawlSource({ ...source(undefined), crawler: 'playwright' }, browser), (error: unknown) => error instanceof CrawlError && error.code === 'TLS_CERTIFICATE');
   });
 
   test('ignore: the crawl finds the report and the fetch archives it', async () => {

@@ -62,6 +62,8 @@ export interface DiscoveredDocument {
   foundOn: string;
   /** Publication date as shown next to the link (YYYY-MM-DD), when shown. */
   publishedAt: string | null;
+  /** A multi-page HTML article (t…_1.html, t…_2.html): the URLs of its further parts, in page order. */
+  partUrls?: string[];
 }
 
 /** A document downloaded into the content-addressed archive. Output of fetch, input of extract. */
@@ -84,6 +86,20 @@ export interface FetchedDocument {
   lastModified: string | null;
   /** The server answered 304 to a conditional request: sha256 and archivePath are the previous fetch's. */
   notModified?: boolean;
+  /**
+   * A multi-page article: every part in page order, the first being `url` itself. `sha256` is then the hash of
+   * the parts' hashes (see partsSha256) and `archivePath` the first part's file.
+   */
+  parts?: ArchivedPart[];
+}
+
+/** One part of a multi-page article as archived. */
+export interface ArchivedPart {
+  url: string;
+  sha256: string;
+  byteLength: number;
+  archivePath: string;
+  contentType: string | null;
 }
 
 /** What an earlier fetch of the same URL stored, for a conditional request. */

@@ -40,6 +40,20 @@ describe('joinHtmlPages', () => {
     assert.ok(lastLines.includes('五、存在的主要问题及改进情况'));
   });
 
+  it('drops the metadata table and title every part repeats above the text, and still joins the cut table', () => {
+    const metadata = `<table class="xxgk-head">${rows([['索引号', '000-01', '发布机构', '示例县人民政府办公室'], ['名称', '示例县年报', '生成日期', '2024-01-20']])}</table><h1>示例县年报</h1>`;
+    const page = (content: string, sha256: string) =>
+      extractHtmlString(`<html><body>${metadata}${INFO}<div class="article">${content}${PAGER}</div></body></html>`, sha256);
+    const wide = [['三、本年度办理结果', '（一）予以公开', '5', '5']];
+    const more = [['三、本年度办理结果', '（二）部分公开', '1', '1']];
+    const joined = joinHtmlPages([page(`<p>三、收到和处理政府信息公开申请情况</p><table>${rows(wide)}</table>`, 'a'), page(`<table>${rows(more)}</table><p>四、结转</p>`, 'b')]);
+    const found = tables(joined).map(texts);
+    assert.equal(found.length, 2, 'the metadata table once, the cut table once');
+    assert.deepEqual(found[1], [...wide, ...more]);
+    const secondPage = joined.pages[1]!.blocks.map((block) => (block.kind === 'line' ? block.text : 'table'));
+    assert.deepEqual(secondPage, ['四、结转', '上一页 1 2 下一页'], 'nothing repeated is left above the text of part 2');
+  });
+
   it('keeps tables apart when the next part’s table has another column count, renumbering them', () => {
     const other = part(`<table>${rows([['行政复议', '结果维持'], ['1', '2']])}</table>`, 'sha-3');
     const joined = joinHtmlPages([first, other]);

@@ -1,6 +1,6 @@
 /**
- * Multi-page HTML articles: CMSs split a long report into t…_1.html, t…_2.html parts, which the crawler reports as
- * extra documents titled `…（第N页）`. Joined, they read as one document, and a table the CMS cut at a part
+ * Multi-page HTML articles: CMSs split a long report into t…_1.html, t…_2.html parts, which the crawler lists with
+ * their article and the fetch stage archives one by one. Joined, they read as one document, and a table the CMS cut at a part
  * boundary becomes one table again.
  */
 import type { Block, DocumentPage, ExtractedDocument, ExtractWarning, TableBlock } from './types.ts';
@@ -22,21 +22,23 @@ function trailingTable(blocks: Block[]): TableBlock | null {
   return null;
 }
 
-/**
- * Where the table opening a part is, if only lines the earlier parts already had (the article info a CMS
- * prints on every part) or pager lines come before it.
- */
-function leadingTableIndex(blocks: Block[], earlierLines: ReadonlySet<string>): number | null {
-  for (let index = 0; index < blocks.length; index++) {
-    const block = blocks[index]!;
-    if (block.kind === 'table') return index;
-    if (!earlierLines.has(block.text) && !PAGER_LINE.test(block.text)) return null;
-  }
-  return null;
+/** What a block shows, to recognise the same block on another part. */
+function signature(block: Block): string {
+  return block.kind === 'line' ? `line:${block.text}` : `table:${JSON.stringify(block.rows.map((row) => row.map((cell) => cell.text)))}`;
 }
 
-function lineTexts(blocks: Block[]): string[] {
-  return blocks.flatMap((block) => (block.kind === 'line' ? [block.text] : []));
+/**
+ * How many blocks open a part that are page furniture: pager lines, and lines or tables an earlier part already
+ * had (the article info and metadata table a CMS prints on every part). They are dropped from the part.
+ */
+function repeatedOpening(blocks: Block[], earlier: ReadonlySet<string>): number {
+  let count = 0;
+  while (count < blocks.length) {
+    const block = blocks[count]!;
+    if (!earlier.has(signature(block)) && !(block.kind === 'line' && PAGER_LINE.test(block.text))) break;
+    count++;
+  }
+  return count;
 }
 
 /** Gives the tables their document-wide index, in reading order. */
@@ -47,34 +49,35 @@ function renumberTables(pages: DocumentPage[]): void {
 
 /**
  * Joins the parts of one multi-page HTML article, given in page order, into one ExtractedDocument: part N
- * becomes page N (so provenance still says which part a figure came from); when a part opens with a table
- * that has as many columns as the table the previous part ends with, its rows are appended to that table
- * (warning TABLE_JOINED_ACROSS_PAGES). Identity (sha256, extractorVersion, title) is the first part's. The
- * inputs are not modified.
+ * becomes page N (so provenance still says which part a figure came from). What opens a part and an earlier part
+ * already had (article info, the metadata table) is dropped; when the part then opens with a table that has as
+ * many columns as the table the previous part ends with, its rows are appended to that table (warning
+ * TABLE_JOINED_ACROSS_PAGES). Identity (sha256, extractorVersion, title) is the first part's. The inputs are not
+ * modified.
  */
 export function joinHtmlPages(documents: ExtractedDocument[]): ExtractedDocument {
   const [first] = documents;
   if (!first) throw new RangeError('joinHtmlPages needs at least one document');
   const pages: DocumentPage[] = [];
   const warnings: ExtractWarning[] = [];
-  const earlierLines = new Set<string>();
+  const earlier = new Set<string>();
   documents.forEach((document, partIndex) => {
     const number = partIndex + 1;
-    const blocks = structuredClone(document.pages.flatMap((page) => page.blocks));
+    const all = structuredClone(document.pages.flatMap((page) => page.blocks));
+    const blocks = partIndex === 0 ? all : all.slice(repeatedOpening(all, earlier));
     warnings.push(...document.warnings.map((warning) => ({ ...warning, page: number })));
     const previous = trailingTable(pages.at(-1)?.blocks ?? []);
-    const opening = previous ? leadingTableIndex(blocks, earlierLines) : null;
-    const continuation = opening === null ? undefined : blocks[opening];
-    if (previous && opening !== null && continuation?.kind === 'table' && columnCount(continuation) === columnCount(previous)) {
+    const continuation = blocks[0];
+    if (previous && continuation?.kind === 'table' && columnCount(continuation) === columnCount(previous)) {
       previous.rows.push(...continuation.rows);
-      blocks.splice(opening, 1);
+      blocks.shift();
       warnings.push({
         code: 'TABLE_JOINED_ACROSS_PAGES',
         message: `the table opening part ${number} continues the last table of part ${number - 1} (${columnCount(previous)} columns): rows appended`,
         page: number,
       });
     }
-    for (const text of lineTexts(blocks)) earlierLines.add(text);
+    for (const block of all) earlier.add(signature(block));
     pages.push({ number, blocks });
   });
   renumberTables(pages);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDemoPortals, type DemoPortals, type PlantedReport } from '../simulator/index.ts';
-import { extractDocument } from './index.ts';
+import { extractDocument, joinHtmlPages } from './index.ts';
 import type { ExtractedDocument } from './types.ts';
 
 const APPLICANT_COLUMNS = ['natural_person', 'commercial', 'research', 'social_welfare', 'legal_service', 'other_org', 'total'];
@@ -45,7 +45,9 @@ describe('extractDocument on the demo portals served over HTTP', () => {
     for (const report of portals.planted) {
       for (const url of [report.htmlUrl, report.pdfUrl]) {
         if (!url) continue;
-        const document = await fetchAndExtract(url);
+        // A report over several pages is read as the pipeline reads it: every part extracted, then joined.
+        const parts = url === report.htmlUrl ? [url, ...report.partUrls] : [url];
+        const document = joinHtmlPages(await Promise.all(parts.map(fetchAndExtract)));
         assert.equal(document.format, url === report.pdfUrl ? 'pdf' : 'html', url);
         assert.deepEqual(newReceivedCells(document), newReceived(report), `${report.id} ${url}`);
         checked++;

@@ -16,6 +16,8 @@ export interface CrawlJobData {
 export interface FetchJobData {
   runId: string;
   document: DiscoveredDocument;
+  /** The source's TLS policy (Source.tls), when it is not the default strict one. */
+  tls?: Source['tls'];
 }
 
 export interface ExtractJobData {

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/config.ts';
 import { dataLayout, extractedPath, parsedPath } from '../config/data-layout.ts';
-import type { FetchedDocument } from '../crawlers/types.ts';
+import type { ArchivedPart, FetchedDocument } from '../crawlers/types.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { retryWhileLocked } from '../load/retry-locked.ts';
 import { LOAD_JOB } from './payloads.ts';
@@ -66,6 +66,7 @@ async function archivedDocuments(config: Config, since: string | undefined): Pro
         order by d.sha256`,
     ),
   );
+  const partsBySha = await archivedParts(config);
   return result.rows.map((row) => {
     const [sha256, contentType, byteLength, archivePath, extractorVersion, sourceId, url, finalUrl, title, publishedAt,
       fetchedAt, status, etag, lastModified, parserVersion] = row as (string | number | null)[];
@@ -83,7 +84,24 @@ async function archivedDocuments(config: Config, since: string | undefined): Pro
       archivePath: String(archivePath),
       etag: etag === null ? null : String(etag),
       lastModified: lastModified === null ? null : String(lastModified),
+      ...(partsBySha.has(String(sha256)) ? { parts: partsBySha.get(String(sha256))! } : {}),
     };
     return { fetched, extractorVersion: String(extractorVersion), parserVersion: parserVersion === null ? null : String(parserVersion) };
   });
+}
+
+/** The archived pages of multi-page articles, by article hash, in page order (none in a warehouse older than 0006). */
+async function archivedParts(config: Config): Promise<Map<string, ArchivedPart[]>> {
+  const byArticle = new Map<string, ArchivedPart[]>();
+  const present = await retryWhileLocked(() => runReadOnlySql(config.duckdbPath, "select 1 from duckdb_tables() where table_name = 'document_parts'"));
+  if (present.rows.length === 0) return byArticle;
+  const result = await retryWhileLocked(() =>
+    runReadOnlySql(config.duckdbPath, 'select sha256, url, part_sha256, byte_length, content_type, archive_path from document_parts order by sha256, part'),
+  );
+  for (const [sha256, url, partSha256, byteLength, contentType, archivePath] of result.rows as (string | number | null)[][]) {
+    const parts = byArticle.get(String(sha256)) ?? [];
+    parts.push({ url: String(url), sha256: String(partSha256), byteLength: Number(byteLength), contentType: contentType === null ? null : String(contentType), archivePath: String(archivePath) });
+    byArticle.set(String(sha256), parts);
+  }
+  return byArticle;
 }

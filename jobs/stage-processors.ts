@@ -13,15 +13,25 @@ import {
   extractedPath,
   parsedPath,
   readJson,
+  reappearancesPath,
   sha256Hex,
   writeJsonAtomic,
   type DataLayout,
 } from '../config/data-layout.ts';
-import { crawlSource, fetchDocument, readCrawlState } from '../crawlers/index.ts';
-import type { PreviousFetch } from '../crawlers/types.ts';
+import {
+  crawlSource,
+  fetchDocument,
+  knownDocuments,
+  readCrawlState,
+  usableState,
+  type DiscoveredDocument,
+  type SourceCrawlState,
+} from '../crawlers/index.ts';
+import type { FetchedDocument, PreviousFetch } from '../crawlers/types.ts';
+import { joinHtmlPages } from '../extract/index.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
 import { loadDocument, recordRun, withReadOnlyWarehouse, withWarehouse } from '../load/index.ts';
-import { recordDisappearances, type Disappearance } from '../load/disappearances.ts';
+import { recordDisappearances, recordReappearances, type DocumentNotice } from '../load/disappearances.ts';
 import { lastSourceHealth, lookupSighting } from '../load/known-documents.ts';
 import { isKnownReport } from '../load/known-reports.ts';
 import { assessSourceHealth } from '../load/source-health-flag.ts';
@@ -62,20 +72,22 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
   // Incremental: list pages are asked conditionally and known detail pages replayed from the last crawl's state.
   const layout = dataLayout(config.dataDir);
   const statePath = crawlStatePath(layout, source.id);
+  const previousState = await readCrawlState(statePath);
   const result = await crawlSource(source, {
     userAgent: config.userAgent,
     maxPages: config.maxPagesPerSource,
     requestTimeoutSecs: config.requestTimeoutSecs,
     concurrency: config.crawlConcurrency,
-  }, await readCrawlState(statePath));
+  }, previousState);
   await noteDisappearances(layout, runId, source.id, result.disappeared.map((document) => document.url), tracker);
+  await noteReappearances(layout, runId, source.id, unknownBefore(previousState, source.id, result.discovered));
   await writeJsonAtomic(statePath, result.state);
   await tracker.add(runId, `source:${source.id}:pages`, result.pagesFetched);
   await tracker.add(runId, `source:${source.id}:discovered`, result.discovered.length);
   await tracker.add(runId, `source:${source.id}:errors`, result.errors.length);
   await tracker.add(runId, `source:${source.id}:blocked`, result.blocked);
   const wanted = result.discovered.filter((document) => matchesFilter(document, job.data.filter));
-  const jobs = wanted.map((document) => ({ name: 'fetch', key: urlKey(document.url), data: { runId, document } }));
+  const jobs = wanted.map((document) => ({ name: 'fetch', key: urlKey(document.url), data: { runId, document, ...(source.tls ? { tls: source.tls } : {}) } }));
   return {
     result: {
       pagesFetched: result.pagesFetched,
@@ -96,6 +108,25 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
 async function noteDisappearances(layout: DataLayout, runId: string, sourceId: string, urls: string[], tracker: RunTracker): Promise<void> {
   await tracker.add(runId, `source:${sourceId}:disappeared`, urls.length);
   if (urls.length > 0) await writeJsonAtomic(disappearancesPath(layout, runId, sourceId), { urls, noticedAt: new Date().toISOString() });
+}
+
+/**
+ * URLs found now that the previous crawl did not know. Some may be vanished documents listed again; none after a cold
+ * crawl, where every URL is new and the candidates would be noise.
+ */
+function unknownBefore(previousState: SourceCrawlState | null, sourceId: string, discovered: DiscoveredDocument[]): string[] {
+  const previous = usableState(previousState, sourceId);
+  if (!previous) return [];
+  const known = knownDocuments(previous);
+  return discovered.map((document) => document.url).filter((url) => !known.has(url));
+}
+
+/**
+ * Leaves the candidate returns for the run's summary job, which records only those with a disappearance on record
+ * (a crawl cannot tell a returning document from a new one; the warehouse can). Not counted: most are new documents.
+ */
+async function noteReappearances(layout: DataLayout, runId: string, sourceId: string, urls: string[]): Promise<void> {
+  if (urls.length > 0) await writeJsonAtomic(reappearancesPath(layout, runId, sourceId), { urls, noticedAt: new Date().toISOString() });
 }
 
 /** The URL's previous fetch from DuckDB, for a conditional request; none when the warehouse is absent or busy. */
@@ -120,6 +151,7 @@ async function fetch(config: Config, job: Job<FetchJobData>, tracker: RunTracker
     userAgent: config.userAgent,
     requestTimeoutSecs: config.requestTimeoutSecs,
     maxBodyBytes: config.maxBodyBytes,
+    ...(job.data.tls ? { tls: job.data.tls } : {}),
   }, previous);
   // Unchanged since it was loaded (304, or the same bytes): the chain stops here.
   if (fetched.notModified || fetched.sha256 === previous?.sha256) {
@@ -135,15 +167,20 @@ async function fetch(config: Config, job: Job<FetchJobData>, tracker: RunTracker
   };
 }
 
+/** Extracts the fetched bytes; a multi-page article part by part, joined into one document under the article's hash. */
+async function extractFetched(config: Config, fetched: FetchedDocument): Promise<ExtractedDocument> {
+  const parts = fetched.parts ?? [{ url: fetched.finalUrl, sha256: fetched.sha256, archivePath: fetched.archivePath, contentType: fetched.contentType }];
+  const documents = await Promise.all(
+    parts.map(async (part) =>
+      extractPool().extract(await readFile(part.archivePath), { sha256: part.sha256, contentType: part.contentType, url: part.url, maxBytes: config.maxBodyBytes }),
+    ),
+  );
+  return fetched.parts ? { ...joinHtmlPages(documents), sha256: fetched.sha256 } : documents[0]!;
+}
+
 async function extract(config: Config, job: Job<ExtractJobData>): Promise<StageOutput> {
   const { runId, fetched } = job.data;
-  const bytes = await readFile(fetched.archivePath);
-  const document = await extractPool().extract(bytes, {
-    sha256: fetched.sha256,
-    contentType: fetched.contentType,
-    url: fetched.finalUrl,
-    maxBytes: config.maxBodyBytes,
-  });
+  const document = await extractFetched(config, fetched);
   const file = extractedPath(dataLayout(config.dataDir), fetched.sha256, document.extractorVersion);
   await writeJsonAtomic(file, document);
   return {
@@ -186,7 +223,7 @@ async function load(config: Config, job: Job, tracker: RunTracker): Promise<Stag
   return { result: outcome };
 }
 
-/** Writes the run's summary, per-source health (flagged against the previous run) and the documents that vanished. */
+/** Writes the run's summary, per-source health (flagged against the previous run) and the documents that vanished or came back. */
 async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tracker: RunTracker): Promise<unknown> {
   const state = await tracker.state(job.data.runId);
   const sources = [...new Set(Object.keys(state.counts).filter((k) => k.startsWith('source:')).map((k) => k.split(':')[1]!))];
@@ -201,7 +238,9 @@ async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tra
     errors: count(`source:${sourceId}:errors`),
   });
   const failed = Object.entries(state.counts).filter(([k]) => k.endsWith(':failed')).reduce((sum, [, v]) => sum + v, 0);
-  const notices = await readDisappearances(dataLayout(config.dataDir), state.runId, sources);
+  const layout = dataLayout(config.dataDir);
+  const disappearances = await readNotices(disappearancesPath, layout, state.runId, sources);
+  const reappearances = await readNotices(reappearancesPath, layout, state.runId, sources);
   return withWarehouse(config.duckdbPath, async (warehouse) => {
     const health = [];
     for (const sourceId of sources) {
@@ -218,16 +257,22 @@ async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tra
       health,
     };
     await recordRun(warehouse, run);
-    await recordDisappearances(warehouse, notices);
+    await recordDisappearances(warehouse, disappearances);
+    await recordReappearances(warehouse, reappearances);
     return run;
   });
 }
 
-/** The disappearances the run's crawls left behind (see noteDisappearances). */
-async function readDisappearances(layout: DataLayout, runId: string, sourceIds: string[]): Promise<Disappearance[]> {
-  const notices: Disappearance[] = [];
+/** The notices the run's crawls left in the files `pathOf` names (see noteDisappearances, noteReappearances). */
+async function readNotices(
+  pathOf: (layout: DataLayout, runId: string, sourceId: string) => string,
+  layout: DataLayout,
+  runId: string,
+  sourceIds: string[],
+): Promise<DocumentNotice[]> {
+  const notices: DocumentNotice[] = [];
   for (const sourceId of sourceIds) {
-    const file = disappearancesPath(layout, runId, sourceId);
+    const file = pathOf(layout, runId, sourceId);
     if (!existsSync(file)) continue;
     const { urls, noticedAt } = await readJson<{ urls: string[]; noticedAt: string }>(file);
     notices.push(...urls.map((url) => ({ url, sourceId, runId, noticedAt })));

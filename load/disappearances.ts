@@ -1,9 +1,9 @@
-/** Documents a portal stopped listing: recorded by the single writer, never deleted from the warehouse. */
+/** Documents a portal stopped listing, and listed again: recorded by the single writer, never deleted from the warehouse. */
 import { inTransaction } from './queries.ts';
 import type { Warehouse } from './warehouse.ts';
 
-/** A document URL that a source's crawl no longer found, as noticed in one run. */
-export interface Disappearance {
+/** What one run's crawl of a source noticed about a document URL. */
+export interface DocumentNotice {
   url: string;
   sourceId: string;
   runId: string;
@@ -11,17 +11,45 @@ export interface Disappearance {
   noticedAt: string;
 }
 
+/** A document URL that a source's crawl no longer found. */
+export type Disappearance = DocumentNotice;
+
+/** A document URL that a source's crawl found and its previous crawl did not know: perhaps a vanished one back. */
+export type Reappearance = DocumentNotice;
+
 /** Inserts the notices not yet recorded (recording a run twice adds nothing); returns how many were new. */
 export async function recordDisappearances(warehouse: Warehouse, notices: Disappearance[]): Promise<number> {
+  return insertEach(
+    warehouse,
+    notices,
+    `insert into document_disappearances (url, source_id, run_id, noticed_at)
+     values ($1, $2, $3, $4::timestamptz) on conflict do nothing returning url`,
+  );
+}
+
+/**
+ * Inserts the candidates that vanished from the same source before they were noticed again, and are not yet recorded
+ * (recording a run twice adds nothing). Others are merely new documents, so they are left out; returns how many were new.
+ */
+export async function recordReappearances(warehouse: Warehouse, candidates: Reappearance[]): Promise<number> {
+  return insertEach(
+    warehouse,
+    candidates,
+    `insert into document_reappearances (url, source_id, run_id, noticed_at)
+     select $1, $2, $3, $4::timestamptz
+      where exists (select 1 from document_disappearances
+                     where url = $1 and source_id = $2 and noticed_at < $4::timestamptz)
+     on conflict do nothing returning url`,
+  );
+}
+
+/** Runs the insert once per notice in one transaction; returns how many rows it added. */
+async function insertEach(warehouse: Warehouse, notices: DocumentNotice[], insert: string): Promise<number> {
   const { connection } = warehouse;
   let added = 0;
   await inTransaction(connection, async () => {
     for (const notice of notices) {
-      const reader = await connection.runAndReadAll(
-        `insert into document_disappearances (url, source_id, run_id, noticed_at)
-         values ($1, $2, $3, $4::timestamptz) on conflict do nothing returning url`,
-        [notice.url, notice.sourceId, notice.runId, notice.noticedAt],
-      );
+      const reader = await connection.runAndReadAll(insert, [notice.url, notice.sourceId, notice.runId, notice.noticedAt]);
       added += reader.currentRowCount;
     }
   });

@@ -48,6 +48,7 @@ export async function loadDocument(warehouse: Warehouse, input: LoadDocumentInpu
       await runQuery(connection, 'upsert-document', documentParams(input));
       await runQuery(connection, 'insert-sighting', sightingParams(input));
       await runPrepared(connection, 'insert into sources (source_id) values ($1) on conflict do nothing', [input.fetched.sourceId]);
+      await insertParts(connection, input.fetched);
       await loadDocumentContent(connection, input.extracted);
       if (await reportExists(connection, reportId)) return { loaded: false, reportId, cells: 0, anomalies: 0 };
       await runQuery(connection, 'insert-report', reportParams(input, reportId));
@@ -125,6 +126,18 @@ function reportParams({ fetched, extracted, parsed, runId }: LoadDocumentInput, 
     published_at: fetched.publishedAt,
     run_id: runId,
   };
+}
+
+/** The pages of a multi-page article, each traceable to its own archived bytes (none for a single page). */
+async function insertParts(connection: DuckDBConnection, fetched: FetchedDocument): Promise<void> {
+  for (const [index, part] of (fetched.parts ?? []).entries()) {
+    await runPrepared(
+      connection,
+      `insert into document_parts (sha256, part, url, part_sha256, byte_length, content_type, archive_path)
+       values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
+      [fetched.sha256, index + 1, part.url, part.sha256, part.byteLength, part.contentType, part.archivePath],
+    );
+  }
 }
 
 async function reportExists(connection: DuckDBConnection, reportId: string): Promise<boolean> {

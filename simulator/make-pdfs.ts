@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { htmlToPdf } from '../scripts/html-to-pdf.ts';
-import { loadPlantedData } from './planted-data.ts';
+import { loadPlantedData, publishesPdf } from './planted-data.ts';
 import { renderStandaloneReport } from './report-html.ts';
 
 const outDir = fileURLToPath(new URL('./pdfs/', import.meta.url));
@@ -16,7 +16,7 @@ const workDir = mkdtempSync(path.join(tmpdir(), 'yangguang-pdfs-'));
 try {
   mkdirSync(outDir, { recursive: true });
   const files = loadPlantedData()
-    .reports.filter((report) => report.published !== 'html')
+    .reports.filter(publishesPdf)
     .map((report) => {
       const file = path.join(workDir, `${report.id}.html`);
       writeFileSync(file, renderStandaloneReport(report));

@@ -4,8 +4,16 @@ import type { Level } from '../crawlers/types.ts';
 
 export type PlantedFormat = '2019' | '2021';
 
-/** How a report is published: tables in the detail page, a PDF attachment, or both. */
-export type Publication = 'html' | 'pdf' | 'both';
+/**
+ * How a report is published: tables in the detail page, a PDF attachment, or both; `html-parts`: in the detail
+ * page split over two pages (t…_1.html), the cut falling inside a table as a CMS's page break does.
+ */
+export type Publication = 'html' | 'pdf' | 'both' | 'html-parts';
+
+/** Whether a report is published as a PDF attachment. */
+export function publishesPdf(report: PlantedReportData): boolean {
+  return report.published === 'pdf' || report.published === 'both';
+}
 
 /** A statutory report with figures, as stored in data/reports.json. */
 export interface PlantedReportData {

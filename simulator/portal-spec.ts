@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Level } from '../crawlers/types.ts';
 import { html, notFound, type Handler, type Reply } from './http-util.ts';
-import { pdfFileOf, type ColumnItem } from './planted-data.ts';
+import { pdfFileOf, publishesPdf, type ColumnItem } from './planted-data.ts';
 import { renderDecoyBody, renderReportBody } from './report-html.ts';
 
 /** A portal before it listens: paths only, no origin yet. */
@@ -13,8 +13,11 @@ export interface PortalBuild {
   level?: Level;
   /** Paths of the 年报 column (and department sub-column) list pages. */
   startPaths: string[];
-  /** Per planted report id: the detail page path and the PDF attachment path (null when not published so). */
-  locations: Map<string, { detailPath: string; pdfPath: string | null }>;
+  /**
+   * Per planted report id: the detail page path, the PDF attachment path (null when not published so), and the
+   * paths of the detail page's further parts when the article runs over several pages.
+   */
+  locations: Map<string, { detailPath: string; pdfPath: string | null; partPaths?: string[] }>;
   handler: Handler;
 }
 
@@ -34,7 +37,7 @@ export function detailBody(item: ColumnItem): string {
 
 /** Whether the item has a PDF attachment. */
 export function hasPdf(item: ColumnItem): boolean {
-  return item.type === 'report' && item.published !== 'html';
+  return item.type === 'report' && publishesPdf(item);
 }
 
 /** Serves a committed PDF, or 404 while simulator/make-pdfs.ts has not produced it. */

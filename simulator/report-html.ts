@@ -49,6 +49,20 @@ export function renderReportBody(report: PlantedReportData): string {
   return [`<p><strong>一、总体情况</strong></p>`, paragraphs(overview(report)), tables, ending].join('\n');
 }
 
+/**
+ * The body of a report published over two pages: cut between two rows in the middle of its first table, each
+ * half a table of its own, as a CMS splits an article at an editor's page break.
+ */
+export function renderReportBodyParts(report: PlantedReportData): [string, string] {
+  const body = renderReportBody(report);
+  const tableStart = body.indexOf('<table');
+  const tableEnd = body.indexOf('</table>', tableStart);
+  const openingTag = body.slice(tableStart, body.indexOf('>', tableStart) + 1);
+  const rowStarts = [...body.slice(tableStart, tableEnd).matchAll(/<tr>/g)].map((match) => tableStart + match.index!);
+  const cut = rowStarts[Math.floor(rowStarts.length / 2)]!;
+  return [`${body.slice(0, cut)}</table>`, `${openingTag}\n${body.slice(cut)}`];
+}
+
 /** A body in prose only: a 政府信息公开指南, or a report in the pre-2019 layout without the national tables. */
 export function renderDecoyBody(decoy: DecoyData): string {
   if (decoy.kind === 'guide') {

@@ -93,16 +93,34 @@ function readTable4(rows: string[][], into: Map<string, number | null>): void {
   });
 }
 
-async function readPage(report: PlantedReport): Promise<{ cells: Map<string, number | null>; text: string }> {
-  const $ = cheerio.load(await (await fetch(report.htmlUrl!)).text());
-  const tables = $('#zoom table').toArray();
-  assert.equal(tables.length, 3, `three statutory tables in ${report.id}`);
-  const cells = new Map<string, number | null>();
-  readTable2(grid($, tables[0]), cells);
-  readTable3(grid($, tables[1]), cells);
-  readTable4(grid($, tables[2]), cells);
-  return { cells, text: $('#zoom').text() };
+/** The article text of every part of the report's page, one after the other. */
+async function articleHtml(report: PlantedReport): Promise<string> {
+  const parts = await Promise.all([report.htmlUrl!, ...report.partUrls].map(async (url) => cheerio.load(await (await fetch(url)).text())('#zoom').html()));
+  return parts.join('\n');
 }
+
+async function readPage(report: PlantedReport): Promise<{ cells: Map<string, number | null>; text: string }> {
+  const $ = cheerio.load(await articleHtml(report));
+  const grids = $('table').toArray().map((table) => grid($, table));
+  // A report over two pages has its first table cut in two: the halves read on as one grid.
+  if (report.partUrls.length > 0) grids.splice(0, 2, [...grids[0]!, ...grids[1]!]);
+  assert.equal(grids.length, 3, `three statutory tables in ${report.id}`);
+  const cells = new Map<string, number | null>();
+  readTable2(grids[0]!, cells);
+  readTable3(grids[1]!, cells);
+  readTable4(grids[2]!, cells);
+  return { cells, text: $.root().text() };
+}
+
+test('a report published over two pages cuts its first table between the pages', async () => {
+  const split = demo.planted.filter((report) => report.partUrls.length > 0);
+  assert.equal(split.length, 1);
+  for (const url of [split[0]!.htmlUrl!, ...split[0]!.partUrls]) {
+    const $ = cheerio.load(await (await fetch(url)).text());
+    assert.ok($('#zoom table').length >= 1, url);
+    assert.match($('#autopage script').text(), /createPageHTML\(countPage/);
+  }
+});
 
 test('the HTML tables of every report published in HTML hold exactly its planted figures', async () => {
   const inHtml = demo.planted.filter((report) => report.htmlUrl);

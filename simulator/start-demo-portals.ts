@@ -25,6 +25,8 @@ export interface PlantedReport {
   pdfUrl: string | null;
   /** The detail page, whatever it holds. */
   detailUrl: string;
+  /** Further parts of the detail page (t…_1.html…) when the report runs over several pages; usually none. */
+  partUrls: string[];
   /** Every CONTRACT key of the format; null = blank cell. */
   cells: Record<string, number | null>;
   /** Identities the planted figures break (they are kept as the source printed them). */
@@ -97,6 +99,7 @@ export async function startDemoPortals(options: { host?: string; onRequest?: Req
         htmlUrl: published === 'pdf' ? null : server.origin + location.detailPath,
         pdfUrl: location.pdfPath ? server.origin + location.pdfPath : null,
         detailUrl: server.origin + location.detailPath,
+        partUrls: (location.partPaths ?? []).map((partPath) => server.origin + partPath),
       };
     });
     manifest = JSON.stringify(own);

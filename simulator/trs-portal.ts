@@ -1,7 +1,8 @@
 /** A TRS WCM style static portal: t-dated detail pages, index_N list pages with a createPageHTML pager. */
 import type { Level } from '../crawlers/types.ts';
 import { escapeHtml, html, pages, truncateTitle, type Reply } from './http-util.ts';
-import { editedColumnItems, type ColumnEdit, type ColumnItem } from './planted-data.ts';
+import { editedColumnItems, type ColumnEdit, type ColumnItem, type PlantedReportData } from './planted-data.ts';
+import { renderReportBodyParts } from './report-html.ts';
 import { detailBody, digitsOf, hasPdf, pdfReply, routeTable, type PortalBuild } from './portal-spec.ts';
 
 export interface TrsColumn {
@@ -39,9 +40,10 @@ export function buildTrsPortal(options: TrsOptions): PortalBuild {
       if (index === 0) routes.set(column.path, () => html(page));
     });
     for (const { item, detailPath, pdfPath } of items) {
-      routes.set(detailPath, () => html(detailPage(options, column, item, pdfPath)));
+      const partPaths = item.type === 'report' && item.published === 'html-parts' ? setArticleParts(routes, options, column, item, detailPath) : [];
+      if (partPaths.length === 0) routes.set(detailPath, () => html(detailPage(options, column, item, pdfPath)));
       if (pdfPath) routes.set(pdfPath, () => pdfReply(item.id));
-      if (item.type === 'report') locations.set(item.id, { detailPath, pdfPath });
+      if (item.type === 'report') locations.set(item.id, { detailPath, pdfPath, partPaths });
     }
   }
   return {
@@ -92,7 +94,23 @@ ${pager(options.firstIndex, count, index, total)}
 </div></body></html>`;
 }
 
-function detailPage(options: TrsOptions, column: TrsColumn, item: ColumnItem, pdfPath: string | null): string {
+/**
+ * A report over two pages: t….html, then t…_1.html, both with the CMS's article pager under the text. Returns the
+ * paths of the further parts.
+ */
+function setArticleParts(routes: Map<string, () => Reply>, options: TrsOptions, column: TrsColumn, item: PlantedReportData & { type: 'report' }, detailPath: string): string[] {
+  const stem = detailPath.slice(detailPath.lastIndexOf('/') + 1).replace(/\.html$/, '');
+  const articlePager = (current: number) => `<div id="autopage"><script>var countPage = 2; createPageHTML(countPage, ${current}, "${stem}", "html");</script></div>`;
+  const paths = renderReportBodyParts(item).map((body, index) => {
+    const path = index === 0 ? detailPath : detailPath.replace(/\.html$/, `_${index}.html`);
+    const page = detailPage(options, column, item, null, body, articlePager(index));
+    routes.set(path, () => html(page));
+    return path;
+  });
+  return paths.slice(1);
+}
+
+function detailPage(options: TrsOptions, column: TrsColumn, item: ColumnItem, pdfPath: string | null, body = detailBody(item), pager = ''): string {
   const title = escapeHtml(item.title);
   const attachment = pdfPath
     ? `<div class="fj">附件：<a href="./${pdfPath.slice(pdfPath.lastIndexOf('/') + 1)}">${title}.pdf</a></div>`
@@ -106,8 +124,9 @@ function detailPage(options: TrsOptions, column: TrsColumn, item: ColumnItem, pd
 <h1 class="title">${title}</h1>
 <div class="info">发布时间：${item.publishedAt} 来源：${escapeHtml(item.issuer)}</div>
 <div id="zoom"><div class="TRS_Editor">
-${detailBody(item)}
+${body}
 </div></div>
+${pager}
 ${attachment}
 </body></html>`;
 }

@@ -2,7 +2,7 @@
  * Nightly re-crawls through the whole chain: real demo portals on 127.0.0.1 (logging every request), real Redis
  * through BullMQ (a unique queue prefix, removed afterwards), a real DuckDB file in a temp dir. The tests run in
  * order, each one run of the pipeline over the same portals: cold, unchanged, one report corrected and one
- * withdrawn, one portal emptied.
+ * withdrawn, one portal emptied, everything listed again.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -65,6 +65,7 @@ describe('re-crawling the demo portals', () => {
 
   let firstRunId = '';
   let baseline = { reports: 0, cells: 0 };
+  let withdrawnUrl = '';
 
   test('a cold run loads the planted reports, and no source is flagged', async () => {
     const { runId } = await run();
@@ -98,6 +99,7 @@ describe('re-crawling the demo portals', () => {
   test('a corrected report adds exactly one revision; a withdrawn one is marked as vanished, not deleted', async () => {
     const corrected = demo.planted.find((report) => report.htmlUrl !== null && report.cells[CORRECTED_KEY] !== undefined)!;
     const withdrawn = demo.planted.find((report) => report.portalId !== corrected.portalId && report.pdfUrl === null)!;
+    withdrawnUrl = withdrawn.detailUrl;
     demo.republish((items) => items.filter((item) => item.id !== withdrawn.id).map((item) => (item.id === corrected.id ? correct(item) : item)));
     const { runId, counts } = await run();
     assert.equal(counts['extract:completed'], 1, 'only the corrected page is processed again');
@@ -121,6 +123,19 @@ describe('re-crawling the demo portals', () => {
     for (const [sourceId, other] of rows) if (sourceId !== emptied.source.id) assert.equal(other.flagged, false, `${sourceId}: ${String(other.note)}`);
     const vanished = await scalar(`select count(*) from vanished_reports where source_id = '${emptied.source.id}' and run_id = '${runId}'`);
     assert.ok(vanished > 0, 'its documents are marked as vanished');
+  });
+
+  test('documents listed again, though unchanged, are no longer shown as vanished', async () => {
+    demo.republish();
+    const { runId, counts } = await run();
+    assert.equal(counts['extract:completed'] ?? 0, 0, 'the same bytes stop at fetch: the crawl alone notices the return');
+    assert.deepEqual(await sql('select url, source_id from vanished_reports'), []);
+    const returned = new Set((await sql('select url from document_reappearances')).map(([url]) => String(url)));
+    assert.ok(returned.has(withdrawnUrl), 'the withdrawn report came back');
+    assert.ok(await scalar(`select count(*) from document_reappearances where source_id = 'demo-huaian' and run_id = '${runId}'`) > 0);
+    const strays = `select count(*) from document_reappearances r
+                     where not exists (select 1 from document_disappearances d where d.url = r.url and d.source_id = r.source_id)`;
+    assert.equal(await scalar(strays), 0, 'only vanished documents are recorded as returned');
   });
 });
 

@@ -57,3 +57,21 @@ test('a run over the demo portals loads exactly the planted reports with the pla
   const runs = await runReadOnlySql(config.duckdbPath, 'select count(*) from crawl_runs');
   assert.equal(Number(runs.rows[0]![0]), 1);
 });
+
+test('a report published over two pages is loaded as one document whose figures trace to the page they are on', async () => {
+  const split = demo.planted.find((report) => report.partUrls.length > 0)!;
+  const parts = await runReadOnlySql(
+    config.duckdbPath,
+    `select p.part, p.url from document_parts p join document_sightings s using (sha256) where s.url = '${split.detailUrl}' order by p.part`,
+  );
+  assert.deepEqual(parts.rows.map(([part, url]) => [Number(part), url]), [[1, split.detailUrl], [2, split.partUrls[0]]]);
+  const pages = await runReadOnlySql(
+    config.duckdbPath,
+    `select c.page, min(c.key), count(*) from report_cells c join latest_reports r using (report_id)
+      where r.url = '${split.detailUrl}' and c.page is not null group by c.page order by c.page`,
+  );
+  // The table cut between the pages is joined on page 1; tables 三 and 四 are on page 2.
+  assert.deepEqual(pages.rows.map(([page, firstKey]) => [Number(page), String(firstKey).slice(0, 3)]), [[1, 't2.'], [2, 't3.']]);
+  const documents = await runReadOnlySql(config.duckdbPath, `select count(*) from document_sightings where url = '${split.partUrls[0]}'`);
+  assert.equal(Number(documents.rows[0]![0]), 0, 'the second page is no document of its own');
+});

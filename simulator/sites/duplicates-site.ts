@@ -1,7 +1,7 @@
 /**
  * A TRS-style site full of duplicates and sub-columns: every report also linked as its `_wap.html` twin, year
  * sub-columns (2023年, 2022年), a department sub-column (部门年报) re-listing a report, one report as HTML and PDF,
- * and one report split over two pages (t…_1.html).
+ * and one report split over two pages (t…_1.html, which belongs to its article rather than being a document).
  */
 import { html, type Reply } from '../http-util.ts';
 import { listRow, page, reportPage, routes, siteItems, sitePdf, type SiteBuild, type SiteItem } from './site-kit.ts';
@@ -25,8 +25,8 @@ export function buildDuplicatesSite(): SiteBuild {
   // Report 0: HTML and its PDF. Report 1: two pages.
   const pdfPath = placed[0]!.detailPath.replace(/t\d+_\d+\.html$/, 'P020240140123456789012.pdf');
   placed[0]!.extraPaths.push(pdfPath);
+  // The second part is not a document of its own: the crawler reports it with its article.
   const partPath = placed[1]!.detailPath.replace(/\.html$/, '_1.html');
-  placed[1]!.extraPaths.push(partPath);
   table.set(pdfPath, () => sitePdf(placed[0]!.item));
   table.set(partPath, () => html(page(placed[1]!.item.title, '<div id="zoom"><p>（续）六、其他需要报告的事项</p></div>')));
   const articlePager = (path: string) => `<div id="autopage"><script>var countPage = 2; createPageHTML(countPage, 0, "${path.split('/').pop()!.replace('.html', '')}", "html");</script></div>`;

@@ -1,7 +1,7 @@
 /** What every simulated site module builds, and the report pages they share (bodies from report-html.ts). */
 import type { CrawlerKind } from '../../crawlers/types.ts';
 import { escapeHtml, type Handler, type Reply } from '../http-util.ts';
-import { loadPlantedData, type PlantedReportData } from '../planted-data.ts';
+import { loadPlantedData, publishesPdf, type PlantedReportData } from '../planted-data.ts';
 import { renderReportBody } from '../report-html.ts';
 import { pdfReply } from '../portal-spec.ts';
 
@@ -64,7 +64,7 @@ export function page(title: string, body: string, charset = 'utf-8'): string {
 /** The committed PDF of a reports.json report (simulator/pdfs/<id>.pdf), or any committed PDF for one without. */
 export function sitePdf(item: SiteItem): Reply {
   const reply = pdfReply(item.report.id);
-  return reply.status === 200 ? reply : pdfReply(loadPlantedData().reports.find((report) => report.published !== 'html')!.id);
+  return reply.status === 200 ? reply : pdfReply(loadPlantedData().reports.find(publishesPdf)!.id);
 }
 
 /** Routes exact paths (with query when `withQuery`) to replies; anything else is a 404. */
