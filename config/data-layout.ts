@@ -62,6 +62,11 @@ export function reappearancesPath(layout: DataLayout, runId: string, sourceId: s
   return path.join(layout.crawlStateDir, 'reappeared', fileNameOf(runId), `${fileNameOf(sourceId)}.json`);
 }
 
+/** data/crawl-state/sources/<runId>/<sourceId>.json: the source as the run's crawl job was given it. */
+export function runSourcePath(layout: DataLayout, runId: string, sourceId: string): string {
+  return path.join(layout.crawlStateDir, 'sources', fileNameOf(runId), `${fileNameOf(sourceId)}.json`);
+}
+
 /** Writes to a temporary file, then renames, so a reader never sees half a file. */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });

@@ -136,6 +136,20 @@ describe('extractHtml charset decisions', () => {
   });
 });
 
+test('reads past the 信息公开目录 metadata table above the article, keeping its publishing office as an info line', () => {
+  const html = `<html><body><table class="xxgk"><tr><td>索引号：</td><td>11350100-2024-00012</td><td>发布机构：</td><td>示例县人民政府办公室</td></tr>
+    <tr><td>名称：</td><td colspan="3">示例县2023年政府信息公开工作年度报告</td></tr></table>
+    <h1>示例县2023年政府信息公开工作年度报告</h1><div class="nav">首页 &gt; 政务公开</div>
+    <div id="zoom"><p>一、总体情况：本年度持续推进政务公开工作，公开质量稳步提升。</p>
+    <table><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>2</td></tr></table></div></body></html>`;
+  const blocks = extractHtmlString(html, 'sha').pages[0]!.blocks;
+  assert.deepEqual(blocks.map((block) => (block.kind === 'line' ? block.text : `table ${block.rows.length}`)), [
+    '发布机构：示例县人民政府办公室',
+    '一、总体情况：本年度持续推进政务公开工作，公开质量稳步提升。',
+    'table 2',
+  ]);
+});
+
 test('keeps the article-info lines a CMS prints above the body, and nothing else outside it', () => {
   const html = `<html><body><div class="nav">首页 &gt; 政务公开</div>
     <div class="info"><span class="source">来源：示例县人民政府办公室</span> <span>发布时间：2024-03-01</span></div>

@@ -10,7 +10,7 @@ import { scanPage, type PageScan, type TitleSources } from './html-scan.ts';
 import { buildTableGrid, ownCells, ownRows } from './html-table.ts';
 import type { Block, ExtractedDocument, ExtractWarning } from './types.ts';
 
-export const HTML_EXTRACTOR_VERSION = 'html-3';
+export const HTML_EXTRACTOR_VERSION = 'html-4';
 
 /** Where portal CMSs (TRS, Hanweb, UCAP, …) put the article body, most specific first. */
 const MAIN_CONTENT = [
@@ -121,9 +121,23 @@ function walkChildren($: CheerioAPI, element: Element, collector: Collector): vo
   for (const child of element.children) walkNode($, child, collector);
 }
 
-/** The first CMS content container that holds every data table of the page; else null (read the body). */
+/** Labels of the 信息公开目录 header (索引号, 发布机构, 生成日期 …) that xxgk pages print above the article. */
+const METADATA_LABEL = /^(索\s*引\s*号|发布机构|发文机关|发文字号|文\s*号|生成日期|成文日期|发布日期|主题分类|公开方式|公开范围|有\s*效\s*性|名\s*称|标\s*题)\s*[:：]?$/;
+
+/** A small table of label–value pairs describing the article (at least two labels), not a table of the article. */
+function isMetadataTable($: CheerioAPI, table: Element): boolean {
+  const rows = ownRows(table);
+  if (rows.length > 6) return false;
+  const labels = rows.flatMap(ownCells).filter((cell) => METADATA_LABEL.test(normalizeWhitespace($(cell).text())));
+  return labels.length >= 2;
+}
+
+/**
+ * The first CMS content container that holds every data table of the page (a metadata table above the article
+ * does not count); else null (read the body).
+ */
 function findMainContent($: CheerioAPI, scan: PageScan): Element | null {
-  const dataTables = scan.tables.filter((table) => !isLayoutTable(table, scan.tablesHoldingTables));
+  const dataTables = scan.tables.filter((table) => !isLayoutTable(table, scan.tablesHoldingTables) && !isMetadataTable($, table));
   for (const candidates of scan.candidates) {
     for (const candidate of candidates) {
       const holdsTables = dataTables.every((table) => cheerio.contains(candidate, table));
@@ -150,15 +164,28 @@ function findTitle($: CheerioAPI, titles: TitleSources): string | null {
 /** Article metadata CMSs print next to the body (publishing office, date), e.g. 来源：XX办公室. */
 const ARTICLE_INFO = /^(来源|信息来源|发布机构|发布单位|发文机关|发布时间|发布日期)\s*[:：]/;
 
+/** A metadata table's label–value pairs as lines (发布机构：XX办公室), the label cell followed by its value cell. */
+function metadataLines($: CheerioAPI, table: Element): string[] {
+  return ownRows(table).flatMap((row) => {
+    const texts = ownCells(row).map((cell) => normalizeWhitespace($(cell).text()));
+    return texts.flatMap((text, index) => (METADATA_LABEL.test(text) && texts[index + 1] ? [`${text.replace(/[:：]$/, '')}：${texts[index + 1]}`] : []));
+  });
+}
+
 /**
  * The article-info lines outside the content container: the parser reads the publishing office from them, and
- * CMSs print them above the body rather than inside it.
+ * CMSs print them above the body (or in a metadata table) rather than inside it.
  */
 function articleInfoLines($: CheerioAPI, scan: PageScan, root: Element): Block[] {
-  const lines = scan.textOnly
-    .filter((element) => !cheerio.contains(root, element))
-    .map((element) => normalizeWhitespace(ownText(element) ?? $(element).text()))
-    .filter((text) => ARTICLE_INFO.test(text) && text.length <= 80);
+  const outside = (element: Element) => !cheerio.contains(root, element);
+  const metadataTables = scan.tables.filter((table) => outside(table) && isMetadataTable($, table));
+  const fromTables = metadataTables.flatMap((table) => metadataLines($, table));
+  // Their cells are read as pairs above; one by one they would give a label without its value.
+  const inMetadataTables = new Set(metadataTables.flatMap((table) => $(table).find('*').toArray()));
+  const fromText = scan.textOnly
+    .filter((element) => outside(element) && !inMetadataTables.has(element))
+    .map((element) => normalizeWhitespace(ownText(element) ?? $(element).text()));
+  const lines = [...fromTables, ...fromText].filter((text) => ARTICLE_INFO.test(text) && text.length <= 80);
   return [...new Set(lines)].map((text) => ({ kind: 'line', text }));
 }
 

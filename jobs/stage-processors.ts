@@ -14,6 +14,7 @@ import {
   parsedPath,
   readJson,
   reappearancesPath,
+  runSourcePath,
   sha256Hex,
   writeJsonAtomic,
   type DataLayout,
@@ -27,10 +28,10 @@ import {
   type DiscoveredDocument,
   type SourceCrawlState,
 } from '../crawlers/index.ts';
-import type { FetchedDocument, PreviousFetch } from '../crawlers/types.ts';
+import type { FetchedDocument, PreviousFetch, Source } from '../crawlers/types.ts';
 import { joinHtmlPages } from '../extract/index.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
-import { loadDocument, recordRun, withReadOnlyWarehouse, withWarehouse } from '../load/index.ts';
+import { loadDocument, recordRun, withReadOnlyWarehouse, withWarehouse, type SourceEntry } from '../load/index.ts';
 import { recordDisappearances, recordReappearances, type DocumentNotice } from '../load/disappearances.ts';
 import { lastSourceHealth, lookupSighting } from '../load/known-documents.ts';
 import { isKnownReport } from '../load/known-reports.ts';
@@ -81,6 +82,7 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
   }, previousState);
   await noteDisappearances(layout, runId, source.id, result.disappeared.map((document) => document.url), tracker);
   await noteReappearances(layout, runId, source.id, unknownBefore(previousState, source.id, result.discovered));
+  await noteSource(layout, runId, source);
   await writeJsonAtomic(statePath, result.state);
   await tracker.add(runId, `source:${source.id}:pages`, result.pagesFetched);
   await tracker.add(runId, `source:${source.id}:discovered`, result.discovered.length);
@@ -127,6 +129,12 @@ function unknownBefore(previousState: SourceCrawlState | null, sourceId: string,
  */
 async function noteReappearances(layout: DataLayout, runId: string, sourceId: string, urls: string[]): Promise<void> {
   if (urls.length > 0) await writeJsonAtomic(reappearancesPath(layout, runId, sourceId), { urls, noticedAt: new Date().toISOString() });
+}
+
+/** Leaves the source's catalog entry for the run's summary job, which keeps it in the sources table. */
+async function noteSource(layout: DataLayout, runId: string, source: Source): Promise<void> {
+  const entry: SourceEntry = { sourceId: source.id, name: source.name, regionCode: source.regionCode ?? null, level: source.level ?? null };
+  await writeJsonAtomic(runSourcePath(layout, runId, source.id), entry);
 }
 
 /** The URL's previous fetch from DuckDB, for a conditional request; none when the warehouse is absent or busy. */
@@ -241,6 +249,7 @@ async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tra
   const layout = dataLayout(config.dataDir);
   const disappearances = await readNotices(disappearancesPath, layout, state.runId, sources);
   const reappearances = await readNotices(reappearancesPath, layout, state.runId, sources);
+  const entries = await readSourceEntries(layout, state.runId, sources);
   return withWarehouse(config.duckdbPath, async (warehouse) => {
     const health = [];
     for (const sourceId of sources) {
@@ -255,12 +264,19 @@ async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tra
       status: failed > 0 ? 'finished_with_failures' : 'finished',
       summary: state.counts,
       health,
+      sources: entries,
     };
     await recordRun(warehouse, run);
     await recordDisappearances(warehouse, disappearances);
     await recordReappearances(warehouse, reappearances);
     return run;
   });
+}
+
+/** The catalog entries the run's crawl jobs left (a source whose crawl never ran has none). */
+async function readSourceEntries(layout: DataLayout, runId: string, sourceIds: string[]): Promise<SourceEntry[]> {
+  const files = sourceIds.map((sourceId) => runSourcePath(layout, runId, sourceId)).filter((file) => existsSync(file));
+  return Promise.all(files.map((file) => readJson<SourceEntry>(file)));
 }
 
 /** The notices the run's crawls left in the files `pathOf` names (see noteDisappearances, noteReappearances). */

@@ -19,6 +19,14 @@ export interface SourceHealth {
   note: string | null;
 }
 
+/** What the sources catalog says about a crawled source, kept in `sources`. */
+export interface SourceEntry {
+  sourceId: string;
+  name: string;
+  regionCode: string | null;
+  level: string | null;
+}
+
 /** A crawl run's outcome, as the run tracker reports it once every job has settled. */
 export interface RunRecord {
   runId: string;
@@ -31,6 +39,8 @@ export interface RunRecord {
   /** The run's counters, e.g. `{"fetch:completed": 12}`; stored as JSON. */
   summary: Record<string, number>;
   health: SourceHealth[];
+  /** The crawled sources as the catalog describes them (the latest run's description wins). */
+  sources?: SourceEntry[];
 }
 
 /** Inserts a failures row (failed_at now, resolved false). */
@@ -46,7 +56,10 @@ export async function recordFailure(warehouse: Warehouse, failure: RecordFailure
   });
 }
 
-/** Upserts the run and replaces its source_health rows, in one transaction: recording a run twice is a no-op. */
+/**
+ * Upserts the run, replaces its source_health rows and updates the sources it crawled, in one transaction:
+ * recording a run twice is a no-op.
+ */
 export async function recordRun(warehouse: Warehouse, run: RunRecord): Promise<void> {
   const { connection } = warehouse;
   await inTransaction(connection, async () => {
@@ -59,7 +72,18 @@ export async function recordRun(warehouse: Warehouse, run: RunRecord): Promise<v
     });
     await connection.run('delete from source_health where run_id = $1', [run.runId]);
     for (const health of run.health) await insertHealth(warehouse, run.runId, health);
+    for (const source of run.sources ?? []) await upsertSource(warehouse, source);
   });
+}
+
+/** A catalog entry's name, region and level; a region or level the catalog leaves out keeps what was known. */
+async function upsertSource(warehouse: Warehouse, source: SourceEntry): Promise<void> {
+  await warehouse.connection.run(
+    `insert into sources (source_id, name, region_code, level) values ($1, $2, $3, $4)
+     on conflict (source_id) do update set name = excluded.name,
+       region_code = coalesce(excluded.region_code, region_code), level = coalesce(excluded.level, level)`,
+    [source.sourceId, source.name, source.regionCode, source.level],
+  );
 }
 
 async function insertHealth(warehouse: Warehouse, runId: string, health: SourceHealth): Promise<void> {

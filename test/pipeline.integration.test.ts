@@ -56,6 +56,9 @@ test('a run over the demo portals loads exactly the planted reports with the pla
   assert.deepEqual(reports.rows.map(([issuer, year]) => `${issuer} ${Number(year)}`).sort(), planted);
   const runs = await runReadOnlySql(config.duckdbPath, 'select count(*) from crawl_runs');
   assert.equal(Number(runs.rows[0]![0]), 1);
+  const sources = await runReadOnlySql(config.duckdbPath, 'select source_id, name, region_code, level from sources order by source_id');
+  const catalog = demo.portals.map(({ source }) => [source.id, source.name, source.regionCode ?? null, source.level ?? null]);
+  assert.deepEqual(sources.rows, catalog.sort((a, b) => String(a[0]).localeCompare(String(b[0]))), 'each source as the catalog describes it');
 });
 
 test('a report published over two pages is loaded as one document whose figures trace to the page they are on', async () => {
