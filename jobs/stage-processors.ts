@@ -31,7 +31,8 @@ import {
 import type { FetchedDocument, PreviousFetch, Source } from '../crawlers/types.ts';
 import { joinHtmlPages } from '../extract/index.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
-import { loadDocument, recordRun, withReadOnlyWarehouse, withWarehouse, type SourceEntry } from '../load/index.ts';
+import { loadDocument, recordRun, withReadOnlyWarehouse, type SourceEntry, type Warehouse } from '../load/index.ts';
+import { withWarehouseWhenFree } from '../load/retry-locked.ts';
 import { recordDisappearances, recordReappearances, type DocumentNotice } from '../load/disappearances.ts';
 import { lastSourceHealth, lookupSighting } from '../load/known-documents.ts';
 import { isKnownReport } from '../load/known-reports.ts';
@@ -67,6 +68,14 @@ export interface StageOutput {
 type Processor = (config: Config, job: Job, tracker: RunTracker) => Promise<StageOutput>;
 
 const urlKey = (url: string) => sha256Hex(url).slice(0, 24);
+
+/** How long a load job waits for a reader (`yangguang sql`, an export, a fetch worker's lookup) to let go of the file. */
+const WRITER_LOCK_WAIT_MS = 30_000;
+
+/** The loader's write: waits while another process holds the file rather than failing into the queue's backoff. */
+function writeWarehouse<T>(config: Config, fn: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+  return withWarehouseWhenFree(config.duckdbPath, fn, { timeoutMs: WRITER_LOCK_WAIT_MS });
+}
 
 async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker): Promise<StageOutput> {
   const { runId, source } = job.data;
@@ -213,13 +222,13 @@ async function parse(config: Config, job: Job<ParseJobData>): Promise<StageOutpu
 async function load(config: Config, job: Job, tracker: RunTracker): Promise<StageOutput> {
   if (job.name === LOAD_JOB.failure) {
     const failure = job.data as RecordFailureJobData;
-    const recorded = await withWarehouse(config.duckdbPath, (warehouse) => recordFailureOnce(warehouse, failure));
+    const recorded = await writeWarehouse(config, (warehouse) => recordFailureOnce(warehouse, failure));
     return { result: { recorded } };
   }
   const { runId, fetched, extractedPath: extractedFile, parsedPath: parsedFile } = job.data as LoadDocumentJobData;
   const extracted = await readJson<ExtractedDocument>(extractedFile);
   const parsed = await readJson<ParsedReport>(parsedFile);
-  const outcome = await withWarehouse(config.duckdbPath, (warehouse) =>
+  const outcome = await writeWarehouse(config, (warehouse) =>
     loadDocument(warehouse, { fetched, extracted, parsed, runId }),
   );
   if (parsed.meta.isReport) {
@@ -250,7 +259,7 @@ async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tra
   const disappearances = await readNotices(disappearancesPath, layout, state.runId, sources);
   const reappearances = await readNotices(reappearancesPath, layout, state.runId, sources);
   const entries = await readSourceEntries(layout, state.runId, sources);
-  return withWarehouse(config.duckdbPath, async (warehouse) => {
+  return writeWarehouse(config, async (warehouse) => {
     const health = [];
     for (const sourceId of sources) {
       const previous = await lastSourceHealth(warehouse, sourceId, state.runId);

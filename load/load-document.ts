@@ -8,7 +8,7 @@ import type { ExtractedDocument } from '../extract/types.ts';
 import type { ParsedReport } from '../transform/types.ts';
 import { LoadDocumentError, WarehouseError, causeMessage } from './errors.ts';
 import { loadDocumentContent } from './document-content.ts';
-import { appendRows, inTransaction, runPrepared, runQuery, type SqlParam } from './queries.ts';
+import { appendRows, inTransaction, query, runPrepared, runQuery, type SqlParam } from './queries.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /** Everything known about one document when it reaches the loader. */
@@ -45,9 +45,13 @@ export async function loadDocument(warehouse: Warehouse, input: LoadDocumentInpu
   const { connection } = warehouse;
   try {
     return await inTransaction(connection, async () => {
-      await runQuery(connection, 'upsert-document', documentParams(input));
+      await upsertDocument(connection, input);
       await runQuery(connection, 'insert-sighting', sightingParams(input));
-      await runPrepared(connection, 'insert into sources (source_id) values ($1) on conflict do nothing', [input.fetched.sourceId]);
+      await runPrepared(
+        connection,
+        'insert into sources (source_id) select $1 where not exists (select 1 from sources where source_id = $1)',
+        [input.fetched.sourceId],
+      );
       await insertParts(connection, input.fetched);
       await loadDocumentContent(connection, input.extracted);
       if (await reportExists(connection, reportId)) return { loaded: false, reportId, cells: 0, anomalies: 0 };
@@ -76,6 +80,13 @@ function checkInput({ fetched, extracted, parsed }: LoadDocumentInput): void {
     }
     seen.add(cell.key);
   }
+}
+
+/** Updates the document's row, or inserts it when there is none. */
+async function upsertDocument(connection: DuckDBConnection, input: LoadDocumentInput): Promise<void> {
+  const params = documentParams(input);
+  const updated = await runPrepared(connection, query('update-document'), params);
+  if (updated.currentRowCount === 0) await runQuery(connection, 'insert-document', params);
 }
 
 function documentParams({ fetched, extracted }: LoadDocumentInput): Record<string, SqlParam> {

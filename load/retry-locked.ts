@@ -3,6 +3,7 @@
  * windows), so a reader that finds it locked waits a little and tries again instead of failing.
  */
 import { WarehouseLockedError } from './errors.ts';
+import { withWarehouse, type Warehouse } from './warehouse.ts';
 
 export interface LockRetryOptions {
   /** Give up (rethrowing the WarehouseLockedError) after this long; default 10 s. */
@@ -24,4 +25,12 @@ export async function retryWhileLocked<T>(work: () => Promise<T>, options: LockR
     await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
     delay = Math.min(delay * 2, 500);
   }
+}
+
+/**
+ * withWarehouse, waiting while another process holds the file (a reader between two loads, a second loader): the
+ * loader's jobs then wait a moment instead of failing and coming back after the queue's backoff.
+ */
+export function withWarehouseWhenFree<T>(file: string, fn: (warehouse: Warehouse) => Promise<T>, options: LockRetryOptions = {}): Promise<T> {
+  return retryWhileLocked(() => withWarehouse(file, fn), options);
 }

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { appliedMigrations, listMigrations, migrate } from './migrate.ts';
 import { runReadOnlySql } from './sql.ts';
 import { openWarehouse, withWarehouse } from './warehouse.ts';
+import { withWarehouseWhenFree } from './retry-locked.ts';
 
 let dir: string;
 before(async () => {
@@ -73,12 +74,24 @@ test('a writer is kept out, retryably, while another process reads the file', as
   await withWarehouse(file, async () => undefined); // released: opens again
 });
 
+test('withWarehouseWhenFree waits for a reader in another process to let go, where withWarehouse gives up', async () => {
+  const file = path.join(dir, 'waiting.duckdb');
+  await withWarehouse(file, async () => undefined);
+  // The child lets go of the file by itself, 800 ms after it took it.
+  await whileHeldInChild(file, { access_mode: 'READ_ONLY' }, async () => {
+    await assert.rejects(withWarehouse(file, async () => undefined), { code: 'WAREHOUSE_LOCKED' });
+    const written = await withWarehouseWhenFree(file, async (warehouse) => (await warehouse.connection.runAndReadAll('select 42')).getRows()[0]![0]);
+    assert.equal(written, 42);
+  }, 800);
+});
+
 /** Opens `file` in a child process, runs `work` while the child holds it, then ends the child. */
-async function whileHeldInChild(file: string, options: Record<string, string>, work: () => Promise<void>): Promise<void> {
+async function whileHeldInChild(file: string, options: Record<string, string>, work: () => Promise<void>, releaseAfterMs?: number): Promise<void> {
+  const release = releaseAfterMs === undefined ? '' : `setTimeout(() => { instance.closeSync(); process.exit(0); }, ${releaseAfterMs});`;
   const code = `
     const { DuckDBInstance } = require('@duckdb/node-api');
     DuckDBInstance.create(${JSON.stringify(file)}, ${JSON.stringify(options)})
-      .then(() => { console.log('holding'); setInterval(() => {}, 1000); }, (e) => { console.log('failed: ' + e.message); });`;
+      .then((instance) => { console.log('holding'); setInterval(() => {}, 1000); ${release} }, (e) => { console.log('failed: ' + e.message); });`;
   const child = spawn(process.execPath, ['-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
