@@ -4,6 +4,11 @@
  * names: pdf.js ships 7.6 MB of them (pdf.mjs.map, pdf.worker.mjs.map), which became ~300 MB of resident
  * memory for the life of an extract worker — most of the PDF extractor's peak RSS. Stack traces inside pdf.js
  * then point into its bundled .mjs files instead of its original sources, which nobody here reads anyway.
+ *
+ * pdf.js's legacy build also carries core-js, which on Node 20 replaces the engine's own Array.prototype.push
+ * with a JavaScript one for the whole process: every push, pdf.js's own and ours, then ran several times slower
+ * (a tenth of the PDF extractor's time went to it). The engine's push is put back; it already behaves as the
+ * specification asks for every array pdf.js makes.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +25,7 @@ export function resolvePdfjsFile(relativePath: string): string {
 
 async function importWithoutSourceMaps(): Promise<PdfParseModule> {
   const wasEnabled = process.sourceMapsEnabled;
+  const enginePush = Array.prototype.push;
   process.setSourceMapsEnabled(false);
   try {
     const pdfParse = await import('pdf-parse');
@@ -30,7 +36,14 @@ async function importWithoutSourceMaps(): Promise<PdfParseModule> {
     return pdfParse;
   } finally {
     process.setSourceMapsEnabled(wasEnabled);
+    restoreEnginePush(enginePush);
   }
+}
+
+/** Puts the engine's Array.prototype.push back where a polyfill replaced it (as a plain method, like the original). */
+function restoreEnginePush(enginePush: typeof Array.prototype.push): void {
+  if (Array.prototype.push === enginePush) return;
+  Object.defineProperty(Array.prototype, 'push', { value: enginePush, writable: true, enumerable: false, configurable: true });
 }
 
 /** pdf-parse's module, loaded once per process (see the file comment for why it is loaded this way). */

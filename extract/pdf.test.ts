@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { extractPdf } from './pdf.ts';
@@ -84,5 +85,17 @@ describe('extractPdf on the simulator PDFs (LibreOffice)', () => {
       tables.map((table) => (table.kind === 'table' ? table.index : -1)),
       tables.map((_, index) => index),
     );
+  });
+});
+
+describe('loading pdf.js', () => {
+  it('leaves the engine’s own Array.prototype.push in place (its legacy build would swap in a slow polyfill)', () => {
+    // A fresh process, so that the push seen before loading is the engine's own.
+    const script = `const push = Array.prototype.push;
+      const { loadPdfParse } = await import(${JSON.stringify(new URL('./pdf-parse-loader.ts', import.meta.url).href)});
+      await loadPdfParse();
+      console.log(Array.prototype.push === push);`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(output.trim(), 'true');
   });
 });
