@@ -4,11 +4,12 @@
  * again, and no row is duplicated.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadConfig, type Config } from '../config/config.ts';
+import type { ExtractedDocument } from '../extract/types.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { startDemoPortals } from '../simulator/index.ts';
 import { enqueueRun, openPipeline, startWorkers, type Pipeline } from './pipeline.ts';
@@ -35,13 +36,17 @@ after(async () => {
 
 const count = async (sql: string) => Number((await runReadOnlySql(config.duckdbPath, sql)).rows[0]![0]);
 
-test('reprocess --stage parse runs parse and load again over the archive, downloading nothing', async () => {
-  const signal = AbortSignal.timeout(120_000);
+test('reprocess runs parse (or extract) and load again over the archive, downloading nothing', async () => {
+  const signal = AbortSignal.timeout(180_000);
   const workers = startWorkers(pipeline, { concurrency: 2 });
+  let splitUrl: string;
   try {
     const demo = await startDemoPortals();
     try {
-      const crawlRun = await enqueueRun(pipeline, [demo.portals[0]!.source]); // one portal keeps the test short
+      // One portal keeps the test short: the one with the report published over two pages.
+      const split = demo.planted.find((report) => report.partUrls.length > 0)!;
+      splitUrl = split.detailUrl;
+      const crawlRun = await enqueueRun(pipeline, [demo.portals.find((portal) => portal.id === split.portalId)!.source]);
       await pipeline.tracker.waitUntilRecorded(crawlRun, { signal });
     } finally {
       await demo.close(); // from here on, any download would fail
@@ -61,6 +66,17 @@ test('reprocess --stage parse runs parse and load again over the archive, downlo
     assert.equal(await count('select count(*) from report_cells'), cells);
     assert.equal(await count(`select count(distinct sha256) from document_sightings where run_id = '${runId}'`), documents);
     assert.equal(await count(`select count(*) from crawl_runs where run_id = '${runId}'`), 1);
+
+    // extract again from the archive: the article over two pages is read from both of its archived parts.
+    await rm(path.join(dir, 'extracted'), { recursive: true, force: true });
+    const again = await enqueueReprocess(pipeline, 'extract');
+    const extractState = await pipeline.tracker.waitUntilRecorded(again.runId, { signal });
+    assert.equal(extractState.counts['extract:completed'], documents);
+    assert.equal(await count('select count(*) from report_cells'), cells);
+    const [sha256] = (await runReadOnlySql(config.duckdbPath, `select sha256 from document_sightings where url = '${splitUrl}' limit 1`)).rows[0]!;
+    const [file] = (await readdir(path.join(dir, 'extracted'))).filter((name) => name.startsWith(String(sha256)));
+    const extracted = JSON.parse(await readFile(path.join(dir, 'extracted', file!), 'utf8')) as ExtractedDocument;
+    assert.deepEqual(extracted.pages.map((page) => page.number), [1, 2], 'both parts, joined');
   } finally {
     await Promise.all(workers.map((worker) => worker.close()));
   }
