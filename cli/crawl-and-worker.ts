@@ -16,6 +16,8 @@ export interface CrawlCommandOptions {
   years?: string;
   /** Backfill: `pdf,html`. */
   types?: string;
+  /** Re-check every document (see jobs/recheck-policy.ts). */
+  recheck?: boolean;
 }
 
 /** The crawl's document filter from --years and --types (undefined: keep everything). */
@@ -37,7 +39,8 @@ export async function runCrawl(config: Config, options: CrawlCommandOptions): Pr
   const pipeline = await openPipeline(config);
   const workers = options.inline ? startWorkers(pipeline) : [];
   try {
-    const runId = await enqueueRun(pipeline, sources, undefined, filterFromOptions(options));
+    const filter = filterFromOptions(options);
+    const runId = await enqueueRun(pipeline, sources, undefined, { ...(filter ? { filter } : {}), ...(options.recheck ? { recheck: true } : {}) });
     console.log(`run ${runId}: ${sources.length} source(s) queued on ${config.redisUrl} (prefix ${config.queuePrefix})`);
     if (!options.wait && !options.inline) return;
     const state = await pipeline.tracker.waitUntilRecorded(runId);

@@ -43,6 +43,7 @@ program
   .option('--inline', 'run the workers in this process (implies --wait)')
   .option('--years <range>', 'backfill: only documents whose title names a year in this range, e.g. 2019-2024')
   .option('--types <kinds>', 'backfill: only documents of these kinds, e.g. pdf,html')
+  .option('--recheck', 're-check every document, also those behind list pages that answered 304 (see recheckDocumentsDays)')
   .action(async (options: CrawlCommandOptions) => runCrawl(config(), options));
 
 program

@@ -31,6 +31,11 @@ export const configSchema = z.strictObject({
   maxPagesPerSource: z.coerce.number().int().positive().default(500),
   /** Parallel requests per crawl. */
   crawlConcurrency: z.coerce.number().int().positive().default(4),
+  /**
+   * Days between conditional re-checks of a loaded document that the crawl reached only through list pages that
+   * answered 304 (0: every run re-checks every document). Catches a report replaced in place under an unchanged list.
+   */
+  recheckDocumentsDays: z.coerce.number().min(0).default(7),
   /** Identifies the crawler honestly to portal operators. */
   userAgent: z.string().min(1).default('yangguang/0.1 (+https://github.com/yangguang; government report research)'),
   /** Shared secret of the queue UI; required to listen on any non-loopback address. */
@@ -49,6 +54,7 @@ export const configEnv: Record<keyof z.infer<typeof configSchema>, string> = {
   requestTimeoutSecs: 'YANGGUANG_REQUEST_TIMEOUT_SECS',
   maxPagesPerSource: 'YANGGUANG_MAX_PAGES_PER_SOURCE',
   crawlConcurrency: 'YANGGUANG_CRAWL_CONCURRENCY',
+  recheckDocumentsDays: 'YANGGUANG_RECHECK_DOCUMENTS_DAYS',
   userAgent: 'YANGGUANG_USER_AGENT',
   uiToken: 'YANGGUANG_UI_TOKEN',
 };

@@ -52,6 +52,11 @@ export function crawlStatePath(layout: DataLayout, sourceId: string): string {
   return path.join(layout.crawlStateDir, `${fileNameOf(sourceId)}.json`);
 }
 
+/** data/crawl-state/checked/<sourceId>.json: when each of the source's documents was last sent to fetch. */
+export function documentChecksPath(layout: DataLayout, sourceId: string): string {
+  return path.join(layout.crawlStateDir, 'checked', `${fileNameOf(sourceId)}.json`);
+}
+
 /** data/crawl-state/disappeared/<runId>/<sourceId>.json: documents the run's crawl of the source no longer found. */
 export function disappearancesPath(layout: DataLayout, runId: string, sourceId: string): string {
   return path.join(layout.crawlStateDir, 'disappeared', fileNameOf(runId), `${fileNameOf(sourceId)}.json`);

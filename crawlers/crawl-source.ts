@@ -75,6 +75,12 @@ export interface CrawlResult {
   /** Detail pages known from the previous state and therefore not requested: their documents were replayed. */
   pagesSkipped: number;
   /**
+   * URLs of discovered documents reached only through list pages that answered 304 Not Modified (and the known
+   * detail pages behind them): by the portal's own validators nothing on the way to them changed. A document also
+   * reached through a page that answered in full is not among them.
+   */
+  unchanged: string[];
+  /**
    * Documents of the previous state that this crawl no longer found (empty after a cold crawl, or when the crawl
    * stopped at maxPages and so may not have seen everything). Documents under pages that failed transiently count
    * as still there.
@@ -126,6 +132,8 @@ export interface CrawlState {
   pagesSkipped: number;
   /** URLs of documents vouched for by pages that failed transiently this time. */
   carried: Set<string>;
+  /** URLs of documents reached through a page that answered in full this time (see CrawlResult.unchanged). */
+  reachedFresh: Set<string>;
 }
 
 /** Thrown inside a page handler so that the crawler retries the page (5xx, 429), after any Retry-After wait. */
@@ -174,6 +182,7 @@ function finish(state: CrawlState, options: CrawlOptions, crawler: 'http' | 'bro
     crawler,
     pagesNotModified: state.pagesNotModified,
     pagesSkipped: state.pagesSkipped,
+    unchanged: [...state.discovered.keys()].filter((url) => !state.reachedFresh.has(url)),
     disappeared: disappearedDocuments(state, options),
     state: { version: CRAWL_STATE_VERSION, sourceId: state.source.id, crawledAt: new Date().toISOString(), pages: Object.fromEntries(state.pages) },
   };
@@ -205,6 +214,7 @@ function newState(source: Source, options: CrawlOptions, previous: SourceCrawlSt
     pagesNotModified: 0,
     pagesSkipped: 0,
     carried: new Set(),
+    reachedFresh: new Set(),
   };
 }
 
@@ -346,7 +356,7 @@ async function replayListPage(state: CrawlState, page: FetchedPage): Promise<boo
   if (!key || !memo) return false;
   state.pagesNotModified += 1;
   state.pages.set(key, memo);
-  for (const document of memo.discovered) addDocument(state, document);
+  for (const document of memo.discovered) addDocument(state, document, undefined, false);
   const admitted = memo.links.filter((link) => link.label === DETAIL || admitListPage(state, link.request, link.data.depth ?? 0));
   await followLinks(state, page, admitted);
   return true;
@@ -358,20 +368,24 @@ async function replayListPage(state: CrawlState, page: FetchedPage): Promise<boo
  */
 async function followLinks(state: CrawlState, page: FetchedPage, links: PageLink[]): Promise<void> {
   const requests = links
-    .filter((link) => link.label === LIST || !replayDetailPage(state, link))
+    .filter((link) => link.label === LIST || !replayDetailPage(state, link, page.status !== 304))
     .map((link) => request(state, link.request, link.label, link.data));
   await page.addRequests(await filterByRobots(state, requests));
 }
 
-/** Adds the documents a known detail page yielded last time; false when the previous state does not know the page. */
-function replayDetailPage(state: CrawlState, link: PageLink): boolean {
+/**
+ * Adds the documents a known detail page yielded last time; false when the previous state does not know the page.
+ * `fresh`: the list page linking it answered in full (it may have changed with the detail page).
+ */
+function replayDetailPage(state: CrawlState, link: PageLink, fresh: boolean): boolean {
   const key = pageKey({ ...link.request, url: canonicalUrl(link.request.url) });
   const memo = state.previous?.pages[key];
   if (!memo) return false;
-  if (state.pages.has(key)) return true;
-  state.pagesSkipped += 1;
-  state.pages.set(key, memo);
-  for (const document of memo.discovered) addDocument(state, document);
+  if (!state.pages.has(key)) {
+    state.pagesSkipped += 1;
+    state.pages.set(key, memo);
+  }
+  for (const document of memo.discovered) addDocument(state, document, undefined, fresh);
   return true;
 }
 
@@ -386,12 +400,16 @@ function documentKindOfResponse(page: FetchedPage): DocumentKindHint | null {
   return 'other';
 }
 
-/** Adds a document (first sighting of a URL wins) and notes it in the memo of the page it came from. */
-function addDocument(state: CrawlState, document: DiscoveredDocument, memo?: PageMemo): void {
+/**
+ * Adds a document (first sighting of a URL wins) and notes it in the memo of the page it came from. `fresh`: it
+ * was reached through a page that answered in full, not only through 304s.
+ */
+function addDocument(state: CrawlState, document: DiscoveredDocument, memo?: PageMemo, fresh = true): void {
   const url = /^(html)$/.test(document.kindHint) ? canonicalUrl(document.url) : document.url;
   if (!isAllowed(state, url)) return;
   const normalized = { ...document, url };
   if (!state.discovered.has(url)) state.discovered.set(url, normalized);
+  if (fresh) state.reachedFresh.add(url);
   memo?.discovered.push(normalized);
 }
 

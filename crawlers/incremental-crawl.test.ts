@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startDemoPortals, startSimulator, type DemoPortals, type ServedRequest, type Simulator } from '../simulator/index.ts';
+import { pageKey } from './crawl-state.ts';
 import { crawlSource, type CrawlOptions, type CrawlResult } from './crawl-source.ts';
 import { reply, startTestServer } from './test-server.ts';
 import type { Source } from './types.ts';
@@ -42,6 +43,8 @@ function assertIncremental({ cold, warm, coldRequests, warmRequests }: Awaited<R
     assert.ok(!detailUrls.has(served.url), `detail page ${served.url} not requested again`);
   }
   assert.deepEqual(urlsOf(warm), urlsOf(cold));
+  assert.deepEqual([...warm.unchanged].sort(), urlsOf(warm), 'every document reached only through 304s');
+  assert.deepEqual(cold.unchanged, [], 'a cold crawl vouches for nothing');
   assert.deepEqual(warm.disappeared, []);
   assert.equal(warm.pagesNotModified, warmRequests.length);
   assert.ok(warm.pagesSkipped > 0, 'known detail pages replayed');
@@ -76,6 +79,15 @@ describe('incremental re-crawl of the demo portals', () => {
       assert.deepEqual(urlsOf(third), urlsOf(warm).filter((url) => !expectedGone.includes(url)));
       const detailRequests = requestsTo(log.slice(start), source).filter((served) => /\/t\d{8}_\d+\.html$/.test(served.url));
       assert.deepEqual(detailRequests, [], 'the remaining detail pages are known');
+      // What a list page that answered in full leads to may have changed with it: only a 304 page's documents are vouched for.
+      const listRequests = requestsTo(log.slice(start), source); // no detail page among them (above)
+      const detailsUnder = (status: number) =>
+        listRequests.filter((served) => served.status === status).flatMap((served) =>
+          third.state.pages[pageKey({ method: 'GET', url: served.url })]!.links.filter((link) => link.label === 'DETAIL').map((link) => link.request.url),
+        );
+      assert.ok(detailsUnder(200).length > 0 && detailsUnder(304).length > 0, 'one list page changed, one did not');
+      for (const url of detailsUnder(200)) assert.ok(!third.unchanged.includes(url), `${url} is under a page that changed`);
+      for (const url of detailsUnder(304)) assert.ok(third.unchanged.includes(url), `${url} is under a page that answered 304`);
     } finally {
       demo.republish();
     }

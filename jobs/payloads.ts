@@ -11,6 +11,8 @@ export interface CrawlJobData {
   source: Source;
   /** Backfill: only discovered documents passing this filter go on to fetch. */
   filter?: DocumentFilter;
+  /** Send every discovered document to fetch, also those the crawl found unchanged and checked recently. */
+  recheck?: boolean;
 }
 
 export interface FetchJobData {

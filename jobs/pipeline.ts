@@ -61,17 +61,20 @@ export async function openPipeline(config: Config): Promise<Pipeline> {
   };
 }
 
-/** Starts a run: one crawl job per source, each carrying the run's document filter. Returns the run id. */
-export async function enqueueRun(
-  pipeline: Pipeline,
-  sources: Source[],
-  runId = newRunId(),
-  filter?: DocumentFilter,
-): Promise<string> {
+/** What a run does besides crawling its sources. */
+export interface RunOptions {
+  /** Backfill: only discovered documents passing this filter go on to fetch. */
+  filter?: DocumentFilter;
+  /** Re-check every document, also those behind unchanged list pages (see jobs/recheck-policy.ts). */
+  recheck?: boolean;
+}
+
+/** Starts a run: one crawl job per source, each carrying the run's options. Returns the run id. */
+export async function enqueueRun(pipeline: Pipeline, sources: Source[], runId = newRunId(), options: RunOptions = {}): Promise<string> {
   await pipeline.tracker.begin(runId, new Date().toISOString());
   const jobs = sources.map((source) => ({
     name: 'crawl',
-    data: { runId, source, ...(filter ? { filter } : {}) },
+    data: { runId, source, ...(options.filter ? { filter: options.filter } : {}), ...(options.recheck ? { recheck: true } : {}) },
     opts: { jobId: jobId(runId, 'crawl', source.id) },
   }));
   await expectAndAdd(pipeline, runId, 'crawl', jobs);
@@ -201,7 +204,7 @@ function counterOf(stage: Stage, job: Job): string {
 async function startScheduledRun(pipeline: Pipeline, job: Job): Promise<unknown> {
   const data = job.data as ScheduledRunJobData;
   const runId = `${data.scheduleId}-${new Date(job.timestamp).toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`;
-  return { runId: await enqueueRun(pipeline, data.sources, runId, data.filter) };
+  return { runId: await enqueueRun(pipeline, data.sources, runId, data.filter ? { filter: data.filter } : {}) };
 }
 
 interface NewJob {

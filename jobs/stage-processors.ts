@@ -10,6 +10,7 @@ import {
   crawlStatePath,
   dataLayout,
   disappearancesPath,
+  documentChecksPath,
   extractedPath,
   parsedPath,
   readJson,
@@ -51,6 +52,7 @@ import type {
 } from './payloads.ts';
 import { LOAD_JOB } from './payloads.ts';
 import { matchesFilter } from './document-filter.ts';
+import { planFetches, type DocumentChecks } from './recheck-policy.ts';
 import { extractPool } from './extract-pool.ts';
 import type { RunTracker } from './run-tracker.ts';
 
@@ -98,7 +100,9 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
   await tracker.add(runId, `source:${source.id}:errors`, result.errors.length);
   await tracker.add(runId, `source:${source.id}:blocked`, result.blocked);
   const wanted = result.discovered.filter((document) => matchesFilter(document, job.data.filter));
-  const jobs = wanted.map((document) => ({ name: 'fetch', key: urlKey(document.url), data: { runId, document, ...(source.tls ? { tls: source.tls } : {}) } }));
+  const plan = await planRun(config, layout, source.id, wanted, new Set(result.unchanged), job.data.recheck === true);
+  await countSkipped(tracker, runId, source.id, plan.skipped);
+  const jobs = plan.fetch.map((document) => ({ name: 'fetch', key: urlKey(document.url), data: { runId, document, ...(source.tls ? { tls: source.tls } : {}) } }));
   return {
     result: {
       pagesFetched: result.pagesFetched,
@@ -106,6 +110,7 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
       pagesSkipped: result.pagesSkipped,
       discovered: result.discovered.length,
       disappeared: result.disappeared.length,
+      notFetched: plan.skipped.size,
       errors: result.errors,
     },
     next: { stage: 'fetch', jobs },
@@ -138,6 +143,53 @@ function unknownBefore(previousState: SourceCrawlState | null, sourceId: string,
  */
 async function noteReappearances(layout: DataLayout, runId: string, sourceId: string, urls: string[]): Promise<void> {
   if (urls.length > 0) await writeJsonAtomic(reappearancesPath(layout, runId, sourceId), { urls, noticedAt: new Date().toISOString() });
+}
+
+/**
+ * Which documents go on to fetch (jobs/recheck-policy.ts), against the warehouse's loaded documents and the checks
+ * of earlier runs; the checks file is updated. Returns the documents to fetch, and the skipped ones with whether each
+ * is a report.
+ */
+async function planRun(
+  config: Config,
+  layout: DataLayout,
+  sourceId: string,
+  wanted: DiscoveredDocument[],
+  unchanged: Set<string>,
+  force: boolean,
+): Promise<{ fetch: DiscoveredDocument[]; skipped: Map<string, boolean> }> {
+  const candidates = wanted.map((document) => document.url).filter((url) => unchanged.has(url));
+  const loaded = await loadedDocuments(config, candidates);
+  const checksPath = documentChecksPath(layout, sourceId);
+  const checks = existsSync(checksPath) ? await readJson<DocumentChecks>(checksPath) : {};
+  const plan = planFetches({ wanted, unchanged, loaded: new Set(loaded.keys()), checks, now: new Date(), recheckDays: config.recheckDocumentsDays, force });
+  await writeJsonAtomic(checksPath, plan.checks);
+  return { fetch: plan.fetch, skipped: new Map(plan.skip.map((document) => [document.url, loaded.get(document.url)!])) };
+}
+
+/** Documents left alone still count: as unchanged, and as reports found when they are (else health would see a collapse). */
+async function countSkipped(tracker: RunTracker, runId: string, sourceId: string, skipped: Map<string, boolean>): Promise<void> {
+  if (skipped.size === 0) return;
+  await tracker.add(runId, `source:${sourceId}:unchanged`, skipped.size);
+  const reports = [...skipped.values()].filter(Boolean).length;
+  if (reports > 0) await tracker.add(runId, `source:${sourceId}:reports`, reports);
+}
+
+/** Of `urls`, those the warehouse has loaded, each with whether it is a report; none when it is absent or busy. */
+async function loadedDocuments(config: Config, urls: string[]): Promise<Map<string, boolean>> {
+  if (urls.length === 0 || !existsSync(config.duckdbPath)) return new Map();
+  try {
+    return await withReadOnlyWarehouse(config.duckdbPath, async (warehouse) => {
+      const loaded = new Map<string, boolean>();
+      for (const url of urls) {
+        const sighting = await lookupSighting(warehouse, url);
+        if (sighting) loaded.set(url, await isKnownReport(warehouse, sighting.sha256));
+      }
+      return loaded;
+    });
+  } catch {
+    return new Map(); // busy: everything goes to fetch, which asks conditionally
+  }
 }
 
 /** Leaves the source's catalog entry for the run's summary job, which keeps it in the sources table. */
