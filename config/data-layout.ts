@@ -52,6 +52,16 @@ export function crawlStatePath(layout: DataLayout, sourceId: string): string {
   return path.join(layout.crawlStateDir, `${fileNameOf(sourceId)}.json`);
 }
 
+/** data/crawl-state/run-start/<runId>/: where each source's crawl started from in the run (jobs/run-start.ts). */
+export function runStartsDir(layout: DataLayout, runId: string): string {
+  return path.join(layout.crawlStateDir, 'run-start', fileNameOf(runId));
+}
+
+/** data/crawl-state/run-start/<runId>/<sourceId>.json */
+export function runStartPath(layout: DataLayout, runId: string, sourceId: string): string {
+  return path.join(runStartsDir(layout, runId), `${fileNameOf(sourceId)}.json`);
+}
+
 /** data/crawl-state/checked/<sourceId>.json: when each of the source's documents was last sent to fetch. */
 export function documentChecksPath(layout: DataLayout, sourceId: string): string {
   return path.join(layout.crawlStateDir, 'checked', `${fileNameOf(sourceId)}.json`);

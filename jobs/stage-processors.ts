@@ -24,7 +24,6 @@ import {
   crawlSource,
   fetchDocument,
   knownDocuments,
-  readCrawlState,
   usableState,
   type DiscoveredDocument,
   type SourceCrawlState,
@@ -53,6 +52,7 @@ import type {
 import { LOAD_JOB } from './payloads.ts';
 import { matchesFilter } from './document-filter.ts';
 import { planFetches, type DocumentChecks } from './recheck-policy.ts';
+import { forgetRunStarts, runStart } from './run-start.ts';
 import { extractPool } from './extract-pool.ts';
 import type { RunTracker } from './run-tracker.ts';
 
@@ -83,8 +83,7 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
   const { runId, source } = job.data;
   // Incremental: list pages are asked conditionally and known detail pages replayed from the last crawl's state.
   const layout = dataLayout(config.dataDir);
-  const statePath = crawlStatePath(layout, source.id);
-  const previousState = await readCrawlState(statePath);
+  const { previousState, checks } = await runStart(layout, runId, source.id);
   const result = await crawlSource(source, {
     userAgent: config.userAgent,
     maxPages: config.maxPagesPerSource,
@@ -94,13 +93,13 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
   await noteDisappearances(layout, runId, source.id, result.disappeared.map((document) => document.url), tracker);
   await noteReappearances(layout, runId, source.id, unknownBefore(previousState, source.id, result.discovered));
   await noteSource(layout, runId, source);
-  await writeJsonAtomic(statePath, result.state);
+  await writeJsonAtomic(crawlStatePath(layout, source.id), result.state);
   await tracker.add(runId, `source:${source.id}:pages`, result.pagesFetched);
   await tracker.add(runId, `source:${source.id}:discovered`, result.discovered.length);
   await tracker.add(runId, `source:${source.id}:errors`, result.errors.length);
   await tracker.add(runId, `source:${source.id}:blocked`, result.blocked);
   const wanted = result.discovered.filter((document) => matchesFilter(document, job.data.filter));
-  const plan = await planRun(config, layout, source.id, wanted, new Set(result.unchanged), job.data.recheck === true);
+  const plan = await planRun(config, layout, source.id, { wanted, unchanged: new Set(result.unchanged), checks, force: job.data.recheck === true });
   await countSkipped(tracker, runId, source.id, plan.skipped);
   const jobs = plan.fetch.map((document) => ({ name: 'fetch', key: urlKey(document.url), data: { runId, document, ...(source.tls ? { tls: source.tls } : {}) } }));
   return {
@@ -154,16 +153,12 @@ async function planRun(
   config: Config,
   layout: DataLayout,
   sourceId: string,
-  wanted: DiscoveredDocument[],
-  unchanged: Set<string>,
-  force: boolean,
+  run: { wanted: DiscoveredDocument[]; unchanged: Set<string>; checks: DocumentChecks; force: boolean },
 ): Promise<{ fetch: DiscoveredDocument[]; skipped: Map<string, boolean> }> {
-  const candidates = wanted.map((document) => document.url).filter((url) => unchanged.has(url));
+  const candidates = run.wanted.map((document) => document.url).filter((url) => run.unchanged.has(url));
   const loaded = await loadedDocuments(config, candidates);
-  const checksPath = documentChecksPath(layout, sourceId);
-  const checks = existsSync(checksPath) ? await readJson<DocumentChecks>(checksPath) : {};
-  const plan = planFetches({ wanted, unchanged, loaded: new Set(loaded.keys()), checks, now: new Date(), recheckDays: config.recheckDocumentsDays, force });
-  await writeJsonAtomic(checksPath, plan.checks);
+  const plan = planFetches({ ...run, loaded: new Set(loaded.keys()), now: new Date(), recheckDays: config.recheckDocumentsDays });
+  await writeJsonAtomic(documentChecksPath(layout, sourceId), plan.checks);
   return { fetch: plan.fetch, skipped: new Map(plan.skip.map((document) => [document.url, loaded.get(document.url)!])) };
 }
 
@@ -330,6 +325,7 @@ async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tra
     await recordRun(warehouse, run);
     await recordDisappearances(warehouse, disappearances);
     await recordReappearances(warehouse, reappearances);
+    await forgetRunStarts(layout, state.runId);
     return run;
   });
 }
