@@ -26,10 +26,13 @@ const inBrowser = (source: Source): Source => ({ ...source, crawler: 'playwright
 const urlsOf = (result: CrawlResult) => result.discovered.map((document) => document.url).sort();
 const isDataproxy = (url: string) => new URL(url).pathname === '/module/web/jpage/dataproxy.jsp';
 
-/** The requests a server log saw for one origin, robots.txt left out. */
+/**
+ * The requests a server log saw for one origin, robots.txt left out, and chromium's own favicon request, which
+ * Playwright's routing never sees (it is the browser's, not the crawler's).
+ */
 function requestsTo(log: ServedRequest[], source: Source): ServedRequest[] {
   const origin = new URL(source.startUrls[0]!).origin;
-  return log.filter((served) => served.url.startsWith(`${origin}/`) && !served.url.endsWith('/robots.txt'));
+  return log.filter((served) => served.url.startsWith(`${origin}/`) && !/\/(robots\.txt|favicon\.ico)$/.test(served.url));
 }
 
 /** Crawls `source` cold, then again with the state: both results and the requests of each crawl. */

@@ -222,8 +222,6 @@ export async function crawlWithBrowser(
       log: new Log({ level: LogLevel.OFF, prefix: `browser ${state.source.id}` }),
       preNavigationHooks: [
         async ({ page, request }) => {
-          // The tab's own favicon request would be one more hit on the portal, and an unconditional one.
-          await page.route('**/favicon.ico', (route: Route) => route.abort());
           watchMainResponses(page, responses);
           const { validators } = request.userData as BrowserRequestData;
           if (validators) await askConditionally(page, request.url, validators, timeoutMs, () => notModified.add(page));
