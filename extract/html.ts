@@ -136,8 +136,8 @@ function isMetadataTable($: CheerioAPI, table: Element): boolean {
  * The first CMS content container that holds every data table of the page (a metadata table above the article
  * does not count); else null (read the body).
  */
-function findMainContent($: CheerioAPI, scan: PageScan): Element | null {
-  const dataTables = scan.tables.filter((table) => !isLayoutTable(table, scan.tablesHoldingTables) && !isMetadataTable($, table));
+function findMainContent($: CheerioAPI, scan: PageScan, metadataTables: ReadonlySet<Element>): Element | null {
+  const dataTables = scan.tables.filter((table) => !isLayoutTable(table, scan.tablesHoldingTables) && !metadataTables.has(table));
   for (const candidates of scan.candidates) {
     for (const candidate of candidates) {
       const holdsTables = dataTables.every((table) => cheerio.contains(candidate, table));
@@ -176,9 +176,9 @@ function metadataLines($: CheerioAPI, table: Element): string[] {
  * The article-info lines outside the content container: the parser reads the publishing office from them, and
  * CMSs print them above the body (or in a metadata table) rather than inside it.
  */
-function articleInfoLines($: CheerioAPI, scan: PageScan, root: Element): Block[] {
+function articleInfoLines($: CheerioAPI, scan: PageScan, root: Element, allMetadataTables: ReadonlySet<Element>): Block[] {
   const outside = (element: Element) => !cheerio.contains(root, element);
-  const metadataTables = scan.tables.filter((table) => outside(table) && isMetadataTable($, table));
+  const metadataTables = [...allMetadataTables].filter(outside);
   const fromTables = metadataTables.flatMap((table) => metadataLines($, table));
   // Their cells are read as pairs above; one by one they would give a label without its value.
   const inMetadataTables = new Set(metadataTables.flatMap((table) => $(table).find('*').toArray()));
@@ -196,9 +196,10 @@ export function extractHtmlString(html: string, sha256: string): ExtractedDocume
   const title = findTitle($, scan.titles);
   $(scan.noise).remove();
   const warnings: ExtractWarning[] = [];
-  const main = findMainContent($, scan);
+  const metadataTables = new Set(scan.tables.filter((table) => isMetadataTable($, table)));
+  const main = findMainContent($, scan, metadataTables);
   const collector: Collector = {
-    blocks: main ? articleInfoLines($, scan, main) : [],
+    blocks: main ? articleInfoLines($, scan, main, metadataTables) : [],
     pending: [],
     tables: { next: 0 },
     tablesHoldingTables: scan.tablesHoldingTables,

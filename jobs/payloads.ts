@@ -1,5 +1,5 @@
 /** Queue names and what each queue's jobs carry: references and small metadata, never document bodies. */
-import type { DiscoveredDocument, FetchedDocument, Source } from '../crawlers/types.ts';
+import type { DiscoveredDocument, FetchedDocument, PreviousFetch, Source } from '../crawlers/types.ts';
 import type { DocumentFilter } from './document-filter.ts';
 
 /** One queue per stage, in pipeline order. */
@@ -18,6 +18,8 @@ export interface CrawlJobData {
 export interface FetchJobData {
   runId: string;
   document: DiscoveredDocument;
+  /** The URL's latest loaded fetch, looked up by the crawl job: its validators make the request conditional. */
+  previous?: PreviousFetch & { isReport: boolean };
   /** The source's TLS policy (Source.tls), when it is not the default strict one. */
   tls?: Source['tls'];
 }

@@ -71,18 +71,12 @@ export interface RunOptions {
 
 /** Starts a run: one crawl job per source, each carrying the run's options. Returns the run id. */
 export async function enqueueRun(pipeline: Pipeline, sources: Source[], runId = newRunId(), options: RunOptions = {}): Promise<string> {
-  await pipeline.tracker.begin(runId, new Date().toISOString());
-  const jobs = sources.map((source) => ({
-    name: 'crawl',
-    data: { runId, source, ...(options.filter ? { filter: options.filter } : {}), ...(options.recheck ? { recheck: true } : {}) },
-    opts: { jobId: jobId(runId, 'crawl', source.id) },
-  }));
-  await expectAndAdd(pipeline, runId, 'crawl', jobs);
-  if (sources.length === 0) await finishRun(pipeline, runId, 1);
+  const extra = { ...(options.filter ? { filter: options.filter } : {}), ...(options.recheck ? { recheck: true } : {}) };
+  await enqueueJobs(pipeline, runId, 'crawl', sources.map((source) => ({ name: 'crawl', key: source.id, data: { runId, source, ...extra } })));
   return runId;
 }
 
-/** Starts a run of `jobs` on `stage` (keyed within the run); used by re-processing. */
+/** Starts a run of `jobs` on `stage` (keyed within the run): a crawl run, or re-processing. */
 export async function enqueueJobs(
   pipeline: Pipeline,
   runId: string,

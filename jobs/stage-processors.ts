@@ -28,16 +28,14 @@ import {
   type DiscoveredDocument,
   type SourceCrawlState,
 } from '../crawlers/index.ts';
-import type { FetchedDocument, PreviousFetch, Source } from '../crawlers/types.ts';
+import type { FetchedDocument, Source } from '../crawlers/types.ts';
 import { joinHtmlPages } from '../extract/index.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
-import { loadDocument, recordRun, withReadOnlyWarehouse, type SourceEntry, type Warehouse } from '../load/index.ts';
+import { loadDocument, recordFailure, recordRun, withReadOnlyWarehouse, type SourceEntry, type Warehouse } from '../load/index.ts';
 import { withWarehouseWhenFree } from '../load/retry-locked.ts';
 import { recordDisappearances, recordReappearances, type DocumentNotice } from '../load/disappearances.ts';
-import { lastSourceHealth, lookupSighting } from '../load/known-documents.ts';
-import { isKnownReport } from '../load/known-reports.ts';
+import { lastSourceHealth, lookupSighting, type KnownSighting } from '../load/known-documents.ts';
 import { assessSourceHealth } from '../load/source-health-flag.ts';
-import { recordFailureOnce } from '../load/record-failure-once.ts';
 import { parseReport } from '../transform/index.ts';
 import type { ParsedReport } from '../transform/types.ts';
 import type {
@@ -71,7 +69,7 @@ type Processor = (config: Config, job: Job, tracker: RunTracker) => Promise<Stag
 
 const urlKey = (url: string) => sha256Hex(url).slice(0, 24);
 
-/** How long a load job waits for a reader (`yangguang sql`, an export, a fetch worker's lookup) to let go of the file. */
+/** How long a load job waits for a reader (`yangguang sql`, an export, a crawl worker's lookup) to let go of the file. */
 const WRITER_LOCK_WAIT_MS = 30_000;
 
 /** The loader's write: waits while another process holds the file rather than failing into the queue's backoff. */
@@ -99,9 +97,15 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
   await tracker.add(runId, `source:${source.id}:errors`, result.errors.length);
   await tracker.add(runId, `source:${source.id}:blocked`, result.blocked);
   const wanted = result.discovered.filter((document) => matchesFilter(document, job.data.filter));
-  const plan = await planRun(config, layout, source.id, { wanted, unchanged: new Set(result.unchanged), checks, force: job.data.recheck === true });
+  // One read-only look at the warehouse per crawl: each fetch job gets its URL's previous fetch in its data.
+  const known = await knownSightings(config, wanted.map((document) => document.url));
+  const plan = await planRun(config, layout, source.id, known, { wanted, unchanged: new Set(result.unchanged), checks, force: job.data.recheck === true });
   await countSkipped(tracker, runId, source.id, plan.skipped);
-  const jobs = plan.fetch.map((document) => ({ name: 'fetch', key: urlKey(document.url), data: { runId, document, ...(source.tls ? { tls: source.tls } : {}) } }));
+  const jobs = plan.fetch.map((document) => {
+    const previous = known.get(document.url);
+    const data: FetchJobData = { runId, document, ...(previous ? { previous } : {}), ...(source.tls ? { tls: source.tls } : {}) };
+    return { name: 'fetch', key: urlKey(document.url), data };
+  });
   return {
     result: {
       pagesFetched: result.pagesFetched,
@@ -145,21 +149,20 @@ async function noteReappearances(layout: DataLayout, runId: string, sourceId: st
 }
 
 /**
- * Which documents go on to fetch (jobs/recheck-policy.ts), against the warehouse's loaded documents and the checks
- * of earlier runs; the checks file is updated. Returns the documents to fetch, and the skipped ones with whether each
- * is a report.
+ * Which documents go on to fetch (jobs/recheck-policy.ts), against the documents the warehouse has loaded (`known`;
+ * none when it was busy, so that everything goes to fetch, which asks conditionally) and the checks of earlier runs;
+ * the checks file is updated. Returns the documents to fetch, and the skipped ones with whether each is a report.
  */
 async function planRun(
   config: Config,
   layout: DataLayout,
   sourceId: string,
+  known: Map<string, KnownSighting>,
   run: { wanted: DiscoveredDocument[]; unchanged: Set<string>; checks: DocumentChecks; force: boolean },
 ): Promise<{ fetch: DiscoveredDocument[]; skipped: Map<string, boolean> }> {
-  const candidates = run.wanted.map((document) => document.url).filter((url) => run.unchanged.has(url));
-  const loaded = await loadedDocuments(config, candidates);
-  const plan = planFetches({ ...run, loaded: new Set(loaded.keys()), now: new Date(), recheckDays: config.recheckDocumentsDays });
+  const plan = planFetches({ ...run, loaded: new Set(known.keys()), now: new Date(), recheckDays: config.recheckDocumentsDays });
   await writeJsonAtomic(documentChecksPath(layout, sourceId), plan.checks);
-  return { fetch: plan.fetch, skipped: new Map(plan.skip.map((document) => [document.url, loaded.get(document.url)!])) };
+  return { fetch: plan.fetch, skipped: new Map(plan.skip.map((document) => [document.url, known.get(document.url)!.isReport])) };
 }
 
 /** Documents left alone still count: as unchanged, and as reports found when they are (else health would see a collapse). */
@@ -170,20 +173,23 @@ async function countSkipped(tracker: RunTracker, runId: string, sourceId: string
   if (reports > 0) await tracker.add(runId, `source:${sourceId}:reports`, reports);
 }
 
-/** Of `urls`, those the warehouse has loaded, each with whether it is a report; none when it is absent or busy. */
-async function loadedDocuments(config: Config, urls: string[]): Promise<Map<string, boolean>> {
+/**
+ * Of `urls`, those the warehouse has a sighting of: the latest fetch (for a conditional request) and whether it is a
+ * report. None when the warehouse is absent or busy (a read-only open, so the loader's lock is never taken).
+ */
+async function knownSightings(config: Config, urls: string[]): Promise<Map<string, KnownSighting>> {
   if (urls.length === 0 || !existsSync(config.duckdbPath)) return new Map();
   try {
     return await withReadOnlyWarehouse(config.duckdbPath, async (warehouse) => {
-      const loaded = new Map<string, boolean>();
+      const known = new Map<string, KnownSighting>();
       for (const url of urls) {
         const sighting = await lookupSighting(warehouse, url);
-        if (sighting) loaded.set(url, await isKnownReport(warehouse, sighting.sha256));
+        if (sighting) known.set(url, sighting);
       }
-      return loaded;
+      return known;
     });
   } catch {
-    return new Map(); // busy: everything goes to fetch, which asks conditionally
+    return new Map();
   }
 }
 
@@ -193,23 +199,9 @@ async function noteSource(layout: DataLayout, runId: string, source: Source): Pr
   await writeJsonAtomic(runSourcePath(layout, runId, source.id), entry);
 }
 
-/** The URL's previous fetch from DuckDB, for a conditional request; none when the warehouse is absent or busy. */
-async function previousFetch(config: Config, url: string): Promise<(PreviousFetch & { isReport: boolean }) | undefined> {
-  if (!existsSync(config.duckdbPath)) return undefined;
-  try {
-    const known = await withReadOnlyWarehouse(config.duckdbPath, async (warehouse) => {
-      const sighting = await lookupSighting(warehouse, url);
-      return sighting ? { ...sighting, isReport: await isKnownReport(warehouse, sighting.sha256) } : null;
-    });
-    return known ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function fetch(config: Config, job: Job<FetchJobData>, tracker: RunTracker): Promise<StageOutput> {
   const { runId, document } = job.data;
-  const previous = await previousFetch(config, document.url);
+  const { previous } = job.data;
   const fetched = await fetchDocument(document, {
     rawDir: dataLayout(config.dataDir).rawDir,
     userAgent: config.userAgent,
@@ -269,7 +261,7 @@ async function parse(config: Config, job: Job<ParseJobData>): Promise<StageOutpu
 async function load(config: Config, job: Job, tracker: RunTracker): Promise<StageOutput> {
   if (job.name === LOAD_JOB.failure) {
     const failure = job.data as RecordFailureJobData;
-    const recorded = await writeWarehouse(config, (warehouse) => recordFailureOnce(warehouse, failure));
+    const recorded = await writeWarehouse(config, (warehouse) => recordFailure(warehouse, failure));
     return { result: { recorded } };
   }
   const { runId, fetched, extractedPath: extractedFile, parsedPath: parsedFile } = job.data as LoadDocumentJobData;
@@ -306,7 +298,7 @@ async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tra
   const disappearances = await readNotices(disappearancesPath, layout, state.runId, sources);
   const reappearances = await readNotices(reappearancesPath, layout, state.runId, sources);
   const entries = await readSourceEntries(layout, state.runId, sources);
-  return writeWarehouse(config, async (warehouse) => {
+  const recorded = await writeWarehouse(config, async (warehouse) => {
     const health = [];
     for (const sourceId of sources) {
       const previous = await lastSourceHealth(warehouse, sourceId, state.runId);
@@ -325,32 +317,29 @@ async function recordRunSummary(config: Config, job: Job<{ runId: string }>, tra
     await recordRun(warehouse, run);
     await recordDisappearances(warehouse, disappearances);
     await recordReappearances(warehouse, reappearances);
-    await forgetRunStarts(layout, state.runId);
     return run;
   });
+  await forgetRunStarts(layout, state.runId); // file work: not while holding the writer's lock
+  return recorded;
 }
 
-/** The catalog entries the run's crawl jobs left (a source whose crawl never ran has none). */
+type RunFilePath = (layout: DataLayout, runId: string, sourceId: string) => string;
+
+/** What the run's crawl jobs left in the per-source files `pathOf` names, by source (a crawl that never ran left none). */
+async function readRunFiles<T>(pathOf: RunFilePath, layout: DataLayout, runId: string, sourceIds: string[]): Promise<[string, T][]> {
+  const present = sourceIds.filter((sourceId) => existsSync(pathOf(layout, runId, sourceId)));
+  return Promise.all(present.map(async (sourceId) => [sourceId, await readJson<T>(pathOf(layout, runId, sourceId))] as [string, T]));
+}
+
+/** The catalog entries the run's crawl jobs left (see noteSource). */
 async function readSourceEntries(layout: DataLayout, runId: string, sourceIds: string[]): Promise<SourceEntry[]> {
-  const files = sourceIds.map((sourceId) => runSourcePath(layout, runId, sourceId)).filter((file) => existsSync(file));
-  return Promise.all(files.map((file) => readJson<SourceEntry>(file)));
+  return (await readRunFiles<SourceEntry>(runSourcePath, layout, runId, sourceIds)).map(([, entry]) => entry);
 }
 
 /** The notices the run's crawls left in the files `pathOf` names (see noteDisappearances, noteReappearances). */
-async function readNotices(
-  pathOf: (layout: DataLayout, runId: string, sourceId: string) => string,
-  layout: DataLayout,
-  runId: string,
-  sourceIds: string[],
-): Promise<DocumentNotice[]> {
-  const notices: DocumentNotice[] = [];
-  for (const sourceId of sourceIds) {
-    const file = pathOf(layout, runId, sourceId);
-    if (!existsSync(file)) continue;
-    const { urls, noticedAt } = await readJson<{ urls: string[]; noticedAt: string }>(file);
-    notices.push(...urls.map((url) => ({ url, sourceId, runId, noticedAt })));
-  }
-  return notices;
+async function readNotices(pathOf: RunFilePath, layout: DataLayout, runId: string, sourceIds: string[]): Promise<DocumentNotice[]> {
+  const files = await readRunFiles<{ urls: string[]; noticedAt: string }>(pathOf, layout, runId, sourceIds);
+  return files.flatMap(([sourceId, { urls, noticedAt }]) => urls.map((url) => ({ url, sourceId, runId, noticedAt })));
 }
 
 export const processors: Record<Stage, Processor> & { recordRun: typeof recordRunSummary } = {

@@ -1,5 +1,5 @@
 /** Documents a portal stopped listing, and listed again: recorded by the single writer, never deleted from the warehouse. */
-import { inTransaction } from './queries.ts';
+import { inTransaction, runPrepared } from './queries.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /** What one run's crawl of a source noticed about a document URL. */
@@ -49,7 +49,7 @@ async function insertEach(warehouse: Warehouse, notices: DocumentNotice[], inser
   let added = 0;
   await inTransaction(connection, async () => {
     for (const notice of notices) {
-      const reader = await connection.runAndReadAll(insert, [notice.url, notice.sourceId, notice.runId, notice.noticedAt]);
+      const reader = await runPrepared(connection, insert, [notice.url, notice.sourceId, notice.runId, notice.noticedAt]);
       added += reader.currentRowCount;
     }
   });

@@ -8,7 +8,10 @@ import {
   type DuckDBResultReader,
 } from '@duckdb/node-api';
 
-const QUERY_NAMES = ['update-document', 'insert-document', 'insert-sighting', 'insert-report', 'upsert-run', 'insert-failure', 'upsert-anomaly-review'] as const;
+const QUERY_NAMES = [
+  'update-document', 'insert-document', 'insert-sighting', 'insert-report', 'upsert-run', 'insert-failure', 'upsert-anomaly-review',
+  'lookup-sighting', 'last-source-health',
+] as const;
 export type QueryName = (typeof QUERY_NAMES)[number];
 
 const cache = new Map<QueryName, string>();

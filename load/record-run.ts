@@ -1,6 +1,6 @@
 /** Records what happened outside any one document: failed jobs, and each crawl run with its per-source health. */
 import type { RecordFailureJobData } from '../jobs/payloads.ts';
-import { inTransaction, runQuery } from './queries.ts';
+import { inTransaction, runPrepared, runQuery } from './queries.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /** How one source fared in a run. */
@@ -43,16 +43,26 @@ export interface RunRecord {
   sources?: SourceEntry[];
 }
 
-/** Inserts a failures row (failed_at now, resolved false). */
-export async function recordFailure(warehouse: Warehouse, failure: RecordFailureJobData): Promise<void> {
-  await runQuery(warehouse.connection, 'insert-failure', {
-    run_id: failure.runId,
-    stage: failure.stage,
-    source_id: failure.sourceId,
-    url: failure.url,
-    sha256: failure.sha256,
-    code: failure.code,
-    reason: failure.reason,
+/**
+ * Inserts a failures row (failed_at now, resolved false) unless the run already has one for this stage and URL — the
+ * key the queue gives the job recording it, so re-running that job (its worker killed after the commit) adds no
+ * second row. Resolves true if it inserted.
+ */
+export async function recordFailure(warehouse: Warehouse, failure: RecordFailureJobData): Promise<boolean> {
+  const { connection } = warehouse;
+  return inTransaction(connection, async () => {
+    const existing = await runPrepared(connection, 'select 1 from failures where run_id = $1 and stage = $2 and url = $3', [failure.runId, failure.stage, failure.url]);
+    if (existing.currentRowCount > 0) return false;
+    await runQuery(connection, 'insert-failure', {
+      run_id: failure.runId,
+      stage: failure.stage,
+      source_id: failure.sourceId,
+      url: failure.url,
+      sha256: failure.sha256,
+      code: failure.code,
+      reason: failure.reason,
+    });
+    return true;
   });
 }
 

@@ -3,7 +3,7 @@
  * outcomes, anomalies by source — with ECharts inlined, so the file opens anywhere without network access.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../config/data-layout.ts';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runReadOnlySql } from './sql.ts';
@@ -45,10 +45,7 @@ export async function readReportData(file: string): Promise<ReportData> {
 export async function writeReportPage(file: string, out: string): Promise<string> {
   const html = renderReportPage(await readReportData(file));
   const target = path.resolve(out);
-  await mkdir(path.dirname(target), { recursive: true });
-  const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, html);
-  await rename(temporary, target);
+  await writeFileAtomic(target, html);
   return target;
 }
 

@@ -15,7 +15,7 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import { QueryError, SqlRefusedError, WarehouseError, WarehouseNotFoundError, causeMessage } from './errors.ts';
-import { createInstance, serializeByFile } from './warehouse.ts';
+import { withReadOnlyWarehouse } from './warehouse.ts';
 
 /** A query's result: column names and rows of plain values (number, string, boolean, null, arrays, objects). */
 export interface SqlResult {
@@ -46,21 +46,11 @@ export const SAFE_SQL_SETTINGS: Readonly<Record<string, string>> = {
 export async function runReadOnlySql(file: string, sql: string): Promise<SqlResult> {
   const resolved = path.resolve(file);
   if (!existsSync(resolved)) throw new WarehouseNotFoundError(resolved);
-  return serializeByFile(resolved, async () => {
-    const instance = await createInstance(resolved, { ...SAFE_SQL_SETTINGS }, 'read-only');
-    try {
-      const connection = await instance.connect();
-      try {
-        return await runCheckedStatements(connection, sql);
-      } finally {
-        connection.closeSync();
-      }
-    } catch (error) {
-      throw error instanceof WarehouseError ? error : new QueryError(error);
-    } finally {
-      instance.closeSync();
-    }
-  });
+  try {
+    return await withReadOnlyWarehouse(resolved, ({ connection }) => runCheckedStatements(connection, sql), { ...SAFE_SQL_SETTINGS });
+  } catch (error) {
+    throw error instanceof WarehouseError ? error : new QueryError(error);
+  }
 }
 
 /** Prepares every statement first (so a refused one runs none), then runs them in order. */

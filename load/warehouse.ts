@@ -62,12 +62,17 @@ export async function withWarehouse<T>(file: string, fn: (warehouse: Warehouse) 
 
 /**
  * Opens the file read-only, runs `fn`, and always closes it. No migrations: for readers that only look things up
- * (a fetch worker, an export), so that they never take the single writer's lock.
+ * (a crawl worker, an export, `yangguang sql` with its stricter `settings`), so that they never take the single
+ * writer's lock.
  */
-export async function withReadOnlyWarehouse<T>(file: string, fn: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+export async function withReadOnlyWarehouse<T>(
+  file: string,
+  fn: (warehouse: Warehouse) => Promise<T>,
+  settings: Record<string, string> = { access_mode: 'READ_ONLY' },
+): Promise<T> {
   const resolved = path.resolve(file);
   return serializeByFile(resolved, async () => {
-    const instance = await createInstance(resolved, { access_mode: 'READ_ONLY' }, 'read-only');
+    const instance = await createInstance(resolved, settings, 'read-only');
     const connection = await instance.connect();
     try {
       return await fn({ path: resolved, connection, close: () => {} });
