@@ -26,7 +26,7 @@ import type { CrawlOptions, CrawlState, RequestData } from './crawl-source.ts';
 import { isolatedConfiguration, MAX_REQUEST_RETRIES, sourceConcurrency, type FailedPageHandler, type FetchedPage, type PageHandler } from './http-crawler.ts';
 
 /** Where Debian installs chromium. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 /** How long a challenge page may take to set its cookie and reload, in milliseconds. */
 const CHALLENGE_WAIT_MS = 8000;
@@ -170,12 +170,13 @@ async function passChallengeAt(context: PlaywrightCrawlingContext, url: string, 
 /** A request that is not navigated (a POST): its answer, asked once more after passing a challenge it met. */
 async function fetchWithoutNavigation(context: PlaywrightCrawlingContext, responses: WeakMap<Page, MainResponse>, timeoutMs: number): Promise<Answer> {
   let answer = await sendThroughContext(context, timeoutMs);
-  let body = await answer.body();
   const contentType = () => answer.headers()['content-type'] ?? null;
-  if (detectChallenge(answer.status(), decodeHtml(body, contentType()).text)) {
+  // Decoded once here, as pages are (our charset rules), and handed on as text.
+  let body = decodeHtml(await answer.body(), contentType()).text;
+  if (detectChallenge(answer.status(), body)) {
     await passChallengeAt(context, context.request.headers?.referer ?? new URL('/', context.request.url).href, responses, timeoutMs);
     answer = await sendThroughContext(context, timeoutMs);
-    body = await answer.body();
+    body = decodeHtml(await answer.body(), contentType()).text;
   }
   const { status, etag, lastModified } = mainResponseOf(answer);
   const retryAfter = answer.headers()['retry-after'];

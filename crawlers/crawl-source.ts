@@ -137,7 +137,7 @@ export interface CrawlState {
 }
 
 /** Thrown inside a page handler so that the crawler retries the page (5xx, 429), after any Retry-After wait. */
-export class RetryablePageError extends Error {
+class RetryablePageError extends Error {
   readonly retryable = true;
   constructor(message: string, readonly code: string) {
     super(message);
@@ -295,21 +295,18 @@ const HOME_PATH = /^\/(index\.(s?html?|jsp|php|aspx?))?$/i;
 /** Decodes the page, or records why it is unusable (HTTP error, anti-bot page, soft 404) and returns null. */
 async function usablePage(state: CrawlState, page: FetchedPage): Promise<{ text: string; $: cheerio.CheerioAPI } | null> {
   const { status, request: current } = page;
-  if (status === 429 || status >= 500) {
-    const text = typeof page.body === 'string' ? page.body : decodeHtml(page.body, page.contentType).text;
-    if (!detectChallenge(status, text)) {
-      const wait = retryDelaySecs(page.retryAfter, current.retryCount);
-      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
-      throw new RetryablePageError(`HTTP ${status}`, httpStatusCode(status));
-    }
-  }
   const text = typeof page.body === 'string' ? page.body : decodeHtml(page.body, page.contentType).text;
+  const challenge = detectChallenge(status, text);
+  if ((status === 429 || status >= 500) && !challenge) {
+    const wait = retryDelaySecs(page.retryAfter, current.retryCount);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    throw new RetryablePageError(`HTTP ${status}`, httpStatusCode(status));
+  }
   const data = current.userData;
   const fail = (code: string, retryable: boolean, message: string) => {
     recordFailure(state, current.url, data, { url: current.url, code, retryable, message });
     return null;
   };
-  const challenge = detectChallenge(status, text);
   if (challenge) return fail('BLOCKED', true, `anti-bot page instead of content: ${challenge}`);
   if (status >= 400) return fail(httpStatusCode(status), isRetryableStatus(status), `HTTP ${status}`);
   if (text.length < 3000 && SOFT_404.test(text)) return fail('SOFT_404', false, 'the page answers 200 but says it does not exist');

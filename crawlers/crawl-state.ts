@@ -4,7 +4,7 @@
  * already knows are not requested again at all (a 304 still costs a round trip, and a report page's content is
  * checked by the fetch stage's own conditional GET anyway). Plain JSON, so the job layer can keep it in a file.
  */
-import { readFile } from 'node:fs/promises';
+import { readJson } from '../config/data-layout.ts';
 import type { ListRequest } from './platforms/types.ts';
 import type { DiscoveredDocument } from './types.ts';
 
@@ -58,11 +58,11 @@ export function usableState(state: SourceCrawlState | null | undefined, sourceId
 }
 
 /** Request headers asking for the page only if it changed since the memo. */
-export function conditionalHeaders(memo: PageMemo | undefined): Record<string, string> {
-  if (!memo) return {};
+export function conditionalHeaders(validators: { etag: string | null; lastModified: string | null } | undefined): Record<string, string> {
+  if (!validators) return {};
   return {
-    ...(memo.etag ? { 'if-none-match': memo.etag } : {}),
-    ...(memo.lastModified ? { 'if-modified-since': memo.lastModified } : {}),
+    ...(validators.etag ? { 'if-none-match': validators.etag } : {}),
+    ...(validators.lastModified ? { 'if-modified-since': validators.lastModified } : {}),
   };
 }
 
@@ -92,9 +92,5 @@ export function memoSubtree(state: SourceCrawlState, key: string): Map<string, P
 
 /** The state kept in `file`, or null when there is none or it is unreadable (the crawl is then a cold one). */
 export async function readCrawlState(file: string): Promise<SourceCrawlState | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as SourceCrawlState;
-  } catch {
-    return null;
-  }
+  return readJson<SourceCrawlState>(file).catch(() => null);
 }

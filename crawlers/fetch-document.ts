@@ -10,6 +10,7 @@ import { sha256Hex, writeFileAtomic } from '../config/data-layout.ts';
 import { detectChallenge } from './anti-bot.ts';
 import { decodeHtml } from '../extract/charset.ts';
 import { FetchError, httpStatusCode, isCertificateError, isRetryableStatus, networkErrorCode } from './errors.ts';
+import { conditionalHeaders } from './crawl-state.ts';
 import type { ArchivedPart, DiscoveredDocument, FetchedDocument, PreviousFetch } from './types.ts';
 
 /** How to fetch; the job layer passes these from the configuration. */
@@ -26,8 +27,8 @@ export interface FetchOptions {
   tls?: 'strict' | 'ignore';
 }
 
-/** Statuses that will not change by asking again. */
-const PERMANENT_STATUSES = new Set([400, 401, 403, 404, 405, 410, 451]);
+/** Most of an error answer read to tell a WAF's challenge page from a plain error. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 /** One connection pool for every source whose policy is `tls: ignore`; strict sources use undici's default. */
 let unverifiedTls: Agent | undefined;
@@ -131,14 +132,6 @@ async function notModified(doc: DiscoveredDocument, response: Response, options:
   };
 }
 
-/** If-None-Match / If-Modified-Since from the previous fetch's validators. */
-function conditionalHeaders(previous: PreviousFetch | undefined): Record<string, string> {
-  if (!previous) return {};
-  return {
-    ...(previous.etag ? { 'if-none-match': previous.etag } : {}),
-    ...(previous.lastModified ? { 'if-modified-since': previous.lastModified } : {}),
-  };
-}
 
 async function request(url: string, referer: string, options: FetchOptions, previous?: PreviousFetch): Promise<Response> {
   let response: Response;
@@ -153,7 +146,7 @@ async function request(url: string, referer: string, options: FetchOptions, prev
   } catch (error) {
     throw transportError(error, url, options);
   }
-  if (!response.ok && !(response.status === 304 && previous)) await throwForStatus(response, url);
+  if (!response.ok && !(response.status === 304 && previous)) await throwForStatus(response, url, options);
   return response;
 }
 
@@ -173,14 +166,12 @@ function describe(error: unknown): string {
   return cause instanceof Error ? `${text} (${cause.message})` : text;
 }
 
-async function throwForStatus(response: Response, url: string): Promise<never> {
+/** An error answer: BLOCKED when it is a WAF's challenge page (decoded as pages are), else HTTP_<status>. */
+async function throwForStatus(response: Response, url: string, options: FetchOptions): Promise<never> {
   const status = response.status;
-  const body = await response.text().catch(() => '');
-  const challenge = detectChallenge(status, body);
-  await response.body?.cancel().catch(() => undefined);
-  if (challenge) throw new FetchError(`${url} answered an anti-bot page: ${challenge}`, { code: 'BLOCKED', retryable: true, url });
-  const retryable = !PERMANENT_STATUSES.has(status) && isRetryableStatus(status);
-  throw new FetchError(`${url} answered HTTP ${status} ${response.statusText}`.trim(), { code: httpStatusCode(status), retryable, url });
+  const body = await readCappedBody(response, url, { ...options, maxBodyBytes: ERROR_BODY_BYTES }).catch(() => new Uint8Array());
+  throwIfChallenge(status, body, response.headers.get('content-type'), url);
+  throw new FetchError(`${url} answered HTTP ${status} ${response.statusText}`.trim(), { code: httpStatusCode(status), retryable: isRetryableStatus(status), url });
 }
 
 /** Reads the body, aborting once it passes maxBodyBytes (announced by Content-Length or counted while streaming). */

@@ -33,7 +33,7 @@ export function isColumnLink(text: string, url: URL): boolean {
 }
 
 /** A node of a loaded page (cheerio's AnyNode, named without depending on domhandler directly). */
-export type PageNode = Parameters<typeof contains>[0];
+type PageNode = Parameters<typeof contains>[0];
 
 const KIND_BY_EXTENSION: Record<string, DocumentKindHint> = {
   pdf: 'pdf', doc: 'doc', docx: 'docx', wps: 'wps', xls: 'xls', xlsx: 'xls', et: 'xls',

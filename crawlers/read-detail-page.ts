@@ -4,7 +4,7 @@ import { absoluteUrl, attachmentKind, cleanText, isReportTitle, normalizeDate, s
 import type { DocumentKindHint } from './types.ts';
 
 /** What a detail page says about itself. */
-export interface DetailPageInfo {
+interface DetailPageInfo {
   /** meta ArticleTitle, else the page heading, else <title> (site suffix removed); '' when none. */
   title: string;
   /** meta PubDate (or 发布日期/发布时间 in the page) as YYYY-MM-DD, or null. */
@@ -20,7 +20,7 @@ export interface DetailAttachment {
 }
 
 /** The content of `<meta name="…">`, matching the name case-insensitively (old pages write ARTICLETITLE). */
-export function metaContent($: CheerioAPI, name: string): string | null {
+function metaContent($: CheerioAPI, name: string): string | null {
   const wanted = name.toLowerCase();
   const element = $('meta[name]').filter((_, meta) => ($(meta).attr('name') ?? '').toLowerCase() === wanted).first();
   return cleanText(element.attr('content')) || null;

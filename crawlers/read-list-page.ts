@@ -7,13 +7,11 @@ import { readHanwebListPage } from './platforms/hanweb.ts';
 import { readJsonApiListPage } from './platforms/json-api.ts';
 import { readTrsListPage } from './platforms/trs.ts';
 import { readVsbListPage } from './platforms/vsb.ts';
-import type { ListItem, ListPageReader, ListRequest, LoadedListPage, PlatformListing } from './platforms/types.ts';
+import type { ListItem, ListPageReader, LoadedListPage, PlatformListing } from './platforms/types.ts';
+import { pageKey } from './crawl-state.ts';
 
 const PLATFORM_READERS: ListPageReader[] = [readHanwebListPage, readTrsListPage, readVsbListPage, readJsonApiListPage];
 
-function requestKey(request: ListRequest): string {
-  return `${request.method} ${request.url} ${request.payload ?? ''}`;
-}
 
 function uniqueBy<T>(values: T[], key: (value: T) => string): T[] {
   return [...new Map(values.map((value) => [key(value), value] as const)).values()];
@@ -41,6 +39,6 @@ export function readListPage(page: LoadedListPage): PlatformListing {
   );
   return {
     items: mergeItems(listings.flatMap((listing) => listing.items)),
-    nextPages: uniqueBy(listings.flatMap((listing) => listing.nextPages), requestKey),
+    nextPages: uniqueBy(listings.flatMap((listing) => listing.nextPages), pageKey),
   };
 }

@@ -10,7 +10,7 @@ import type { Source } from './types.ts';
 const hostPattern = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 
 /** One portal entry. Unknown keys are errors, so a misspelt option never passes silently. */
-export const sourceSchema = z.strictObject({
+const sourceSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only'),
   name: z.string().min(1),
   regionCode: z.string().regex(/^\d{6}$/, 'a 6-digit GB/T 2260 code').optional(),

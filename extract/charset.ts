@@ -19,7 +19,7 @@ const XML_ENCODING = /<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i;
 const GB_LABELS = /^(gb2312|gbk|gb18030|x-gbk|cp936|ms936|euc-cn|windows-936|gb_2312-80|csgb2312|chinese|iso-ir-58)$/;
 
 /** Maps a charset label to the name iconv-lite decodes; every GB* label becomes gb18030. */
-export function normalizeCharsetLabel(label: string): string {
+function normalizeCharsetLabel(label: string): string {
   const lower = label.trim().toLowerCase();
   if (GB_LABELS.test(lower)) return 'gb18030';
   if (lower === 'utf8' || lower === 'unicode-1-1-utf-8') return 'utf-8';
@@ -28,7 +28,7 @@ export function normalizeCharsetLabel(label: string): string {
 }
 
 /** The charset parameter of a Content-Type value, if any. */
-export function charsetFromContentType(contentType: string | null): string | null {
+function charsetFromContentType(contentType: string | null): string | null {
   const match = contentType?.match(/charset\s*=\s*["']?([\w.:-]+)/i);
   return match?.[1] ?? null;
 }
@@ -37,7 +37,7 @@ export function charsetFromContentType(contentType: string | null): string | nul
  * The charset a <meta charset>, a <meta http-equiv content="…; charset=…"> or an XML declaration (Hanweb's
  * datastore answers are XML) in the first 4 KB declares.
  */
-export function charsetFromMeta(bytes: Uint8Array): string | null {
+function charsetFromMeta(bytes: Uint8Array): string | null {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, META_SCAN_BYTES)).toString('latin1');
   return head.match(META_CHARSET)?.[1] ?? head.match(XML_ENCODING)?.[1] ?? null;
 }

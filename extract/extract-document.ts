@@ -2,7 +2,7 @@
 import { detectChallenge } from '../crawlers/anti-bot.ts';
 import { decodeHtml } from './charset.ts';
 import { BlockedPageError, DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError } from './errors.ts';
-import { extractHtmlString } from './html.ts';
+import { extractDecodedHtml } from './html.ts';
 import { extractPdf, type PdfExtractOptions } from './pdf.ts';
 import { sniffFormat, type SniffedFormat } from './sniff.ts';
 import { extractText } from './text.ts';
@@ -37,18 +37,11 @@ const MAX_BLOCKED_PAGE_TEXT = 400;
 
 function extractHtmlPage(bytes: Uint8Array, hints: ExtractHints): ExtractedDocument {
   const decoded = decodeHtml(bytes, hints.contentType);
-  const document = extractHtmlString(decoded.text, hints.sha256);
+  const document = extractDecodedHtml(decoded, hints.sha256);
   const challenge = detectChallenge(hints.status ?? 200, decoded.text);
   const visibleText = document.pages.flatMap((page) => page.blocks).reduce((sum, block) => sum + (block.kind === 'line' ? block.text.length : 100), 0);
   if (challenge && visibleText < MAX_BLOCKED_PAGE_TEXT) {
     throw new BlockedPageError(`${hints.url} is an anti-bot page, not the document: ${challenge}`);
-  }
-  if (decoded.mismatch) {
-    const { declared, used } = decoded.mismatch;
-    document.warnings.push({
-      code: 'CHARSET_MISMATCH',
-      message: `the page declares charset ${declared} but its bytes are ${used}; decoded as ${used}`,
-    });
   }
   return document;
 }

@@ -54,7 +54,7 @@ function matches(element: Element, selector: SimpleSelector, classes: string[]):
 }
 
 /** True for the elements the extractor never reads. */
-export function isNoise(element: Element): boolean {
+function isNoise(element: Element): boolean {
   if (NOISE_TAGS.has(element.name) || 'hidden' in element.attribs) return true;
   const style = element.attribs['style'];
   return style !== undefined && DISPLAY_NONE.test(style);

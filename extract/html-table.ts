@@ -21,7 +21,7 @@ export function ownCells(row: Element): Element[] {
   return childElements(row).filter((cell) => cell.name === 'td' || cell.name === 'th');
 }
 
-export function childElements(element: Element): Element[] {
+function childElements(element: Element): Element[] {
   return element.children.filter((child): child is Element => child.type === 'tag');
 }
 

@@ -5,7 +5,7 @@
 import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { decodeHtml } from './charset.ts';
+import { decodeHtml, type DecodedHtml } from './charset.ts';
 import { scanPage, type PageScan, type TitleSources } from './html-scan.ts';
 import { buildTableGrid, ownCells, ownRows } from './html-table.ts';
 import type { Block, ExtractedDocument, ExtractWarning } from './types.ts';
@@ -54,8 +54,8 @@ function isLayoutTable(table: Element, tablesHoldingTables: ReadonlySet<Element>
   return ownRows(table).flatMap(ownCells).length <= 1;
 }
 
-/** Joins a cell's lines: no space between two CJK characters, one space otherwise. */
-function joinCellLines(lines: string[]): string {
+/** Joins a cell's lines: no space between two CJK characters, one space otherwise (HTML and .doc cells alike). */
+export function joinCellLines(lines: string[]): string {
   return lines.reduce((joined, line) => {
     if (joined === '') return line;
     const glue = CJK.test(joined.at(-1) ?? '') && CJK.test(line[0] ?? '') ? '' : ' ';
@@ -227,7 +227,11 @@ export function extractHtmlString(html: string, sha256: string): ExtractedDocume
  * page's <meta>; without either the bytes decide (UTF-8 if valid, else gb18030).
  */
 export function extractHtml(bytes: Uint8Array, sha256: string, contentType: string | null = null): ExtractedDocument {
-  const decoded = decodeHtml(bytes, contentType);
+  return extractDecodedHtml(decodeHtml(bytes, contentType), sha256);
+}
+
+/** Extracts a decoded page, warning CHARSET_MISMATCH when its bytes contradicted the charset it declared. */
+export function extractDecodedHtml(decoded: DecodedHtml, sha256: string): ExtractedDocument {
   const document = extractHtmlString(decoded.text, sha256);
   if (decoded.mismatch) {
     const { declared, used } = decoded.mismatch;

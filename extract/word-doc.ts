@@ -14,6 +14,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Block, TableCell } from './types.ts';
+import { joinCellLines } from './html.ts';
 
 /** Ends a cell (replaces the cell mark). Noncharacters never occur in text, so they cannot be confused. */
 export const CELL_END = '\ufdd0';
@@ -255,16 +256,9 @@ export async function readDocBody(bytes: Uint8Array): Promise<DocBody> {
   }
 }
 
-/** No space between two CJK characters when a cell's lines are joined, one space otherwise. */
-const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
-
 function cellText(raw: string): TableCell {
   const lines = raw.split(CELL_LINE_BREAK).map((line) => line.replace(/\s+/g, ' ').trim()).filter((line) => line !== '');
-  const text = lines.reduce((joined, line) => {
-    if (joined === '') return line;
-    return joined + (CJK.test(joined.at(-1) ?? '') && CJK.test(line[0] ?? '') ? '' : ' ') + line;
-  }, '');
-  return { text };
+  return { text: joinCellLines(lines) };
 }
 
 function rowCells(raw: string): TableCell[] {
@@ -335,12 +329,15 @@ export function expandMergedCells(rows: DrawnRow[]): TableCell[][] {
 
 type BodyPart = { kind: 'line'; text: string } | { kind: 'rows'; rows: DrawnRow[] };
 
+/** A paragraph with its line end, or a table row with its row-end mark. */
+const PARAGRAPH_OR_ROW = new RegExp(`[^\\n${ROW_END}]*[\\n${ROW_END}]?`, 'gu');
+
 /** The marked body as lines and runs of table rows, each row with its layout. */
 function bodyParts(text: string, layouts: (RowLayout | null)[]): BodyPart[] {
   const parts: BodyPart[] = [];
   let rows: DrawnRow[] | null = null;
   let rowIndex = 0;
-  for (const segment of text.replace(/\r\n?|\u000b/g, '\n').match(new RegExp(`[^\\n${ROW_END}]*[\\n${ROW_END}]?`, 'gu')) ?? []) {
+  for (const segment of text.replace(/\r\n?|\u000b/g, '\n').match(PARAGRAPH_OR_ROW) ?? []) {
     if (segment.endsWith(ROW_END)) {
       if (rows === null) {
         rows = [];

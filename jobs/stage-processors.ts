@@ -29,7 +29,7 @@ import {
   type SourceCrawlState,
 } from '../crawlers/index.ts';
 import type { FetchedDocument, Source } from '../crawlers/types.ts';
-import { joinHtmlPages } from '../extract/index.ts';
+import { joinHtmlPages } from '../extract/join-html-pages.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
 import { loadDocument, recordFailure, recordRun, withReadOnlyWarehouse, type SourceEntry, type Warehouse } from '../load/index.ts';
 import { withWarehouseWhenFree } from '../load/retry-locked.ts';

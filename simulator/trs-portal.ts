@@ -35,7 +35,7 @@ export function buildTrsPortal(options: TrsOptions): PortalBuild {
     const listPages = pages(items, options.perPage ?? 2);
     listPages.forEach((pageItems, index) => {
       const file = listFileName(index, options.firstIndex);
-      const page = listPage(options, column, pageItems, index, listPages.length);
+      const page = listPage(options, column, pageItems, { index, count: listPages.length, total: items.length });
       routes.set(column.path + file, () => html(page));
       if (index === 0) routes.set(column.path, () => html(page));
     });
@@ -75,13 +75,13 @@ function pager(firstIndex: 0 | 1, count: number, current: number, total: number)
     : `<div id="page_div"></div>\n<script>createPageHTML('page_div', ${count}, ${current + 1}, 'index', 'html', ${total});</script>`;
 }
 
-function listPage(options: TrsOptions, column: TrsColumn, items: { item: ColumnItem; detailPath: string }[], index: number, count: number): string {
+/** One list page; `total` is the column's item count, which the new-style pager prints. */
+function listPage(options: TrsOptions, column: TrsColumn, items: { item: ColumnItem; detailPath: string }[], { index, count, total }: { index: number; count: number; total: number }): string {
   const lines = items.map(({ item, detailPath }) => {
     const href = `./${detailPath.slice(column.path.length)}`;
     return `  <li><a href="${href}" target="_blank" title="${escapeHtml(item.title)}">${escapeHtml(truncateTitle(item.title))}</a><span>${item.publishedAt}</span></li>`;
   });
   const others = options.columns.filter((other) => other !== column);
-  const total = editedColumnItems(options.id, column.column, options.edit).length;
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta name="SiteName" content="${options.siteName}"><meta name="ColumnName" content="${column.name}">
 <title>${column.name}_${options.siteName}</title></head>

@@ -5,7 +5,6 @@
  * page says current 0, and `index_2.html` where it says current 1.
  */
 import type { LoadedListPage, ListRequest, PlatformListing } from './types.ts';
-import { readReportLinks } from './generic.ts';
 
 /** The pager's arguments once variables are resolved. */
 export interface TrsPager {
@@ -70,5 +69,6 @@ export function readTrsListPage(page: LoadedListPage): PlatformListing | null {
       nextPages.push({ url: new URL(trsPageFile(pager, pageNumber, firstIndex), page.url).href, method: 'GET' });
     }
   }
-  return { items: readReportLinks(page.$, page.url), nextPages };
+  // Its report links are plain anchors: the generic reader, which reads every list page, lists them.
+  return { items: [], nextPages };
 }

@@ -3,7 +3,6 @@
  * `<column>/N-1.htm` … `<column>/1.htm`. The pager's 尾页 link and `p_t` "1/N" give N, so the first page
  * enqueues every page at once.
  */
-import { readReportLinks } from './generic.ts';
 import type { ListRequest, LoadedListPage, PlatformListing } from './types.ts';
 
 /** The page count shown as `<span class="p_t">1/4</span>`, or null. */
@@ -25,5 +24,6 @@ export function readVsbListPage(page: LoadedListPage): PlatformListing | null {
       nextPages.push({ url: new URL(last.replace(/1\.htm$/, `${number}.htm`), page.url).href, method: 'GET', kind: 'page' });
     }
   }
-  return { items: readReportLinks(page.$, page.url), nextPages };
+  // Its report links are plain anchors: the generic reader, which reads every list page, lists them.
+  return { items: [], nextPages };
 }
