@@ -14,7 +14,7 @@ export {
   T3_RESULT_PREFIXES,
   T4_COLUMNS,
   T4_GROUPS,
-  T4_ROWS,
+  T4_ROW,
   type RowSpec,
   type TableFormat,
 } from './keys.ts';

@@ -105,8 +105,12 @@ export const T3_RESULT_PREFIXES = [
   ...T3_OTHER_2021.map((row) => row.prefix),
 ];
 
-/** Table 四 as one row of three groups. */
-export const T4_ROWS: readonly RowSpec[] = T4_GROUPS.map((group) => ({ prefix: `t4.${group}`, metrics: T4_COLUMNS, label: /行政复议|行政诉讼/ }));
+/** Table 四 as one row of fifteen slots: three groups of five. */
+export const T4_ROW: RowSpec = {
+  prefix: 't4',
+  metrics: T4_GROUPS.flatMap((group) => T4_COLUMNS.map((column) => `${group}.${column}`)),
+  label: /行政复议|行政诉讼/,
+};
 
 function keysOf(rows: readonly RowSpec[]): string[] {
   return rows.flatMap((row) => row.metrics.map((metric) => `${row.prefix}.${metric}`));
@@ -119,5 +123,5 @@ function keysOf(rows: readonly RowSpec[]): string[] {
 export function cellKeys(format: TableFormat, options: { oneRowOther?: boolean } = {}): string[] {
   const t2 = format === '2021' ? T2_ROWS_2021 : T2_ROWS_2019;
   const t3 = format === '2021' && options.oneRowOther ? [...T3_HEAD, T3_OTHER_ONE_ROW, ...T3_TAIL] : T3_ROWS[format];
-  return [...keysOf(t2), ...keysOf(t3), ...keysOf(T4_ROWS)];
+  return [...keysOf(t2), ...keysOf(t3), ...keysOf([T4_ROW])];
 }

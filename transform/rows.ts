@@ -121,7 +121,7 @@ export function readRows(doc: ExtractedDocument): SourceRow[] {
   return rows;
 }
 
-/** Reads a row as its label and the figure slots after it. */
+/** Reads a row as its label and the figure slots after it (each cell's figure read once). */
 export function viewRow(source: SourceRow): RowView {
   const kinds = source.cells.map((cell) => readFigure(cell.text));
   let lastText = -1;
@@ -133,12 +133,11 @@ export function viewRow(source: SourceRow): RowView {
     .map((cell) => compactText(cell.text))
     .join('');
   const figureBeforeLabel = kinds.slice(0, Math.max(lastText, 0)).some((kind) => kind !== undefined && kind !== null);
-  let slots = source.cells.slice(lastText + 1);
+  let end = source.cells.length;
   // Text lines end in separators; only a table grid says a trailing slot is a blank cell.
-  if (source.table === undefined) {
-    while (slots.length > 0 && readFigure(slots.at(-1)!.text) === null) slots = slots.slice(0, -1);
-  }
-  const figureCount = slots.filter((cell) => readFigure(cell.text)).length;
+  if (source.table === undefined) while (end > lastText + 1 && kinds[end - 1] === null) end--;
+  const slots = source.cells.slice(lastText + 1, end);
+  const figureCount = kinds.slice(lastText + 1, end).filter(Boolean).length;
   return { source, label, figureBeforeLabel, slots, figureCount };
 }
 

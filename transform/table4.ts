@@ -3,7 +3,7 @@
  * 其他结果, 尚未审结, 总计.
  */
 import type { Anomaly, ReportCell } from './types.ts';
-import { T4_COLUMNS, T4_GROUPS, type RowSpec } from './keys.ts';
+import { T4_COLUMNS, T4_GROUPS, T4_ROW } from './keys.ts';
 import { placeRow } from './place.ts';
 import { readFigure, viewRow, type RowView, type SourceRow } from './rows.ts';
 
@@ -13,12 +13,6 @@ export interface Table4 {
   anomalies: Anomaly[];
 }
 
-/** The whole table as one row of fifteen slots. */
-const T4_ROW: RowSpec = {
-  prefix: 't4',
-  metrics: T4_GROUPS.flatMap((group) => T4_COLUMNS.map((column) => `${group}.${column}`)),
-  label: /行政复议|行政诉讼/,
-};
 
 /** Column headings of table 四 (结果维持, 结果纠正, 尚未审结), possibly spaced out letter by letter. */
 const HEADER = /维持|纠正|审结/;
