@@ -11,35 +11,26 @@ interface CrawlerErrorDetails {
   cause?: unknown;
 }
 
-/** A crawl that could not start: its start URL(s) failed. */
-export class CrawlError extends Error {
+/** An error of this room: a URL that failed, with the code and retryability the job layer reads. */
+abstract class CrawlerError extends Error {
   readonly code: string;
   readonly retryable: boolean;
   readonly url: string;
 
   constructor(message: string, details: CrawlerErrorDetails) {
     super(message, { cause: details.cause });
-    this.name = 'CrawlError';
+    this.name = new.target.name;
     this.code = details.code;
     this.retryable = details.retryable;
     this.url = details.url;
   }
 }
+
+/** A crawl that could not start: its start URL(s) failed. */
+export class CrawlError extends CrawlerError {}
 
 /** A document that could not be downloaded into the archive. */
-export class FetchError extends Error {
-  readonly code: string;
-  readonly retryable: boolean;
-  readonly url: string;
-
-  constructor(message: string, details: CrawlerErrorDetails) {
-    super(message, { cause: details.cause });
-    this.name = 'FetchError';
-    this.code = details.code;
-    this.retryable = details.retryable;
-    this.url = details.url;
-  }
-}
+export class FetchError extends CrawlerError {}
 
 /** HTTP_404 for 404 and so on. */
 export function httpStatusCode(status: number): string {
