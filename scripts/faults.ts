@@ -15,6 +15,7 @@ import { loadConfig, type Config } from '../config/config.ts';
 import { dataLayout, parsedPath } from '../config/data-layout.ts';
 import { LOAD_JOB, type Stage } from '../jobs/payloads.ts';
 import { enqueueRun, openPipeline, type Pipeline } from '../jobs/pipeline.ts';
+import { enqueueReprocess } from '../jobs/reprocess.ts';
 import { startPrivateRedis, type RedisHandle } from '../jobs/redis.ts';
 import { killWorker, spawnWorker, waitFor, type WorkerProcess } from '../jobs/test-support.ts';
 import { runReadOnlySql } from '../load/index.ts';
@@ -92,10 +93,19 @@ function startWorker(h: Harness, queues: readonly Stage[]): WorkerProcess {
   return worker;
 }
 
+/**
+ * Starts `count` runs at once. A batch's first runs crawl the demo portals; later ones re-process the batch's archive
+ * from extract on, so that every run has extract and load work to interrupt (a re-crawl of the unchanged portals
+ * asks only for list pages and loads nothing).
+ */
 async function startRuns(h: Harness, count: number): Promise<string[]> {
   const sources = h.demo.portals.map((portal) => portal.source);
+  const crawled = h.batch.runs.length > 0;
+  const batchPipeline: Pipeline = { ...h.pipeline, config: h.batch.config };
   const runs: string[] = [];
-  for (let i = 0; i < count; i += 1) runs.push(await enqueueRun(h.pipeline, sources));
+  for (let i = 0; i < count; i += 1) {
+    runs.push(crawled ? (await enqueueReprocess(batchPipeline, 'extract')).runId : await enqueueRun(h.pipeline, sources));
+  }
   h.batch.runs.push(...runs);
   return runs;
 }
