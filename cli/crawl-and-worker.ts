@@ -1,11 +1,12 @@
 /** `yangguang crawl` and `yangguang worker`. */
 import type { Config } from '../config/config.ts';
+import type { GovernmentLevel } from '../crawlers/catalog-types.ts';
 import type { Source } from '../crawlers/types.ts';
 import { enqueueRun, openPipeline, startWorkers, type WorkerOptions } from '../jobs/pipeline.ts';
 import { ensureRedis } from '../jobs/redis.ts';
 import { parseKinds, parseYears, type DocumentFilter } from '../jobs/document-filter.ts';
 import { printRunSummary } from './status.ts';
-import { readSources, sourceFromUrl } from './read-sources.ts';
+import { catalogSources, readSources, sourceFromUrl } from './read-sources.ts';
 
 export interface CrawlCommandOptions {
   sources?: string;
@@ -18,6 +19,12 @@ export interface CrawlCommandOptions {
   types?: string;
   /** Re-check every document (see jobs/recheck-policy.ts). */
   recheck?: boolean;
+  /** National catalog: the entries whose code starts with this prefix (32, 3208). */
+  region?: string;
+  /** National catalog: the entries at this level. */
+  level?: GovernmentLevel;
+  /** National catalog: every entry (with --region or --level, those picked). */
+  catalog?: boolean;
 }
 
 /** The crawl's document filter from --years and --types (undefined: keep everything). */
@@ -29,12 +36,35 @@ export function filterFromOptions(options: { years?: string; types?: string }): 
   };
 }
 
+/**
+ * The national catalog's sources for --catalog, --region and --level: only entries whose 年报 columns discovery has
+ * found are crawled; the others are counted, with the command that finds their columns.
+ */
+async function sourcesFromCatalogOptions(config: Config, options: CrawlCommandOptions): Promise<Source[]> {
+  if (!options.catalog && !options.region && !options.level) return [];
+  const filter = { ...(options.region ? { region: options.region } : {}), ...(options.level ? { level: options.level } : {}) };
+  const { sources, undiscovered } = await catalogSources(config, filter);
+  if (undiscovered.length > 0) {
+    const scope = [options.region ? `--region ${options.region}` : '', options.level ? `--level ${options.level}` : ''].filter(Boolean).join(' ');
+    console.log(
+      `catalog: ${sources.length} source(s) with discovered 年报 columns; ${undiscovered.length} without are not crawled ` +
+        `(run \`yangguang sources discover${scope ? ` ${scope}` : ''}\` first)`,
+    );
+  }
+  return sources;
+}
+
 export async function runCrawl(config: Config, options: CrawlCommandOptions): Promise<void> {
   const sources: Source[] = [
     ...(options.sources ? readSources(options.sources) : []),
     ...(options.url ?? []).map((url) => sourceFromUrl(url)),
+    ...(await sourcesFromCatalogOptions(config, options)),
   ];
-  if (sources.length === 0) throw new Error('nothing to crawl: give --sources FILE or --url URL');
+  if (sources.length === 0 && (options.catalog || options.region || options.level)) {
+    process.exitCode = 1; // said why above: nothing discovered yet
+    return;
+  }
+  if (sources.length === 0) throw new Error('nothing to crawl: give --sources FILE, --url URL, or --catalog, --region, --level');
   const redis = await ensureRedis(config.redisUrl, null);
   const pipeline = await openPipeline(config);
   const workers = options.inline ? startWorkers(pipeline) : [];

@@ -11,13 +11,16 @@ import { REPROCESS_STAGES, ReprocessError } from '../jobs/reprocess.ts';
 import { DocumentFilterError } from '../jobs/document-filter.ts';
 import { runDemo } from './demo.ts';
 import { scheduleList, scheduleRemove, scheduleSet } from './schedule.ts';
-import { checkSources } from './sources.ts';
+import { parseLimit, runDiscover, type DiscoverCommandOptions } from './discover.ts';
+import { checkSources, parseRegionPrefix, printSources, type ListSourcesOptions } from './sources.ts';
 import { runSql, type OutputFormat } from './sql.ts';
 import { runExport } from './export.ts';
 import { runReview } from './review.ts';
 import { runReport } from './report.ts';
 import { printStatus } from './status.ts';
 import { runUi } from './ui.ts';
+
+const GOVERNMENT_LEVELS = ['province', 'prefecture', 'county'];
 
 const program = new Command()
   .name('yangguang')
@@ -39,6 +42,9 @@ program
   .description('start a crawl run over the given sources (workers do the work: see `worker`, or use --inline)')
   .option('--sources <file>', 'sources file: a JSON or YAML list of {id, name, startUrls, allowedHosts?, regionCode?, level?}')
   .option('--url <url...>', 'crawl these 年报 column URLs as one-off sources')
+  .option('--catalog', 'crawl the national catalog (sources/national/portals.jsonl): the entries with discovered 年报 columns')
+  .addOption(new Option('--region <code>', 'national catalog entries whose GB/T 2260 code starts with this, e.g. 32 or 3208').argParser(parseRegionPrefix))
+  .addOption(new Option('--level <level>', 'national catalog entries at this level').choices(GOVERNMENT_LEVELS))
   .option('--wait', 'wait until the run is finished and print its summary')
   .option('--inline', 'run the workers in this process (implies --wait)')
   .option('--years <range>', 'backfill: only documents whose title names a year in this range, e.g. 2019-2024')
@@ -121,13 +127,27 @@ program
   .option('--port <port>', 'port', '3000')
   .action(async (options: { host: string; port: string }) => runUi(config(), { host: options.host, port: Number(options.port) }));
 
-program
-  .command('sources')
-  .description('the sources catalog')
+const sources = program.command('sources').description('the national catalog of government portals, and sources files');
+sources
   .command('check')
-  .argument('[files...]', 'sources files (default: sources/*.yaml)')
-  .description('validate sources files; prints file, entry, field and message per problem, exit 1 on any')
+  .argument('[files...]', 'catalog (.jsonl) or sources files (default: sources/national/portals.jsonl and sources/*.yaml)')
+  .description('validate the catalog and sources files; one line per problem, last `sources: entries=N errors=N`; exit 1 on any')
   .action((files: string[]) => void (process.exitCode = checkSources(files)));
+sources
+  .command('list')
+  .description("list national catalog entries with their latest discovery's status and column count")
+  .addOption(new Option('--region <code>', 'entries whose GB/T 2260 code starts with this, e.g. 32 or 3208').argParser(parseRegionPrefix))
+  .addOption(new Option('--level <level>', 'entries at this level').choices(GOVERNMENT_LEVELS))
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .action(async (options: ListSourcesOptions) => printSources(config(), options));
+sources
+  .command('discover')
+  .description("find the 年报 columns of the catalog's portals and record them in the warehouse; one line per portal not ok, last `discover: portals=N ok=N …`")
+  .addOption(new Option('--region <code>', 'entries whose GB/T 2260 code starts with this, e.g. 32 or 3208').argParser(parseRegionPrefix))
+  .addOption(new Option('--level <level>', 'entries at this level').choices(GOVERNMENT_LEVELS))
+  .option('--limit <n>', 'discover at most this many portals', parseLimit)
+  .option('--recheck', 'also portals found ok within the last 30 days')
+  .action(async (options: DiscoverCommandOptions) => void (await runDiscover(config(), options)));
 
 program
   .command('status')

@@ -29,8 +29,24 @@ export const configSchema = z.strictObject({
   requestTimeoutSecs: z.coerce.number().positive().default(30),
   /** Most pages one crawl of one source may request. */
   maxPagesPerSource: z.coerce.number().int().positive().default(500),
-  /** Parallel requests per crawl. */
+  /** Parallel requests per crawl (each still waits for its host's turn, see hostConcurrency and hostDelayMs). */
   crawlConcurrency: z.coerce.number().int().positive().default(4),
+  /** Requests in flight at once against one host, across every crawl and fetch of a worker process (a source's politeness.concurrencyPerHost overrides). */
+  hostConcurrency: z.coerce.number().int().positive().max(16).default(2),
+  /**
+   * Least time between two request starts on one host, in milliseconds, across every crawl and fetch of a worker
+   * process (a source's politeness.delayMs overrides). 0 suits loopback tests; 1000–3000 suits a national run.
+   */
+  hostDelayMs: z.coerce.number().int().nonnegative().max(60_000).default(0),
+  /** Most HTTP requests in flight at once in one worker process, all hosts together. */
+  maxRequestsInFlight: z.coerce.number().int().positive().default(64),
+  /**
+   * Crawl jobs in flight per worker process. High, because a crawl mostly waits for its hosts' turns (a few KB each
+   * while it waits); the host scheduler, not this, bounds the requests.
+   */
+  crawlJobConcurrency: z.coerce.number().int().positive().default(200),
+  /** Fetch jobs in flight per worker process; high for the same reason as crawlJobConcurrency. */
+  fetchJobConcurrency: z.coerce.number().int().positive().default(200),
   /**
    * Days between conditional re-checks of a loaded document that the crawl reached only through list pages that
    * answered 304 (0: every run re-checks every document). Catches a report replaced in place under an unchanged list.
@@ -54,6 +70,11 @@ export const configEnv: Record<keyof z.infer<typeof configSchema>, string> = {
   requestTimeoutSecs: 'YANGGUANG_REQUEST_TIMEOUT_SECS',
   maxPagesPerSource: 'YANGGUANG_MAX_PAGES_PER_SOURCE',
   crawlConcurrency: 'YANGGUANG_CRAWL_CONCURRENCY',
+  hostConcurrency: 'YANGGUANG_HOST_CONCURRENCY',
+  hostDelayMs: 'YANGGUANG_HOST_DELAY_MS',
+  maxRequestsInFlight: 'YANGGUANG_MAX_REQUESTS_IN_FLIGHT',
+  crawlJobConcurrency: 'YANGGUANG_CRAWL_JOB_CONCURRENCY',
+  fetchJobConcurrency: 'YANGGUANG_FETCH_JOB_CONCURRENCY',
   recheckDocumentsDays: 'YANGGUANG_RECHECK_DOCUMENTS_DAYS',
   userAgent: 'YANGGUANG_USER_AGENT',
   uiToken: 'YANGGUANG_UI_TOKEN',

@@ -18,12 +18,13 @@
  * page and the request is sent once more.
  */
 import { PlaywrightCrawler, type PlaywrightCrawlingContext } from '@crawlee/playwright';
-import { Log, LogLevel, type RequestOptions } from '@crawlee/http';
+import { Configuration, Log, LogLevel, type RequestOptions } from '@crawlee/http';
+import { MemoryStorage } from '@crawlee/memory-storage';
 import { chromium, type APIResponse, type Page, type Request as BrowserRequest, type Route } from 'playwright-core';
 import { decodeHtml } from '../extract/charset.ts';
 import { detectChallenge } from './anti-bot.ts';
 import type { CrawlOptions, CrawlState, RequestData } from './crawl-source.ts';
-import { isolatedConfiguration, MAX_REQUEST_RETRIES, sourceConcurrency, type FailedPageHandler, type FetchedPage, type PageHandler } from './http-crawler.ts';
+import { MAX_REQUEST_RETRIES, sourceConcurrency, type FailedPageHandler, type FetchedPage, type PageHandler } from './http-crawler.ts';
 
 /** Where Debian installs chromium. */
 const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -32,6 +33,12 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 const CHALLENGE_WAIT_MS = 8000;
 /** Request headers that make a request conditional (in the browser they travel in userData, see above). */
 const VALIDATOR_HEADERS = ['if-none-match', 'if-modified-since'];
+
+/** A fresh Crawlee configuration with in-memory storage: crawls running at once share nothing. */
+function isolatedConfiguration(): Configuration {
+  const storageClient = new MemoryStorage({ persistStorage: false, writeMetadata: false });
+  return new Configuration({ persistStorage: false, storageClient, purgeOnStart: true });
+}
 
 /** What a browser request carries besides RequestData: the validators of a LIST page the previous state knows. */
 interface BrowserRequestData extends RequestData {
@@ -211,7 +218,8 @@ export async function crawlWithBrowser(
       headless: true,
       maxRequestsPerCrawl: options.maxPages,
       maxConcurrency: Math.min(2, sourceConcurrency(state, options)),
-      sameDomainDelaySecs: (state.source.politeness?.delayMs ?? 0) / 1000,
+      // The browser keeps Crawlee's own per-crawl delay (it is not gated by the host scheduler): the source's, else the process default.
+      sameDomainDelaySecs: (state.source.politeness?.delayMs ?? options.hosts?.defaultBudget.delayMs ?? 0) / 1000,
       navigationTimeoutSecs: options.requestTimeoutSecs,
       // A POST that meets a challenge is sent twice around a visit of the referring page.
       requestHandlerTimeoutSecs: 3 * options.requestTimeoutSecs + CHALLENGE_WAIT_MS / 1000 + 30,

@@ -1,16 +1,16 @@
 /**
  * Crawls one source's 年报 column(s): LIST pages (TRS, Hanweb, VSB, JSON APIs, plain) lead to further list
  * pages, sub-columns and report DETAIL pages; detail pages yield the report page (with the URLs of its further
- * parts, when the article runs over several pages) and its attachments. Plain HTTP (Crawlee's HttpCrawler: raw
- * bytes, our own charset decoding) by default; a real browser (PlaywrightCrawler) for sources that need one,
- * or — `crawler: auto` — once HTTP meets a JS challenge.
+ * parts, when the article runs over several pages) and its attachments. Plain HTTP (http-crawler.ts: a light
+ * request loop gated by the process-wide host scheduler, raw bytes, our own charset decoding) by default; a real
+ * browser (Crawlee's PlaywrightCrawler) for sources that need one, or — `crawler: auto` — once HTTP meets a JS challenge.
  */
 import * as cheerio from 'cheerio';
 import type { RequestOptions } from '@crawlee/http';
 import { detectChallenge } from './anti-bot.ts';
-import { crawlWithBrowser } from './browser-crawler.ts';
 import { decodeHtml } from '../extract/charset.ts';
 import { CrawlError, httpStatusCode, isCertificateError, isRetryableStatus, networkErrorCode } from './errors.ts';
+import { politenessBudget, unthrottledHostScheduler, type HostScheduler } from './host-scheduler.ts';
 import { crawlWithHttp, type FetchedPage } from './http-crawler.ts';
 import { attachmentKind, isReportTitle } from './links.ts';
 import type { ListItem, ListRequest } from './platforms/types.ts';
@@ -45,6 +45,11 @@ export interface CrawlOptions {
   browserProxy?: { server: string; bypass?: string };
   /** Most distinct query strings fetched for one path (a calendar or session-id trap). Default 40. */
   maxQueryVariants?: number;
+  /**
+   * The process-wide host scheduler every plain-HTTP request (robots.txt included) waits on: per-host concurrency and
+   * delay, a global cap, hosts in turn. Default: an unthrottled one (tests, one-off crawls).
+   */
+  hosts?: HostScheduler;
 }
 
 /** A page that failed during a crawl (the crawl went on without it). */
@@ -165,7 +170,8 @@ export async function crawlSource(source: Source, options: CrawlOptions, previou
 async function runCrawl(source: Source, options: CrawlOptions, mode: 'http' | 'browser', previous: SourceCrawlState | null): Promise<CrawlState> {
   const state = newState(source, options, previous);
   const starts = source.startUrls.map((url) => request(state, { url, method: 'GET' }, LIST, { isStart: true, depth: 0 }));
-  const run = mode === 'http' ? crawlWithHttp : crawlWithBrowser;
+  // The browser crawler (Crawlee, Playwright) is loaded only by a process that needs it: it costs a plain-HTTP worker ~100 MB.
+  const run = mode === 'http' ? crawlWithHttp : (await import('./browser-crawler.ts')).crawlWithBrowser;
   await run(state, options, await filterByRobots(state, starts), (page) => handlePage(state, page), (url, data, retries, error) =>
     recordFailedPage(state, url, data, retries, error),
   );
@@ -203,7 +209,7 @@ function newState(source: Source, options: CrawlOptions, previous: SourceCrawlSt
     allowedHosts: new Set(source.allowedHosts.length > 0 ? source.allowedHosts : source.startUrls.map((url) => new URL(url).host)),
     maxDepth: source.hints?.maxDepth ?? DEFAULT_MAX_DEPTH,
     variants: new QueryVariantCap(options.maxQueryVariants ?? 40),
-    robots: obeyRobots ? new RobotsPolicy(options.userAgent, options.requestTimeoutSecs * 1000) : null,
+    robots: obeyRobots ? new RobotsPolicy(options.userAgent, options.requestTimeoutSecs * 1000, robotsGate(source, options)) : null,
     pagesFetched: 0,
     blocked: 0,
     discovered: new Map(),
@@ -216,6 +222,12 @@ function newState(source: Source, options: CrawlOptions, previous: SourceCrawlSt
     carried: new Set(),
     reachedFresh: new Set(),
   };
+}
+
+/** robots.txt is a request to the host like any other: it waits for the host's turn too. */
+function robotsGate(source: Source, options: CrawlOptions): <T>(url: string, task: () => Promise<T>) => Promise<T> {
+  const hosts = options.hosts ?? unthrottledHostScheduler();
+  return (url, task) => hosts.run(url, politenessBudget(source.politeness), task);
 }
 
 /** A Crawlee request; a list page the previous state knows is asked conditionally (If-None-Match / If-Modified-Since). */

@@ -11,6 +11,7 @@ import { detectChallenge } from './anti-bot.ts';
 import { decodeHtml } from '../extract/charset.ts';
 import { FetchError, httpStatusCode, isCertificateError, isRetryableStatus, networkErrorCode } from './errors.ts';
 import { conditionalHeaders } from './crawl-state.ts';
+import { unthrottledHostScheduler, type HostBudget, type HostScheduler } from './host-scheduler.ts';
 import type { ArchivedPart, DiscoveredDocument, FetchedDocument, PreviousFetch } from './types.ts';
 
 /** How to fetch; the job layer passes these from the configuration. */
@@ -25,6 +26,13 @@ export interface FetchOptions {
   maxBodyBytes: number;
   /** The source's TLS policy (Source.tls): ignore skips certificate verification. Default strict. */
   tls?: 'strict' | 'ignore';
+  /**
+   * The process-wide host scheduler each request (every part of an article too) waits on, shared with the crawls
+   * in the process. Default: an unthrottled one.
+   */
+  hosts?: HostScheduler;
+  /** The source's politeness toward its hosts, when it names one (else the scheduler's default budget). */
+  budget?: Partial<HostBudget>;
 }
 
 /** Most of an error answer read to tell a WAF's challenge page from a plain error. */
@@ -52,9 +60,14 @@ export function partsSha256(partHashes: string[]): string {
  * when the article changes, so the first page's validators stand for all of them.
  */
 export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptions, previous?: PreviousFetch): Promise<FetchedDocument> {
-  const response = await request(doc.url, doc.foundOn, options, previous);
-  if (response.status === 304 && previous) return notModified(doc, response, options, previous);
-  const first = await archive(response, doc.url, options);
+  type Answer = { response: Response; unchanged: FetchedDocument } | { response: Response; first: ArchivedPart };
+  const answer = await politely<Answer>(doc.url, options, async () => {
+    const response = await request(doc.url, doc.foundOn, options, previous);
+    if (response.status === 304 && previous) return { response, unchanged: await notModified(doc, response, options, previous) };
+    return { response, first: await archive(response, doc.url, options) };
+  });
+  if ('unchanged' in answer) return answer.unchanged;
+  const { response, first } = answer;
   const fetched: FetchedDocument = {
     sourceId: doc.sourceId,
     url: doc.url,
@@ -80,12 +93,17 @@ export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptio
   };
 }
 
+/** Runs one request, body included, in a slot of the host scheduler. */
+function politely<T>(url: string, options: FetchOptions, task: () => Promise<T>): Promise<T> {
+  return (options.hosts ?? unthrottledHostScheduler()).run(url, options.budget ?? {}, task);
+}
+
 /** The further parts of an article, one after the other (politeness), each named in its error. */
 async function fetchParts(doc: DiscoveredDocument, options: FetchOptions): Promise<ArchivedPart[]> {
   const parts: ArchivedPart[] = [];
   for (const [index, url] of (doc.partUrls ?? []).entries()) {
     try {
-      parts.push(await archive(await request(url, doc.url, options), url, options));
+      parts.push(await politely(url, options, async () => archive(await request(url, doc.url, options), url, options)));
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;
       const message = `part ${index + 2} of ${doc.partUrls!.length + 1} of the article ${doc.url}: ${error.message}`;

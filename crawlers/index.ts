@@ -2,5 +2,6 @@
 export { crawlSource, type CrawlOptions, type CrawlPageError, type CrawlResult } from './crawl-source.ts';
 export { fetchDocument, type FetchOptions } from './fetch-document.ts';
 export { CrawlError, FetchError } from './errors.ts';
-export type { DiscoveredDocument, DocumentKindHint, FetchedDocument, Level, Source } from './types.ts';
+export type { DiscoveredDocument, DocumentIssuer, DocumentKindHint, FetchedDocument, Level, Source } from './types.ts';
+export { DEFAULT_CATALOG_FILE, checkCatalog, filterCatalog, readCatalog, sourceFromCatalog, type CatalogFilter } from './catalog.ts';
 export { CRAWL_STATE_VERSION, knownDocuments, readCrawlState, usableState, type PageMemo, type SourceCrawlState } from './crawl-state.ts';

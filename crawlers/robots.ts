@@ -14,8 +14,13 @@ export class RobotsPolicy {
   /**
    * @param userAgent Our User-Agent, matched against the file's groups.
    * @param timeoutMs How long to wait for a robots.txt, in milliseconds.
+   * @param gate Runs the robots.txt request when the host's politeness allows (default: at once).
    */
-  constructor(readonly userAgent: string, readonly timeoutMs: number) {}
+  constructor(
+    readonly userAgent: string,
+    readonly timeoutMs: number,
+    private readonly gate: <T>(url: string, task: () => Promise<T>) => Promise<T> = (_url, task) => task(),
+  ) {}
 
   /** Whether robots.txt of the URL's origin allows our User-Agent to fetch it. */
   async allows(url: string): Promise<boolean> {
@@ -31,9 +36,10 @@ export class RobotsPolicy {
   async #read(origin: string): Promise<Robots | null> {
     const robotsUrl = `${origin}/robots.txt`;
     try {
-      const response = await fetch(robotsUrl, { headers: { 'user-agent': this.userAgent }, signal: AbortSignal.timeout(this.timeoutMs) });
-      if (!response.ok) return null;
-      return robotsParser(robotsUrl, await response.text());
+      return await this.gate(robotsUrl, async () => {
+        const response = await fetch(robotsUrl, { headers: { 'user-agent': this.userAgent }, signal: AbortSignal.timeout(this.timeoutMs) });
+        return response.ok ? robotsParser(robotsUrl, await response.text()) : (await response.body?.cancel(), null);
+      });
     } catch {
       return null;
     }

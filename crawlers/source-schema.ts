@@ -75,16 +75,19 @@ function crossCheck(file: string, sources: ParsedSource[]): SourceProblem[] {
   return problems;
 }
 
-/** Parses and validates a sources file (a non-empty list of portals); returns the sources or the problems found. */
-export function checkSourcesFile(file: string): { sources: Source[]; problems: SourceProblem[] } {
+/**
+ * Parses and validates a sources file (a non-empty list of portals); returns the sources or the problems found,
+ * and how many entries the file lists (valid or not).
+ */
+export function checkSourcesFile(file: string): { sources: Source[]; problems: SourceProblem[]; entries: number } {
   let value: unknown;
   try {
     value = parseFile(file);
   } catch (error) {
-    return { sources: [], problems: [{ file, entry: '(file)', field: '', message: (error as Error).message.split('\n')[0]! }] };
+    return { sources: [], problems: [{ file, entry: '(file)', field: '', message: (error as Error).message.split('\n')[0]! }], entries: 0 };
   }
   if (!Array.isArray(value) || value.length === 0) {
-    return { sources: [], problems: [{ file, entry: '(file)', field: '', message: 'expected a non-empty list of sources' }] };
+    return { sources: [], problems: [{ file, entry: '(file)', field: '', message: 'expected a non-empty list of sources' }], entries: 0 };
   }
   const problems: SourceProblem[] = [];
   const parsed: ParsedSource[] = [];
@@ -94,12 +97,12 @@ export function checkSourcesFile(file: string): { sources: Source[]; problems: S
     else for (const issue of result.error.issues) problems.push({ file, entry: entryName(value, index), field: issue.path.join('.'), message: issue.message });
   });
   problems.push(...crossCheck(file, parsed));
-  if (problems.length > 0) return { sources: [], problems };
+  if (problems.length > 0) return { sources: [], problems, entries: value.length };
   const sources = parsed.map((source) => ({
     ...source,
     allowedHosts: source.allowedHosts ?? [...new Set(source.startUrls.map((url) => new URL(url).host))],
   }));
-  return { sources, problems: [] };
+  return { sources, problems: [], entries: value.length };
 }
 
 /** Formats a problem as `file: entry: field: message`. */

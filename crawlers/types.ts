@@ -51,6 +51,18 @@ export interface Politeness {
 /** What the URL or link suggests a document is; extract sniffs the bytes and decides for real. */
 export type DocumentKindHint = 'html' | 'pdf' | 'doc' | 'docx' | 'wps' | 'xls' | 'other';
 
+/**
+ * Who the crawled portal belongs to, as the source describes it: travels with each document to the parser, which
+ * falls back to it when the document does not say (a report naming no region lies in its portal's).
+ */
+export interface DocumentIssuer {
+  /** The source's name, e.g. 淮安市淮阴区人民政府. */
+  name: string;
+  /** 6-digit GB/T 2260 code of the portal's region. */
+  regionCode?: string;
+  level?: Level;
+}
+
 /** A report page or attachment the crawler found. Output of crawl, input of fetch. */
 export interface DiscoveredDocument {
   sourceId: string;
@@ -64,6 +76,8 @@ export interface DiscoveredDocument {
   publishedAt: string | null;
   /** A multi-page HTML article (t…_1.html, t…_2.html): the URLs of its further parts, in page order. */
   partUrls?: string[];
+  /** The crawled source's government (set by the crawl job from its Source). */
+  issuer?: DocumentIssuer;
 }
 
 /** A document downloaded into the content-addressed archive. Output of fetch, input of extract. */
@@ -86,6 +100,8 @@ export interface FetchedDocument {
   lastModified: string | null;
   /** The server answered 304 to a conditional request: sha256 and archivePath are the previous fetch's. */
   notModified?: boolean;
+  /** The crawled source's government, carried over from the DiscoveredDocument. */
+  issuer?: DocumentIssuer;
   /**
    * A multi-page article: every part in page order, the first being `url` itself. `sha256` is then the hash of
    * the parts' hashes (see partsSha256) and `archivePath` the first part's file.

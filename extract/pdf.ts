@@ -1,19 +1,22 @@
 /**
- * PDF into the Document model with pdf-parse (its bundled pdfjs): per page, lines rebuilt from positioned text
- * items with their boxes; optionally the ruled tables pdf-parse's getTable() finds.
+ * PDF into the Document model. PDFium (WebAssembly) reads the text and positions; pdf.js (pdf-parse) is the
+ * second opinion for a PDF PDFium cannot open or reads as garbage on some page (fonts without a usable
+ * ToUnicode map, Type 3 fonts). Either engine's text runs go through the same line builder and page clean-up,
+ * and the document says which engine read it. Optionally the ruled tables pdf-parse's getTable() finds.
  */
-import path from 'node:path';
-import type { PDFParse } from 'pdf-parse';
-import type { PDFDocumentProxy, PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { CorruptPdfError, EncryptedPdfError, GarbledTextError, NoTextLayerError } from './errors.ts';
-import { countUnmappedGlyphs, normalizePdfText } from './normalize.ts';
+import { normalizePdfText } from './normalize.ts';
 import { ocrPdfPages } from './ocr.ts';
-import { loadPdfParse, resolvePdfjsFile } from './pdf-parse-loader.ts';
 import { removeRepeatedHeadingRows, removeRunningLines, type LaidOutPage } from './pdf-layout.ts';
-import { buildLines, type PositionedText } from './pdf-lines.ts';
+import { buildLines } from './pdf-lines.ts';
+import { isGarbled, type PageText, type PdfReading } from './pdf-page-text.ts';
+import { isPdfiumOutOfMemory } from './pdfium-engine.ts';
+import { readPdfWithPdfium } from './pdfium-text.ts';
+import { readPdfWithPdfjs, type PageRulingTables } from './pdfjs-text.ts';
 import type { DocumentPage, ExtractedDocument, ExtractWarning, TableBlock } from './types.ts';
 
-export const PDF_EXTRACTOR_VERSION = 'pdf-2';
+/** pdf-3: text read by PDFium (pdf.js as the fallback); the document records the engine. */
+export const PDF_EXTRACTOR_VERSION = 'pdf-3';
 
 export interface PdfExtractOptions {
   /**
@@ -26,94 +29,52 @@ export interface PdfExtractOptions {
   ocr?: boolean;
   /** OCR at most this many pages of a document; the rest get a NEEDS_OCR warning. Default 20. */
   maxOcrPages?: number;
+  /** Read with this engine only, no fallback (for comparing the engines). Default: PDFium, then pdf.js. */
+  engine?: PdfReading['engine'];
 }
 
 const DEFAULT_MAX_OCR_PAGES = 20;
-/** A page whose raw text has more unmapped glyphs than this share is garbled. */
-const GARBLED_PAGE_SHARE = 0.1;
-
-/**
- * pdfjs's predefined CMaps, from the pdfjs-dist copy pdf-parse itself resolves. Without them, text in fonts
- * with Adobe CJK encodings (UniGB-UCS2-H …) comes out silently empty.
- */
-const CMAP_URL = `${path.join(path.dirname(resolvePdfjsFile('package.json')), 'cmaps')}${path.sep}`;
-const STANDARD_FONTS_URL = `${path.join(path.dirname(CMAP_URL), 'standard_fonts')}${path.sep}`;
-
-/** Titles that editors leave in the info dictionary and that say nothing about the document. */
-const MEANINGLESS_TITLE = /^(untitled|无标题|microsoft word - .*|document\d*|\d+)$/i;
-
-/** pdf-parse keeps the loaded pdfjs document private; getInfo() loads it and this reads it back. */
-function loadedDocument(parser: PDFParse): PDFDocumentProxy {
-  const doc = (parser as unknown as { doc?: PDFDocumentProxy }).doc;
-  if (!doc) throw new CorruptPdfError('pdf-parse returned no document after loading the PDF');
-  return doc;
-}
-
-/** Maps pdf-parse/pdfjs exceptions (matched by name: pdf-parse re-creates them) to the extract errors. */
-function toPdfError(error: unknown): Error {
-  if (error instanceof CorruptPdfError || error instanceof EncryptedPdfError) return error;
-  const name = error instanceof Error ? error.name : '';
-  const detail = error instanceof Error ? error.message : String(error);
-  if (name === 'PasswordException') {
-    return new EncryptedPdfError(`the PDF is encrypted and needs a password to open (${detail})`, { cause: error });
-  }
-  return new CorruptPdfError(`the PDF cannot be parsed: ${detail}`, { cause: error });
-}
-
-function documentTitle(info: unknown): string | null {
-  const raw = (info as { Title?: unknown } | undefined)?.Title;
-  if (typeof raw !== 'string') return null;
-  const title = normalizePdfText(raw).replace(/\s+/g, ' ').trim();
-  return title === '' || MEANINGLESS_TITLE.test(title) ? null : title;
-}
-
-function isTextItem(item: object): item is TextItem {
-  return 'str' in item;
-}
-
-interface PageText {
-  items: PositionedText[];
-  unmappedGlyphs: number;
-  /** Non-blank characters of the raw text, unmapped glyphs included. */
-  rawChars: number;
-  height: number;
-}
-
-async function readPageText(page: PDFPageProxy): Promise<PageText> {
-  const viewport = page.getViewport({ scale: 1 });
-  const content = await page.getTextContent();
-  const textItems = content.items.filter(isTextItem);
-  const unmappedGlyphs = textItems.reduce((sum, item) => sum + countUnmappedGlyphs(item.str), 0);
-  const rawChars = textItems.reduce((sum, item) => sum + item.str.replace(/\s/g, '').length, 0);
-  const items = textItems.map((item) => {
-    const [a, b, c, d, e, f] = item.transform as number[];
-    const [x, baseline] = viewport.convertToViewportPoint(e ?? 0, f ?? 0) as [number, number];
-    const fontSize = Math.hypot(c ?? 0, d ?? 0) || Math.hypot(a ?? 0, b ?? 0) || item.height;
-    return { text: normalizePdfText(item.str), x, baseline, width: item.width, fontSize };
-  });
-  return { items, unmappedGlyphs, rawChars, height: viewport.height };
-}
 
 interface PageResult extends LaidOutPage {
   warnings: ExtractWarning[];
   garbled: boolean;
 }
 
-async function extractPage(doc: PDFDocumentProxy, number: number): Promise<PageResult> {
-  const page = await doc.getPage(number);
+/** Why PDFium's reading is not used: it cannot open the PDF, or some page comes out garbled. */
+async function pdfiumReadingOrReason(bytes: Uint8Array): Promise<PdfReading | string> {
   try {
-    const { items, unmappedGlyphs, rawChars, height } = await readPageText(page);
-    const blocks = buildLines(items);
-    const warnings: ExtractWarning[] = [];
-    const garbled = unmappedGlyphs > rawChars * GARBLED_PAGE_SHARE;
-    if (unmappedGlyphs > 0) {
-      const message = `page ${number}: ${unmappedGlyphs} of ${rawChars} glyph(s) have no Unicode mapping (CID font garbage) and were dropped`;
-      warnings.push({ code: garbled ? 'GARBLED_TEXT' : 'UNMAPPED_GLYPHS', message, page: number });
-    }
-    return { page: { number, blocks }, height, warnings, garbled };
-  } finally {
-    page.cleanup();
+    const reading = await readPdfWithPdfium(bytes);
+    const garbled = reading.pages.flatMap((page, index) => (isGarbled(page) ? [index + 1] : []));
+    return garbled.length === 0 ? reading : `PDFium reads page(s) ${garbled.join(', ')} as glyphs without Unicode mapping`;
+  } catch (error) {
+    // A password is a password to both engines; a bomb would take pdf.js down with the worker.
+    if (error instanceof EncryptedPdfError || isPdfiumOutOfMemory(error)) throw error;
+    return `PDFium cannot read the PDF: ${error instanceof Error ? error.message : String(error)}`;
   }
+}
+
+/** Reads the PDF with PDFium, or with pdf.js when PDFium fails it (saying why in a PDFJS_FALLBACK warning). */
+async function readPdf(bytes: Uint8Array, options: PdfExtractOptions): Promise<{ reading: PdfReading; rulingTables: PageRulingTables[]; warnings: ExtractWarning[] }> {
+  const pdfium = options.engine === 'pdf.js' ? 'pdf.js asked for' : await pdfiumReadingOrReason(bytes);
+  if (typeof pdfium !== 'string') {
+    const rulingTables = options.rulingTables ? (await readPdfWithPdfjs(bytes, { rulingTables: true })).rulingTables : [];
+    return { reading: pdfium, rulingTables, warnings: [] };
+  }
+  if (options.engine === 'pdfium') throw new CorruptPdfError(pdfium);
+  const reading = await readPdfWithPdfjs(bytes, options);
+  const warnings = options.engine === 'pdf.js' ? [] : [{ code: 'PDFJS_FALLBACK', message: `read by pdf.js: ${pdfium}` }];
+  return { reading, rulingTables: reading.rulingTables, warnings };
+}
+
+function layOutPage(text: PageText, number: number): PageResult {
+  const blocks = buildLines(text.items);
+  const warnings: ExtractWarning[] = [];
+  const garbled = isGarbled(text);
+  if (text.unmappedGlyphs > 0) {
+    const message = `page ${number}: ${text.unmappedGlyphs} of ${text.rawChars} glyph(s) have no Unicode mapping (CID font garbage) and were dropped`;
+    warnings.push({ code: garbled ? 'GARBLED_TEXT' : 'UNMAPPED_GLYPHS', message, page: number });
+  }
+  return { page: { number, blocks }, height: text.height, warnings, garbled };
 }
 
 function toTableBlocks(tables: string[][][], firstIndex: number): TableBlock[] {
@@ -128,13 +89,12 @@ function toTableBlocks(tables: string[][][], firstIndex: number): TableBlock[] {
 }
 
 /** Appends getTable()'s grids to their pages (after the lines: getTable gives no positions to order them by). */
-async function addRulingTables(parser: PDFParse, pages: DocumentPage[]): Promise<void> {
-  const result = await parser.getTable();
+function addRulingTables(rulingTables: PageRulingTables[], pages: DocumentPage[]): void {
   let nextIndex = 0;
-  for (const pageTables of result.pages) {
+  for (const pageTables of rulingTables) {
     const blocks = toTableBlocks(pageTables.tables, nextIndex);
     nextIndex += blocks.length;
-    pages.find((page) => page.number === pageTables.num)?.blocks.push(...blocks);
+    pages.find((page) => page.number === pageTables.page)?.blocks.push(...blocks);
   }
 }
 
@@ -172,36 +132,18 @@ async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: 
  * EncryptedPdfError, GarbledTextError, or NoTextLayerError when no page has any text, even by OCR.
  */
 export async function extractPdf(bytes: Uint8Array, sha256: string, options: PdfExtractOptions = {}): Promise<ExtractedDocument> {
-  // pdfjs may transfer (detach) the array it is given: hand it a copy, never the caller's bytes.
-  const { PDFParse } = await loadPdfParse();
-  const parser = new PDFParse({
-    data: new Uint8Array(bytes),
-    cMapUrl: CMAP_URL,
-    cMapPacked: true,
-    standardFontDataUrl: STANDARD_FONTS_URL,
-    isEvalSupported: false,
-  });
-  try {
-    const info = await parser.getInfo().catch((error: unknown) => Promise.reject(toPdfError(error)));
-    const doc = loadedDocument(parser);
-    if (doc.numPages === 0) throw new CorruptPdfError('the PDF has no pages');
-    const results: PageResult[] = [];
-    for (let number = 1; number <= doc.numPages; number++) {
-      results.push(await extractPage(doc, number).catch((error: unknown) => Promise.reject(toPdfError(error))));
-    }
-    const warnings = results.flatMap((result) => result.warnings);
-    if (results.every((result) => result.garbled || result.page.blocks.length === 0) && results.some((result) => result.garbled)) {
-      throw new GarbledTextError(`the PDF's text is CID-font garbage (glyphs without Unicode mapping) on every page with text`);
-    }
-    warnings.push(...removeRunningLines(results), ...removeRepeatedHeadingRows(results));
-    const pages = results.map((result) => result.page);
-    warnings.push(...(await ocrEmptyPages(bytes, pages, options)));
-    if (pages.every((page) => page.blocks.length === 0)) {
-      throw new NoTextLayerError(`none of the PDF's ${pages.length} page(s) has a text layer, and OCR found no text (${warnings.map((w) => w.code).join(', ') || 'no warnings'})`);
-    }
-    if (options.rulingTables) await addRulingTables(parser, pages);
-    return { sha256, format: 'pdf', extractorVersion: PDF_EXTRACTOR_VERSION, title: documentTitle(info.info), pages, warnings };
-  } finally {
-    await parser.destroy();
+  const { reading, rulingTables, warnings } = await readPdf(bytes, options);
+  const results = reading.pages.map((text, index) => layOutPage(text, index + 1));
+  warnings.push(...results.flatMap((result) => result.warnings));
+  if (results.every((result) => result.garbled || result.page.blocks.length === 0) && results.some((result) => result.garbled)) {
+    throw new GarbledTextError(`the PDF's text is CID-font garbage (glyphs without Unicode mapping) on every page with text`);
   }
+  warnings.push(...removeRunningLines(results), ...removeRepeatedHeadingRows(results));
+  const pages = results.map((result) => result.page);
+  warnings.push(...(await ocrEmptyPages(bytes, pages, options)));
+  if (pages.every((page) => page.blocks.length === 0)) {
+    throw new NoTextLayerError(`none of the PDF's ${pages.length} page(s) has a text layer, and OCR found no text (${warnings.map((w) => w.code).join(', ') || 'no warnings'})`);
+  }
+  addRulingTables(rulingTables, pages);
+  return { sha256, format: 'pdf', extractorVersion: PDF_EXTRACTOR_VERSION, engine: reading.engine, title: reading.title, pages, warnings };
 }

@@ -53,6 +53,8 @@ export interface ExtractedDocument {
   sha256: string;
   format: DocumentFormat;
   extractorVersion: string;
+  /** PDFs only: the engine that read the text (PDFium, or pdf.js when PDFium could not open it or read garbage). */
+  engine?: 'pdfium' | 'pdf.js';
   /** Title from the document itself (meta tags, <title>, PDF info), if any. */
   title: string | null;
   pages: DocumentPage[];

@@ -22,6 +22,8 @@ export interface FetchJobData {
   previous?: PreviousFetch & { isReport: boolean };
   /** The source's TLS policy (Source.tls), when it is not the default strict one. */
   tls?: Source['tls'];
+  /** The source's politeness (Source.politeness), when it names one: the fetch asks the host as gently as the crawl. */
+  politeness?: Source['politeness'];
 }
 
 export interface ExtractJobData {

@@ -114,8 +114,19 @@ export function jobId(runId: string, stage: Stage, key: string): string {
 
 export interface WorkerOptions {
   stages?: readonly Stage[];
-  /** Jobs in flight per stage worker (load is always 1). */
+  /**
+   * Jobs in flight per extract and parse worker (default 2). Crawl and fetch, which mostly wait for their hosts'
+   * turns, take config.crawlJobConcurrency and config.fetchJobConcurrency; load is always 1.
+   */
   concurrency?: number;
+}
+
+/** Jobs in flight for a stage's worker in one process. */
+function stageConcurrency(config: Config, stage: Stage, options: WorkerOptions): number {
+  if (stage === 'load') return 1;
+  if (stage === 'crawl') return config.crawlJobConcurrency;
+  if (stage === 'fetch') return config.fetchJobConcurrency;
+  return options.concurrency ?? 2;
 }
 
 /**
@@ -146,7 +157,7 @@ export function startWorkers(pipeline: Pipeline, options: WorkerOptions = {}): W
       // Shown by the queue UI as the job's processedBy: which machine and process holds it.
       name: `${hostname()}:${process.pid}`,
       prefix: pipeline.config.queuePrefix,
-      concurrency: stage === 'load' ? 1 : (options.concurrency ?? 2),
+      concurrency: stageConcurrency(pipeline.config, stage, options),
       lockDuration: LOCK_DURATION_MS,
       stalledInterval: STALLED_INTERVAL_MS,
       maxStalledCount: MAX_STALLED_COUNT,
@@ -179,7 +190,7 @@ async function runJob(pipeline: Pipeline, stage: Stage, job: Job): Promise<unkno
 }
 
 async function addNext(pipeline: Pipeline, runId: string, next: NextJobs): Promise<void> {
-  const jobs = next.jobs.map(({ name, key, data }) => ({ name, data, opts: { jobId: jobId(runId, next.stage, key) } }));
+  const jobs = next.jobs.map(({ name, key, data, delayMs }) => ({ name, data, opts: { jobId: jobId(runId, next.stage, key), ...(delayMs ? { delay: delayMs } : {}) } }));
   await expectAndAdd(pipeline, runId, next.stage, jobs);
 }
 
@@ -204,7 +215,7 @@ async function startScheduledRun(pipeline: Pipeline, job: Job): Promise<unknown>
 interface NewJob {
   name: string;
   data: unknown;
-  opts: { jobId: string };
+  opts: { jobId: string; delay?: number };
 }
 
 /** Counts the jobs as the run's before adding them: a crash in between leaves them expected, and the re-run adds them. */

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/config.ts';
 import { dataLayout, extractedPath, parsedPath } from '../config/data-layout.ts';
-import type { ArchivedPart, FetchedDocument } from '../crawlers/types.ts';
+import type { ArchivedPart, DocumentIssuer, FetchedDocument, Level } from '../crawlers/types.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { retryWhileLocked } from '../load/retry-locked.ts';
 import { LOAD_JOB } from './payloads.ts';
@@ -60,8 +60,9 @@ async function archivedDocuments(config: Config, since: string | undefined): Pro
        )
        select d.sha256, d.content_type, d.byte_length, d.archive_path, d.extractor_version, s.source_id, s.url,
               s.final_url, s.title, cast(s.published_at as varchar), s.fetched_at, s.status, s.etag, s.last_modified,
-              p.parser_version
+              p.parser_version, src.name, src.region_code, src.level
          from documents d join latest s using (sha256) left join parses p using (sha256)
+         left join sources src on src.source_id = s.source_id
         ${since ? `where s.fetched_at >= cast('${since}' as timestamptz)` : ''}
         order by d.sha256`,
     ),
@@ -69,7 +70,7 @@ async function archivedDocuments(config: Config, since: string | undefined): Pro
   const partsBySha = await archivedParts(config);
   return result.rows.map((row) => {
     const [sha256, contentType, byteLength, archivePath, extractorVersion, sourceId, url, finalUrl, title, publishedAt,
-      fetchedAt, status, etag, lastModified, parserVersion] = row as (string | number | null)[];
+      fetchedAt, status, etag, lastModified, parserVersion, sourceName, regionCode, level] = row as (string | number | null)[];
     const fetched: FetchedDocument = {
       sourceId: String(sourceId),
       url: String(url),
@@ -85,9 +86,15 @@ async function archivedDocuments(config: Config, since: string | undefined): Pro
       etag: etag === null ? null : String(etag),
       lastModified: lastModified === null ? null : String(lastModified),
       ...(partsBySha.has(String(sha256)) ? { parts: partsBySha.get(String(sha256))! } : {}),
+      // The source as its last crawl described it, so that a re-parse has what the first parse had.
+      ...(sourceName == null ? {} : { issuer: issuerOf(String(sourceName), regionCode, level) }),
     };
     return { fetched, extractorVersion: String(extractorVersion), parserVersion: parserVersion === null ? null : String(parserVersion) };
   });
+}
+
+function issuerOf(name: string, regionCode: string | number | null | undefined, level: string | number | null | undefined): DocumentIssuer {
+  return { name, ...(regionCode == null ? {} : { regionCode: String(regionCode) }), ...(level == null ? {} : { level: String(level) as Level }) };
 }
 
 /** The archived pages of multi-page articles, by article hash, in page order (none in a warehouse older than 0006). */

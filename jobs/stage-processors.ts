@@ -28,7 +28,7 @@ import {
   type DiscoveredDocument,
   type SourceCrawlState,
 } from '../crawlers/index.ts';
-import type { FetchedDocument, Source } from '../crawlers/types.ts';
+import type { DocumentIssuer, FetchedDocument, Source } from '../crawlers/types.ts';
 import { joinHtmlPages } from '../extract/join-html-pages.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
 import { loadDocument, recordFailure, recordRun, withReadOnlyWarehouse, type SourceEntry, type Warehouse } from '../load/index.ts';
@@ -37,7 +37,7 @@ import { recordDisappearances, recordReappearances, type DocumentNotice } from '
 import { lastSourceHealth, lookupSighting, type KnownSighting } from '../load/known-documents.ts';
 import { assessSourceHealth } from '../load/source-health-flag.ts';
 import { parseReport } from '../transform/index.ts';
-import type { ParsedReport } from '../transform/types.ts';
+import type { ParsedReport, ReportContext } from '../transform/types.ts';
 import type {
   CrawlJobData,
   ExtractJobData,
@@ -53,10 +53,12 @@ import { planFetches, type DocumentChecks } from './recheck-policy.ts';
 import { forgetRunStarts, runStart } from './run-start.ts';
 import { extractPool } from './extract-pool.ts';
 import type { RunTracker } from './run-tracker.ts';
+import { HostScheduler, politenessBudget } from '../crawlers/host-scheduler.ts';
 
 export interface NextJobs {
   stage: Stage;
-  jobs: { name: string; key: string; data: unknown }[];
+  /** `delayMs`: the job waits that long in the queue before a worker may take it. */
+  jobs: { name: string; key: string; data: unknown; delayMs?: number }[];
 }
 
 export interface StageOutput {
@@ -77,6 +79,28 @@ function writeWarehouse<T>(config: Config, fn: (warehouse: Warehouse) => Promise
   return withWarehouseWhenFree(config.duckdbPath, fn, { timeoutMs: WRITER_LOCK_WAIT_MS });
 }
 
+/** One host scheduler per process (per configuration), shared by every crawl and fetch job the process runs. */
+const hostSchedulers = new Map<string, HostScheduler>();
+function hostSchedulerOf(config: Config): HostScheduler {
+  const key = `${config.maxRequestsInFlight}/${config.hostConcurrency}/${config.hostDelayMs}`;
+  let scheduler = hostSchedulers.get(key);
+  if (!scheduler) {
+    scheduler = new HostScheduler({ maxInFlight: config.maxRequestsInFlight, defaultBudget: { concurrency: config.hostConcurrency, delayMs: config.hostDelayMs } });
+    hostSchedulers.set(key, scheduler);
+  }
+  return scheduler;
+}
+
+/**
+ * How far apart a crawl's fetch jobs are released to the queue, in milliseconds: its host's delay (starts on a host
+ * are that far apart whatever its concurrency). The host scheduler enforces the delay anyway; spreading the jobs in
+ * the queue keeps a worker's fetch slots from filling with one host's documents, all waiting their turn while other
+ * hosts idle.
+ */
+function fetchSpacingMs(config: Config, source: Source): number {
+  return source.politeness?.delayMs ?? config.hostDelayMs;
+}
+
 async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker): Promise<StageOutput> {
   const { runId, source } = job.data;
   // Incremental: list pages are asked conditionally and known detail pages replayed from the last crawl's state.
@@ -87,6 +111,7 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
     maxPages: config.maxPagesPerSource,
     requestTimeoutSecs: config.requestTimeoutSecs,
     concurrency: config.crawlConcurrency,
+    hosts: hostSchedulerOf(config),
   }, previousState);
   await noteDisappearances(layout, runId, source.id, result.disappeared.map((document) => document.url), tracker);
   await noteReappearances(layout, runId, source.id, unknownBefore(previousState, source.id, result.discovered));
@@ -101,10 +126,11 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
   const known = await knownSightings(config, wanted.map((document) => document.url));
   const plan = await planRun(config, layout, source.id, known, { wanted, unchanged: new Set(result.unchanged), checks, force: job.data.recheck === true });
   await countSkipped(tracker, runId, source.id, plan.skipped);
-  const jobs = plan.fetch.map((document) => {
+  const spacingMs = fetchSpacingMs(config, source);
+  const jobs = plan.fetch.map((document, index) => {
     const previous = known.get(document.url);
-    const data: FetchJobData = { runId, document, ...(previous ? { previous } : {}), ...(source.tls ? { tls: source.tls } : {}) };
-    return { name: 'fetch', key: urlKey(document.url), data };
+    const data: FetchJobData = { runId, document: { ...document, issuer: issuerOf(source) }, ...(previous ? { previous } : {}), ...(source.tls ? { tls: source.tls } : {}), ...(source.politeness ? { politeness: source.politeness } : {}) };
+    return { name: 'fetch', key: urlKey(document.url), data, ...(spacingMs > 0 && index > 0 ? { delayMs: Math.round(index * spacingMs) } : {}) };
   });
   return {
     result: {
@@ -180,17 +206,39 @@ async function countSkipped(tracker: RunTracker, runId: string, sourceId: string
 async function knownSightings(config: Config, urls: string[]): Promise<Map<string, KnownSighting>> {
   if (urls.length === 0 || !existsSync(config.duckdbPath)) return new Map();
   try {
-    return await withReadOnlyWarehouse(config.duckdbPath, async (warehouse) => {
+    return await oneWarehouseReaderAtATime(() => withReadOnlyWarehouse(config.duckdbPath, async (warehouse) => {
       const known = new Map<string, KnownSighting>();
       for (const url of urls) {
         const sighting = await lookupSighting(warehouse, url);
         if (sighting) known.set(url, sighting);
       }
       return known;
-    });
+    }));
   } catch {
     return new Map();
   }
+}
+
+/**
+ * Runs the read-only warehouse lookups of a process's crawl jobs one after the other: with hundreds of crawls in
+ * flight, each opening DuckDB of its own would multiply its memory, and hold off the loader longer.
+ */
+let readerTurn: Promise<unknown> = Promise.resolve();
+function oneWarehouseReaderAtATime<T>(read: () => Promise<T>): Promise<T> {
+  const result = readerTurn.then(read, read);
+  readerTurn = result.catch(() => undefined);
+  return result;
+}
+
+/** The source's government, in the few fields each document carries to the parser. */
+function issuerOf(source: Source): DocumentIssuer {
+  return { name: source.name, ...(source.regionCode ? { regionCode: source.regionCode } : {}), ...(source.level ? { level: source.level } : {}) };
+}
+
+/** What the parser falls back to when a document does not name its issuer's region or level. */
+function issuerContext(issuer: DocumentIssuer | undefined): Pick<ReportContext, 'sourceName' | 'sourceRegionCode' | 'sourceLevel'> {
+  if (!issuer) return {};
+  return { sourceName: issuer.name, ...(issuer.regionCode ? { sourceRegionCode: issuer.regionCode } : {}), ...(issuer.level ? { sourceLevel: issuer.level } : {}) };
 }
 
 /** Leaves the source's catalog entry for the run's summary job, which keeps it in the sources table. */
@@ -208,6 +256,8 @@ async function fetch(config: Config, job: Job<FetchJobData>, tracker: RunTracker
     requestTimeoutSecs: config.requestTimeoutSecs,
     maxBodyBytes: config.maxBodyBytes,
     ...(job.data.tls ? { tls: job.data.tls } : {}),
+    hosts: hostSchedulerOf(config),
+    budget: politenessBudget(job.data.politeness),
   }, previous);
   // Unchanged since it was loaded (304, or the same bytes): the chain stops here.
   if (fetched.notModified || fetched.sha256 === previous?.sha256) {
@@ -219,7 +269,7 @@ async function fetch(config: Config, job: Job<FetchJobData>, tracker: RunTracker
   if (previous) await tracker.add(runId, `source:${document.sourceId}:changed`);
   return {
     result: { sha256: fetched.sha256, byteLength: fetched.byteLength },
-    next: { stage: 'extract', jobs: [{ name: 'extract', key: urlKey(document.url), data: { runId, fetched } }] },
+    next: { stage: 'extract', jobs: [{ name: 'extract', key: urlKey(document.url), data: { runId, fetched: document.issuer ? { ...fetched, issuer: document.issuer } : fetched } }] },
   };
 }
 
@@ -248,7 +298,7 @@ async function extract(config: Config, job: Job<ExtractJobData>): Promise<StageO
 async function parse(config: Config, job: Job<ParseJobData>): Promise<StageOutput> {
   const { runId, fetched, extractedPath: source } = job.data;
   const document = await readJson<ExtractedDocument>(source);
-  const report = parseReport(document, { url: fetched.finalUrl, title: fetched.title, publishedAt: fetched.publishedAt });
+  const report = parseReport(document, { url: fetched.finalUrl, title: fetched.title, publishedAt: fetched.publishedAt, ...issuerContext(fetched.issuer) });
   const file = parsedPath(dataLayout(config.dataDir), fetched.sha256, report.parserVersion);
   await writeJsonAtomic(file, report);
   const data: LoadDocumentJobData = { runId, fetched, extractedPath: source, parsedPath: file };

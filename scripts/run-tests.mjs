@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
-const rooms = ['cli', 'config', 'crawlers', 'extract', 'transform', 'load', 'jobs', 'simulator', 'ui', 'scripts', 'test'];
+const rooms = ['cli', 'config', 'shared', 'crawlers', 'extract', 'transform', 'load', 'jobs', 'simulator', 'ui', 'scripts', 'test'];
 const filters = process.argv.slice(2);
 
 function findTests(dir) {

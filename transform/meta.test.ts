@@ -236,3 +236,37 @@ describe('detectFormat', () => {
     assert.equal(detectFormat(doc), '2021');
   });
 });
+
+describe('readReportMeta: what the national catalog knows of the portal', () => {
+  /** 淮安市淮阴区人民政府's portal, as a catalog crawl describes it. */
+  const huaiyinPortal = { sourceRegionCode: '320804', sourceName: '淮安市淮阴区人民政府', sourceLevel: 'county' as const };
+
+  it('gives a department found on a county portal the department level, in the portal’s region', () => {
+    const meta = readReportMeta(fromText(sections), { ...huaiyinPortal, title: '区财政局2022年政府信息公开工作年度报告' });
+    assert.deepEqual([meta.issuer, meta.level, meta.regionCode], ['区财政局', 'department', '320804']);
+    const centre = readReportMeta(fromText(sections), { ...huaiyinPortal, title: '淮阴区政务服务中心2022年政府信息公开工作年度报告' });
+    assert.deepEqual([centre.level, centre.regionCode], ['department', '320804']);
+  });
+
+  it('takes a government named without its region for the portal’s own, at its catalog level', () => {
+    const meta = readReportMeta(fromText(sections), { ...huaiyinPortal, title: '区人民政府2022年政府信息公开工作年度报告' });
+    assert.deepEqual([meta.issuer, meta.level, meta.regionCode], ['淮安市淮阴区人民政府', 'county', '320804']);
+  });
+
+  it('lets the catalog decide the level of the portal’s own government, and only of it', () => {
+    const own = readReportMeta(fromText(sections), { title: '儋州市2022年政府信息公开工作年度报告', sourceRegionCode: '460400', sourceLevel: 'county' });
+    assert.deepEqual([own.issuer, own.level], ['儋州市人民政府', 'county']);
+    const other = readReportMeta(fromText(sections), { ...huaiyinPortal, title: '淮安市人民政府2022年政府信息公开工作年度报告' });
+    assert.deepEqual([other.level, other.regionCode], ['prefecture', '320800']);
+  });
+
+  it('falls back to the portal’s region when the document names none', () => {
+    const meta = readReportMeta(fromText(`${sections}\n本机关全年主动公开信息若干条。`), huaiyinPortal);
+    assert.deepEqual([meta.issuer, meta.level, meta.regionCode, meta.regionName], ['淮安市淮阴区人民政府', 'county', '320804', '江苏省淮安市淮阴区']);
+  });
+
+  it('does not take an undecided region the document names for the portal’s own', () => {
+    const meta = readReportMeta(fromText(sections), { ...huaiyinPortal, title: '城关区人民政府2021年政府信息公开工作年度报告' });
+    assert.deepEqual([meta.regionCode, meta.level], [null, 'county']);
+  });
+});

@@ -47,6 +47,10 @@ const LABELS_2021 = [/本年制发|制发件数/, /本年废止|废止件数/, /
 const LABELS_2019 = [/本年新制作|新制作数量/, /本年新公开|新公开数量/, /对外公开总数量/, /上一年项目数量/, /采购总金额/];
 /** What follows a region name in the name of its government. */
 const GOVERNMENT = /^(?:人民政府|政府|行政公署|行署)$/;
+/** A government named without its region, as a portal's own reports may be (县人民政府, 本区人民政府). */
+const UNNAMED_GOVERNMENT = /^本?[省市县区旗]?(?:人民政府|政府)$/;
+/** Levels a government (not one of its departments) may have. */
+const GOVERNMENT_LEVELS: ReadonlySet<Level> = new Set(['province', 'prefecture', 'county']);
 const ZONE = /管委会|管理委员会|实验区|开发区|新区|高新区|园区|示范区|保税区/;
 const TOWNSHIP = /^[\u4e00-\u9fff]{1,8}(?:镇|乡|街道)(?:人民政府|政府|办事处)?$/;
 /** How a body's name ends: a government, one of its offices or departments. */
@@ -299,7 +303,24 @@ function analyseIssuer(reading: string, text: DocumentText, context: ReportConte
   // Same-named candidates share a level (two 城关区 are both counties) even when the code stays undecided.
   const levels = new Set(chain?.candidates.map((candidate) => candidate.level));
   const regionLevel = region?.level ?? (levels.size === 1 ? [...levels][0]! : null);
-  return { issuer, region: region ?? contextRegion(context), level: levelOf(rest, regionLevel, zone, chain !== null) };
+  const portalGovernment = portalGovernmentLevel(chain !== null, region, context);
+  if (!chain && portalGovernment && UNNAMED_GOVERNMENT.test(rest)) {
+    // 县人民政府 on the portal of a government the catalog names: that government, at its level.
+    return { issuer: compact(context.sourceName ?? issuer), region: contextRegion(context), level: portalGovernment };
+  }
+  const governmentItself = chain !== null && (rest === '' || GOVERNMENT.test(rest));
+  const level = governmentItself && portalGovernment && !zone ? portalGovernment : levelOf(rest, regionLevel, zone, chain !== null);
+  // A region the document names but leaves undecided (two 城关区) is not taken to be the portal's own.
+  return { issuer, region: region ?? (chain ? null : contextRegion(context)), level };
+}
+
+/**
+ * The catalog's level of the portal's government, when the issuer names no region or the portal's own region: a
+ * government's report takes its catalog level. Null when the crawl named no government level.
+ */
+function portalGovernmentLevel(namesRegion: boolean, region: Region | null, context: ReportContext): Level | null {
+  if (!context.sourceLevel || !GOVERNMENT_LEVELS.has(context.sourceLevel)) return null;
+  return !namesRegion || (region !== null && region.code === context.sourceRegionCode) ? context.sourceLevel : null;
 }
 
 /** A zone or a township is `other`; a government has its region's level; any other body is a department. */
@@ -394,7 +415,8 @@ export function readReportMeta(doc: ExtractedDocument, context: ReportContext = 
   // The publishing office: a 来源 line on the page, else the ContentSource the crawler saw.
   const publisher = readSourceLine(text.lines) ?? (context.sourceName ? compact(context.sourceName) : null);
   const analysis = reading ? analyseIssuer(reading, text, context, publisher) : null;
-  const region = analysis?.region ?? null;
+  // A document that names no issuer at all still lies in its portal's region.
+  const region = analysis ? analysis.region : contextRegion(context);
 
   return {
     isReport,

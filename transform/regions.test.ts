@@ -101,3 +101,20 @@ describe('former names of 2019', () => {
     assert.equal(getRegion('130502')?.name, '襄都区');
   });
 });
+
+describe('names and codes changed between 2021 and 2023', () => {
+  it('reads a county renamed since 2021 under its former code, beside today’s district', () => {
+    assert.deepEqual(findRegionsByName('沙县').map((r) => [r.code, r.former]), [['350427', true]]);
+    assert.equal(getRegion('350405')?.name, '沙县区');
+    assert.equal(fullRegionName(getRegion('350427')!), '福建省三明市沙县');
+  });
+
+  it('knows a re-coded development zone by both codes, today’s first', () => {
+    assert.deepEqual(findRegionsByName('苏州工业园区').map((r) => [r.code, r.former ?? false]), [['320576', false], ['320571', true]]);
+  });
+
+  it('lists a city without counties once, as the prefecture-level city', () => {
+    assert.deepEqual(findRegionsByName('嘉峪关市').map((r) => [r.code, r.level]), [['620200', 'prefecture']]);
+    assert.equal(getRegion('441900')?.level, 'prefecture');
+  });
+});

@@ -1,24 +1,19 @@
 /**
- * GB/T 2260 region codes: lookups by code and by name, and reading region names out of issuer names and text.
- * The table is generated (transform/data/regions.ts) and indexed once, on first use.
+ * Reading region names out of issuer names and text: lookups by name, short forms, chains of names. The table and
+ * the lookups by code live in shared/regions.ts and are re-exported here, so transform's surface stays one module.
  */
-import { FORMER_ROWS, REGION_ROWS, SPECIAL_ZONE_ROWS } from './data/regions.ts';
+import { listNamedRegions, isWithin, type Region } from '../shared/regions.ts';
 
-/** Level of a region in GB/T 2260 (a department's level is decided elsewhere). */
-export type RegionLevel = 'province' | 'prefecture' | 'county';
-
-export interface Region {
-  /** 6-digit GB/T 2260 code. */
-  code: string;
-  name: string;
-  /** Null for provinces. Counties of municipalities and 省直辖县 hang directly under the province. */
-  parentCode: string | null;
-  level: RegionLevel;
-  /** True for bodies reporting as a region without a code of their own (平潭综合实验区); code is the unit they run. */
-  specialZone?: boolean;
-  /** True for a name (and code) of 2019 that has changed since (海门市 320684, now 海门区 320614). */
-  former?: boolean;
-}
+export {
+  fullRegionName,
+  getRegion,
+  isFunctionalZone,
+  isWithin,
+  listRegions,
+  regionPath,
+  type Region,
+  type RegionLevel,
+} from '../shared/regions.ts';
 
 /** A run of region names read at the start of a text, outermost first. */
 export interface RegionChain {
@@ -30,28 +25,13 @@ export interface RegionChain {
   length: number;
 }
 
-interface RegionIndex {
-  byCode: Map<string, Region>;
+interface NameIndex {
   /** Full names, suffixed short forms (肃南县) and, for provinces and prefectures, bare short forms (甘肃). */
   byName: Map<string, Region[]>;
   longestName: number;
-  all: Region[];
 }
 
-const levelByLetter: Record<string, RegionLevel> = { p: 'province', c: 'prefecture', x: 'county' };
-let index: RegionIndex | undefined;
-
-function parseRows(rows: string, flag?: 'specialZone' | 'former'): Region[] {
-  return rows
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const [code = '', name = '', parentCode = '', letter = ''] = line.split(',');
-      const region: Region = { code, name, parentCode: parentCode || null, level: levelByLetter[letter] ?? 'county' };
-      if (flag) region[flag] = true;
-      return region;
-    });
-}
+let index: NameIndex | undefined;
 
 /** The 55 minority names that autonomous regions carry before 自治区/州/县/旗, longest first. */
 const ethnicNames = (
@@ -84,15 +64,9 @@ function addName(byName: Map<string, Region[]>, name: string, region: Region): v
   byName.set(name, list);
 }
 
-function buildIndex(): RegionIndex {
-  const all = parseRows(REGION_ROWS);
-  const zones = parseRows(SPECIAL_ZONE_ROWS, 'specialZone');
-  const former = parseRows(FORMER_ROWS, 'former');
-  const byCode = new Map(all.map((region) => [region.code, region]));
-  // A retired code still names its region; a reused one (桥东区 130502, now 襄都区) keeps today's name.
-  for (const region of former) if (!byCode.has(region.code)) byCode.set(region.code, region);
+function buildIndex(): NameIndex {
   const byName = new Map<string, Region[]>();
-  for (const region of [...all, ...zones, ...former]) {
+  for (const region of listNamedRegions()) {
     addName(byName, region.name, region);
     const short = shortRegionName(region.name);
     if (!short) continue;
@@ -107,67 +81,22 @@ function buildIndex(): RegionIndex {
     if (exact.length > 0 && exact.length < regions.length) byName.set(name, exact);
   }
   const longestName = Math.max(...[...byName.keys()].map((name) => name.length));
-  return { byCode, byName, longestName, all: [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code)) };
+  return { byName, longestName };
 }
 
-function regionIndex(): RegionIndex {
+function nameIndex(): NameIndex {
   index ??= buildIndex();
   return index;
 }
 
-/**
- * Every GB/T 2260 region a report may be coded with, for the loader's `regions` table: today's, plus the
- * retired codes of 2019 (marked `former`), each code once.
- */
-export function listRegions(): readonly Region[] {
-  return regionIndex().all;
-}
-
-/** The region with this 6-digit code, if it exists now or existed in 2019. */
-export function getRegion(code: string): Region | undefined {
-  return regionIndex().byCode.get(code);
-}
-
 /** Regions called by this name: full name, 肃南县-style short form, or a province's or prefecture's short form. */
 export function findRegionsByName(name: string): Region[] {
-  return regionIndex().byName.get(name) ?? [];
-}
-
-/** The region and its ancestors, outermost first (甘肃省, 张掖市, 肃南裕固族自治县). */
-export function regionPath(region: Region): Region[] {
-  const path = [region];
-  for (let code = region.parentCode; code; ) {
-    const parent = getRegion(code);
-    if (!parent) break;
-    path.unshift(parent);
-    code = parent.parentCode;
-  }
-  return path;
-}
-
-/** The name with its ancestors, as the truth files write it: 江苏省淮安市洪泽区, 福建省平潭综合实验区. */
-export function fullRegionName(region: Region): string {
-  return regionPath(region)
-    .map((step) => step.name)
-    .join('');
-}
-
-/** Whether `region` lies within (or is) the region coded `ancestorCode`. */
-export function isWithin(region: Region, ancestorCode: string): boolean {
-  return regionPath(region).some((step) => step.code === ancestorCode);
-}
-
-/**
- * Whether the region is a functional zone rather than an administrative division: a special zone, or one of the
- * statistical codes xxxx7x given to development zones and new areas (淮安经济技术开发区 320871).
- */
-export function isFunctionalZone(region: Region): boolean {
-  return region.specialZone === true || (region.level === 'county' && region.code[4] === '7');
+  return nameIndex().byName.get(name) ?? [];
 }
 
 /** The longest region name that starts `text` at `start`, with its regions. */
 export function matchRegionName(text: string, start = 0): { name: string; regions: Region[] } | null {
-  const { byName, longestName } = regionIndex();
+  const { byName, longestName } = nameIndex();
   for (let length = Math.min(longestName, text.length - start); length >= 2; length--) {
     const name = text.slice(start, start + length);
     const regions = byName.get(name);

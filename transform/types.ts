@@ -33,6 +33,8 @@ export interface ReportContext {
   sourceRegionCode?: string;
   /** Name of the portal (source), e.g. 示例县人民政府. */
   sourceName?: string;
+  /** The portal's government level from the national catalog: the level of a report the government itself issues. */
+  sourceLevel?: Level;
 }
 
 /** Where a figure was read: page, then a table slot or a text line, and the raw text. */

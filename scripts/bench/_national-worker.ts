@@ -1,0 +1,27 @@
+/**
+ * The worker process of `bench national`: crawl and fetch workers only (configuration from the environment), so
+ * that its peak RSS is the crawl tier's. Prints `ready` once its workers run; SIGTERM closes them and exits.
+ */
+import { loadConfig } from '../../config/config.ts';
+import { openPipeline, startWorkers } from '../../jobs/pipeline.ts';
+
+const pipeline = await openPipeline(loadConfig());
+const workers = startWorkers(pipeline, { stages: ['crawl', 'fetch'] });
+await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+console.log('ready');
+
+process.once('SIGTERM', () => {
+  void Promise.all(workers.map((worker) => worker.close()))
+    .then(() => pipeline.close())
+    .finally(() => process.exit(0));
+});
+
+// TEMP instrumentation
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+const lag = monitorEventLoopDelay({ resolution: 20 });
+lag.enable();
+setInterval(() => {
+  const max = lag.max / 1e6;
+  if (max > 300) console.error(`[lag] max ${max.toFixed(0)} ms p99 ${(lag.percentile(99) / 1e6).toFixed(0)} rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+  lag.reset();
+}, 2000).unref();
