@@ -10,7 +10,7 @@ import { runReprocess, type ReprocessCommandOptions } from './reprocess.ts';
 import { REPROCESS_STAGES, ReprocessError } from '../jobs/reprocess.ts';
 import { DocumentFilterError } from '../jobs/document-filter.ts';
 import { runDemo } from './demo.ts';
-import { scheduleList, scheduleRemove, scheduleSet } from './schedule.ts';
+import { scheduleList, scheduleRemove, scheduleSet, type ScheduleSetOptions } from './schedule.ts';
 import { parseLimit, runDiscover, type DiscoverCommandOptions } from './discover.ts';
 import { checkSources, parseRegionPrefix, printSources, type ListSourcesOptions } from './sources.ts';
 import { runSql, type OutputFormat } from './sql.ts';
@@ -73,15 +73,19 @@ program
     await runWorker(config(), { stages, concurrency: Number(options.concurrency) });
   });
 
-const schedule = program.command('schedule').description('crawl runs on a cron schedule (kept in Redis; survive restarts)');
+const schedule = program.command('schedule').description('crawl runs and catalog re-discoveries on a cron schedule (kept in Redis; survive restarts)');
 schedule
   .command('set')
   .description('create or replace a schedule')
   .requiredOption('--cron <pattern>', 'cron pattern, e.g. "0 2 * * *"')
   .option('--tz <zone>', 'IANA time zone, e.g. Asia/Shanghai')
-  .option('--sources <file>', 'sources file (JSON or YAML); default: the whole catalog, sources/*.yaml')
+  .option('--sources <file>', 'sources file (JSON or YAML); default: every sources/*.yaml, unless --catalog or --discover')
+  .addOption(new Option('--catalog', "crawl the national catalog's entries with discovered 年报 columns, as discovered when it fires").conflicts('sources'))
+  .addOption(new Option('--discover', "re-discover the national catalog's portals not ok, or found ok over 30 days ago").conflicts(['sources', 'catalog']))
+  .addOption(new Option('--region <code>', 'national catalog entries whose GB/T 2260 code starts with this, e.g. 32 or 3208').argParser(parseRegionPrefix).conflicts('sources'))
+  .addOption(new Option('--level <level>', 'national catalog entries at this level').choices(GOVERNMENT_LEVELS).conflicts('sources'))
   .option('--id <id>', 'schedule id', 'nightly')
-  .action(async (options: { cron: string; tz?: string; sources?: string; id: string }) => scheduleSet(config(), options));
+  .action(async (options: ScheduleSetOptions) => scheduleSet(config(), options));
 schedule.command('list').description('list schedules and their next run').action(async () => scheduleList(config()));
 schedule
   .command('rm')

@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import { plainTable } from './plain-table.ts';
 import type { Config } from '../config/config.ts';
-import { runReadOnlySql } from '../load/index.ts';
+import { readCatalog } from '../crawlers/catalog.ts';
+import { WarehouseLockedError, runReadOnlySql } from '../load/index.ts';
+import { readPortalHealth, type PortalHealth } from '../load/portal-health.ts';
 import { STAGES } from '../jobs/payloads.ts';
 import { openPipeline } from '../jobs/pipeline.ts';
 import { pingRedis } from '../jobs/redis.ts';
@@ -10,7 +12,13 @@ import type { RunState } from '../jobs/run-tracker.ts';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
 
+/** The queues, the last run, then the portals' health by their latest discoveries (read from DuckDB, without Redis too). */
 export async function printStatus(config: Config): Promise<void> {
+  await printQueues(config);
+  await printPortalHealth(config);
+}
+
+async function printQueues(config: Config): Promise<void> {
   if (!(await pingRedis(config.redisUrl))) {
     console.log(`queues: no Redis answers at ${config.redisUrl}`);
     return;
@@ -74,4 +82,43 @@ export function printRunSummary(state: RunState, flags: Map<string, SourceFlag> 
     table.push([id, field('pages'), field('discovered'), field('reports'), field('new'), field('unchanged'), field('disappeared'), field('errors'), health]);
   }
   console.log(table.toString());
+}
+
+/** Portals listed by name in `status`; the rest are counted, with where to see them all. */
+const PROBLEMS_SHOWN = 20;
+
+/**
+ * The portal-health section: portals per status, then the portals not ok (the most recently checked first) with
+ * their reasons. Prints nothing when the warehouse holds no discovery.
+ */
+export async function printPortalHealth(
+  config: Pick<Config, 'duckdbPath'>,
+  print: (line: string) => void = console.log,
+  catalogFile?: string,
+): Promise<void> {
+  let health: PortalHealth | null;
+  try {
+    health = await readPortalHealth(config.duckdbPath);
+  } catch (error) {
+    if (!(error instanceof WarehouseLockedError)) throw error;
+    print('portals: the warehouse is busy (the loader is writing); try again in a moment');
+    return;
+  }
+  if (!health) return;
+  const total = health.counts.reduce((sum, count) => sum + count.portals, 0);
+  print(`portals by their latest discovery (${total}): ${health.counts.map((count) => `${count.status} ${count.portals}`).join(' · ')}`);
+  if (health.problems.length === 0) return;
+  const names = catalogPaths(catalogFile);
+  const table = plainTable(['id', 'name', 'status', 'reason', 'moved to', 'checked']);
+  for (const problem of health.problems.slice(0, PROBLEMS_SHOWN)) {
+    table.push([problem.sourceId, names.get(problem.sourceId) ?? '', problem.status, problem.reason ?? '', problem.movedTo ?? '', problem.checkedAt]);
+  }
+  print(`portals not ok:\n${table.toString()}`);
+  const more = health.problems.length - PROBLEMS_SHOWN;
+  if (more > 0) print(`… and ${more} more; see \`yangguang sources list\` (or the UI's Portals page)`);
+}
+
+/** Each catalog entry's place (江苏省/淮安市/淮阴区), by id: names alone repeat across provinces. */
+function catalogPaths(catalogFile?: string): Map<string, string> {
+  return new Map(readCatalog(...(catalogFile ? [catalogFile] : [])).map((entry) => [entry.id, entry.path]));
 }

@@ -41,12 +41,15 @@ export const configSchema = z.strictObject({
   /** Most HTTP requests in flight at once in one worker process, all hosts together. */
   maxRequestsInFlight: z.coerce.number().int().positive().default(64),
   /**
-   * Crawl jobs in flight per worker process. High, because a crawl mostly waits for its hosts' turns (a few KB each
-   * while it waits); the host scheduler, not this, bounds the requests.
+   * Crawl jobs in flight per worker process. High, so that a night's portals are all in flight at once: a crawl mostly
+   * waits for its hosts' turns (a few KB while it waits), and the host scheduler, not this, bounds the requests.
    */
-  crawlJobConcurrency: z.coerce.number().int().positive().default(200),
-  /** Fetch jobs in flight per worker process; high for the same reason as crawlJobConcurrency. */
-  fetchJobConcurrency: z.coerce.number().int().positive().default(200),
+  crawlJobConcurrency: z.coerce.number().int().positive().default(1000),
+  /**
+   * Fetch jobs in flight per worker process. A crawl releases its fetch jobs to the queue one host delay apart, so
+   * fewer are needed than crawls; high for the same reason.
+   */
+  fetchJobConcurrency: z.coerce.number().int().positive().default(300),
   /**
    * Days between conditional re-checks of a loaded document that the crawl reached only through list pages that
    * answered 304 (0: every run re-checks every document). Catches a report replaced in place under an unchanged list.

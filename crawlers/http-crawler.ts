@@ -103,7 +103,11 @@ export function crawlWithHttp(state: CrawlState, options: CrawlOptions, starts: 
         const request = queue.shift()!;
         started += 1;
         inFlight += 1;
-        void processRequest(state, options, request, handle, onFailed, async (more) => enqueue(more)).finally(() => {
+        const addRequests = async (more: RequestOptions[]) => {
+          enqueue(more);
+          pump();
+        };
+        void processRequest(state, options, request, handle, onFailed, addRequests).finally(() => {
           inFlight -= 1;
           pump();
         });
@@ -164,7 +168,7 @@ async function requestPage(state: CrawlState, options: CrawlOptions, request: Qu
     const isPage = !contentType || TEXTUAL_TYPE.test(contentType) || response.status !== 200 || request.label !== 'DETAIL';
     const retryAfter = header('retry-after');
     return {
-      request: { ...request, ...(request.payload !== undefined ? { payload: request.payload } : {}) },
+      request: { ...request },
       loadedUrl: response.url || request.url,
       status: response.status,
       contentType,

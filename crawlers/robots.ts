@@ -38,7 +38,9 @@ export class RobotsPolicy {
     try {
       return await this.gate(robotsUrl, async () => {
         const response = await fetch(robotsUrl, { headers: { 'user-agent': this.userAgent }, signal: AbortSignal.timeout(this.timeoutMs) });
-        return response.ok ? robotsParser(robotsUrl, await response.text()) : (await response.body?.cancel(), null);
+        if (response.ok) return robotsParser(robotsUrl, await response.text());
+        await response.body?.cancel();
+        return null;
       });
     } catch {
       return null;

@@ -17,10 +17,21 @@ export interface PageText {
   height: number;
 }
 
+/** Ruling-line tables of one page, as pdf-parse's table builder gives them (rows of cell texts). */
+export interface PageRulingTables {
+  /** From 1. */
+  page: number;
+  tables: string[][][];
+  /** Why the table builder gave nothing for the page (it throws on some grids: a missing bottom rule). */
+  error?: string;
+}
+
 export interface PdfReading {
   engine: PdfEngine;
   title: string | null;
   pages: PageText[];
+  /** Only when asked for. */
+  rulingTables: PageRulingTables[];
 }
 
 /** A page whose raw text has more unmapped glyphs than this share is garbled. */

@@ -2,17 +2,17 @@
  * PDF into the Document model. PDFium (WebAssembly) reads the text and positions; pdf.js (pdf-parse) is the
  * second opinion for a PDF PDFium cannot open or reads as garbage on some page (fonts without a usable
  * ToUnicode map, Type 3 fonts). Either engine's text runs go through the same line builder and page clean-up,
- * and the document says which engine read it. Optionally the ruled tables pdf-parse's getTable() finds.
+ * and the document says which engine read it. Optionally the ruled tables, through pdf-parse's table builder.
  */
 import { CorruptPdfError, EncryptedPdfError, GarbledTextError, NoTextLayerError } from './errors.ts';
 import { normalizePdfText } from './normalize.ts';
 import { ocrPdfPages } from './ocr.ts';
 import { removeRepeatedHeadingRows, removeRunningLines, type LaidOutPage } from './pdf-layout.ts';
 import { buildLines } from './pdf-lines.ts';
-import { isGarbled, type PageText, type PdfReading } from './pdf-page-text.ts';
+import { isGarbled, type PageRulingTables, type PageText, type PdfReading } from './pdf-page-text.ts';
 import { isPdfiumOutOfMemory } from './pdfium-engine.ts';
 import { readPdfWithPdfium } from './pdfium-text.ts';
-import { readPdfWithPdfjs, type PageRulingTables } from './pdfjs-text.ts';
+import { readPdfWithPdfjs } from './pdfjs-text.ts';
 import type { DocumentPage, ExtractedDocument, ExtractWarning, TableBlock } from './types.ts';
 
 /** pdf-3: text read by PDFium (pdf.js as the fallback); the document records the engine. */
@@ -20,9 +20,10 @@ export const PDF_EXTRACTOR_VERSION = 'pdf-3';
 
 export interface PdfExtractOptions {
   /**
-   * Also emit pdf-parse's getTable() grids as TableBlocks (origin 'pdf-ruling'). Default false: on
-   * LibreOffice and Word PDFs it often merges a row's figure cells into one and does not expand spans, and it
-   * costs a second pass over every page; the parse stage reads the TAB-separated lines instead.
+   * Also emit ruled tables as TableBlocks (origin 'pdf-ruling'): the rulings of PDFium's paths (or pdf.js's,
+   * after a fallback) through pdf-parse's table builder. Default false: on LibreOffice and Word PDFs it often
+   * merges a row's figure cells into one and does not expand spans; the parse stage reads the TAB-separated
+   * lines instead.
    */
   rulingTables?: boolean;
   /** OCR pages without a text layer (tesseract.js, offline; seconds per page). Default true. */
@@ -41,9 +42,9 @@ interface PageResult extends LaidOutPage {
 }
 
 /** Why PDFium's reading is not used: it cannot open the PDF, or some page comes out garbled. */
-async function pdfiumReadingOrReason(bytes: Uint8Array): Promise<PdfReading | string> {
+async function pdfiumReadingOrReason(bytes: Uint8Array, options: PdfExtractOptions): Promise<PdfReading | string> {
   try {
-    const reading = await readPdfWithPdfium(bytes);
+    const reading = await readPdfWithPdfium(bytes, options);
     const garbled = reading.pages.flatMap((page, index) => (isGarbled(page) ? [index + 1] : []));
     return garbled.length === 0 ? reading : `PDFium reads page(s) ${garbled.join(', ')} as glyphs without Unicode mapping`;
   } catch (error) {
@@ -54,16 +55,13 @@ async function pdfiumReadingOrReason(bytes: Uint8Array): Promise<PdfReading | st
 }
 
 /** Reads the PDF with PDFium, or with pdf.js when PDFium fails it (saying why in a PDFJS_FALLBACK warning). */
-async function readPdf(bytes: Uint8Array, options: PdfExtractOptions): Promise<{ reading: PdfReading; rulingTables: PageRulingTables[]; warnings: ExtractWarning[] }> {
-  const pdfium = options.engine === 'pdf.js' ? 'pdf.js asked for' : await pdfiumReadingOrReason(bytes);
-  if (typeof pdfium !== 'string') {
-    const rulingTables = options.rulingTables ? (await readPdfWithPdfjs(bytes, { rulingTables: true })).rulingTables : [];
-    return { reading: pdfium, rulingTables, warnings: [] };
-  }
+async function readPdf(bytes: Uint8Array, options: PdfExtractOptions): Promise<{ reading: PdfReading; warnings: ExtractWarning[] }> {
+  const pdfium = options.engine === 'pdf.js' ? 'pdf.js asked for' : await pdfiumReadingOrReason(bytes, options);
+  if (typeof pdfium !== 'string') return { reading: pdfium, warnings: [] };
   if (options.engine === 'pdfium') throw new CorruptPdfError(pdfium);
   const reading = await readPdfWithPdfjs(bytes, options);
   const warnings = options.engine === 'pdf.js' ? [] : [{ code: 'PDFJS_FALLBACK', message: `read by pdf.js: ${pdfium}` }];
-  return { reading, rulingTables: reading.rulingTables, warnings };
+  return { reading, warnings };
 }
 
 function layOutPage(text: PageText, number: number): PageResult {
@@ -88,14 +86,20 @@ function toTableBlocks(tables: string[][][], firstIndex: number): TableBlock[] {
     }));
 }
 
-/** Appends getTable()'s grids to their pages (after the lines: getTable gives no positions to order them by). */
-function addRulingTables(rulingTables: PageRulingTables[], pages: DocumentPage[]): void {
+/**
+ * Appends the ruled grids to their pages (after the lines: the table builder gives no positions to order them
+ * by); a RULING_TABLES_FAILED warning for each page the builder failed on.
+ */
+function addRulingTables(rulingTables: PageRulingTables[], pages: DocumentPage[]): ExtractWarning[] {
   let nextIndex = 0;
+  const warnings: ExtractWarning[] = [];
   for (const pageTables of rulingTables) {
     const blocks = toTableBlocks(pageTables.tables, nextIndex);
     nextIndex += blocks.length;
     pages.find((page) => page.number === pageTables.page)?.blocks.push(...blocks);
+    if (pageTables.error) warnings.push({ code: 'RULING_TABLES_FAILED', message: `page ${pageTables.page}: the table builder failed: ${pageTables.error}`, page: pageTables.page });
   }
+  return warnings;
 }
 
 /** OCRs the pages left without lines (no text layer, or only running headers over an image), up to the cap. */
@@ -132,7 +136,7 @@ async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: 
  * EncryptedPdfError, GarbledTextError, or NoTextLayerError when no page has any text, even by OCR.
  */
 export async function extractPdf(bytes: Uint8Array, sha256: string, options: PdfExtractOptions = {}): Promise<ExtractedDocument> {
-  const { reading, rulingTables, warnings } = await readPdf(bytes, options);
+  const { reading, warnings } = await readPdf(bytes, options);
   const results = reading.pages.map((text, index) => layOutPage(text, index + 1));
   warnings.push(...results.flatMap((result) => result.warnings));
   if (results.every((result) => result.garbled || result.page.blocks.length === 0) && results.some((result) => result.garbled)) {
@@ -144,6 +148,6 @@ export async function extractPdf(bytes: Uint8Array, sha256: string, options: Pdf
   if (pages.every((page) => page.blocks.length === 0)) {
     throw new NoTextLayerError(`none of the PDF's ${pages.length} page(s) has a text layer, and OCR found no text (${warnings.map((w) => w.code).join(', ') || 'no warnings'})`);
   }
-  addRulingTables(rulingTables, pages);
+  warnings.push(...addRulingTables(reading.rulingTables, pages));
   return { sha256, format: 'pdf', extractorVersion: PDF_EXTRACTOR_VERSION, engine: reading.engine, title: reading.title, pages, warnings };
 }

@@ -6,9 +6,11 @@
  * lines and cells come out the same.
  */
 import { countUnmappedGlyphs, normalizePdfText } from './normalize.ts';
-import { cleanPdfTitle, type PageText, type PdfReading } from './pdf-page-text.ts';
+import { cleanPdfTitle, type PageRulingTables, type PageText, type PdfReading } from './pdf-page-text.ts';
+import { loadPdfParse } from './pdf-parse-loader.ts';
 import type { PositionedText } from './pdf-lines.ts';
 import { charFunctionsOf, heapOf, withPdfiumDocument, type PdfiumDocument, type PdfiumModule } from './pdfium-engine.ts';
+import { findRulingTables, type TableGeometry } from './pdfium-rulings.ts';
 
 /**
  * A gap of at least this many ems inside a run is a word space, as between runs in the line builder. pdf.js
@@ -67,28 +69,41 @@ interface Run {
  */
 const PAGES_PER_OPENING = 16;
 
-/** Reads every page's text runs and the document title. Throws what withPdfiumDocument throws. */
-export function readPdfWithPdfium(bytes: Uint8Array): Promise<PdfReading> {
+/**
+ * Reads every page's text runs and the document title; with `rulingTables`, also the ruled tables (built by
+ * pdf-parse's table builder from PDFium's paths). Throws what withPdfiumDocument throws.
+ */
+export async function readPdfWithPdfium(bytes: Uint8Array, options: { rulingTables?: boolean } = {}): Promise<PdfReading> {
+  const geometry = options.rulingTables ? await loadPdfParse() : null;
   return withPdfiumDocument(bytes, (document) => {
     const title = cleanPdfTitle(readMetaText(document, 'Title'));
     const scratch = document.malloc(SCRATCH_BYTES);
     const pages: PageText[] = [];
+    const rulingTables: PageRulingTables[] = [];
     for (let index = 0; index < document.pageCount; index++) {
       if (index > 0 && index % PAGES_PER_OPENING === 0) document.reopen();
-      pages.push(readPage(document, index, scratch));
+      const { text, tables } = readPage(document, index, scratch, geometry);
+      pages.push(text);
+      if (tables) rulingTables.push({ page: index + 1, ...tables });
     }
-    return { engine: 'pdfium', title, pages };
+    return { engine: 'pdfium', title, pages, rulingTables };
   });
 }
 
-function readPage(document: PdfiumDocument, index: number, scratch: number): PageText {
+function readPage(document: PdfiumDocument, index: number, scratch: number, geometry: TableGeometry | null): { text: PageText; tables?: Omit<PageRulingTables, 'page'> } {
   const { module } = document;
   const page = document.loadPage(index);
   try {
     const frame = pageFrame(module, page, scratch);
     const textPage = module.FPDFText_LoadPage(page);
     try {
-      return toPageText(groupIntoRuns(readGlyphs(module, textPage, scratch)), frame);
+      const text = toPageText(groupIntoRuns(readGlyphs(module, textPage, scratch)), frame);
+      if (!geometry) return { text };
+      try {
+        return { text, tables: { tables: findRulingTables(module, page, frame.transform, text.items, geometry, scratch) } };
+      } catch (error) {
+        return { text, tables: { tables: [], error: error instanceof Error ? error.message : String(error) } };
+      }
     } finally {
       if (textPage !== 0) module.FPDFText_ClosePage(textPage);
     }

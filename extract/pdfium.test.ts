@@ -66,6 +66,16 @@ describe('PDFium and pdf.js read the same lines', () => {
     });
   }
 
+  it('gives the same ruled tables from PDFium\'s paths through pdf-parse\'s table builder as getTable() from pdf.js', async () => {
+    for (const id of SIMULATOR_PDFS) {
+      const tables = async (engine: 'pdfium' | 'pdf.js') =>
+        (await extractPdf(simulatorPdf(id), id, { ocr: false, engine, rulingTables: true })).pages.flatMap((page) => page.blocks.filter((block) => block.kind === 'table'));
+      const fromPdfium = await tables('pdfium');
+      assert.ok(fromPdfium.length > 0, id);
+      assert.deepEqual(fromPdfium, await tables('pdf.js'), id);
+    }
+  });
+
   for (const rotation of [0, 90, 180, 270]) {
     it(`places lines as pdf.js does on a page with /Rotate ${rotation} and a crop box`, async () => {
       const content = 'BT /F1 12 Tf 20 150 Td (Hello) Tj 60 0 Td (World) Tj ET BT /F1 10 Tf 30 40 Td (Second line) Tj ET';

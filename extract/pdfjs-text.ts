@@ -1,13 +1,13 @@
 /**
  * A PDF's text through pdf.js (pdf-parse's bundled pdfjs-dist): the second opinion for PDFs PDFium cannot open
- * or reads as garbage, and the source of pdf-parse's getTable() ruling grids when those are asked for.
+ * or reads as garbage; its ruled tables then come from pdf-parse's getTable().
  */
 import path from 'node:path';
 import type { PDFParse } from 'pdf-parse';
 import type { PDFDocumentProxy, PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { CorruptPdfError, EncryptedPdfError } from './errors.ts';
 import { countUnmappedGlyphs, normalizePdfText } from './normalize.ts';
-import { cleanPdfTitle, type PageText, type PdfReading } from './pdf-page-text.ts';
+import { cleanPdfTitle, type PageRulingTables, type PageText, type PdfReading } from './pdf-page-text.ts';
 import { loadPdfParse, resolvePdfjsFile } from './pdf-parse-loader.ts';
 
 /**
@@ -16,17 +16,6 @@ import { loadPdfParse, resolvePdfjsFile } from './pdf-parse-loader.ts';
  */
 const CMAP_URL = `${path.join(path.dirname(resolvePdfjsFile('package.json')), 'cmaps')}${path.sep}`;
 const STANDARD_FONTS_URL = `${path.join(path.dirname(CMAP_URL), 'standard_fonts')}${path.sep}`;
-
-/** Ruling-line tables of one page, as pdf-parse's getTable() gives them (rows of cell texts). */
-export interface PageRulingTables {
-  page: number;
-  tables: string[][][];
-}
-
-export interface PdfjsReading extends PdfReading {
-  /** Only when asked for (a second pass over every page). */
-  rulingTables: PageRulingTables[];
-}
 
 /** pdf-parse keeps the loaded pdfjs document private; getInfo() loads it and this reads it back. */
 function loadedDocument(parser: PDFParse): PDFDocumentProxy {
@@ -74,11 +63,21 @@ async function readPage(doc: PDFDocumentProxy, number: number): Promise<PageText
   }
 }
 
+/** getTable()'s grids: a second pass over every page. It throws on some grids, and then no page has tables. */
+async function readRulingTables(parser: PDFParse, pageCount: number): Promise<PageRulingTables[]> {
+  try {
+    return (await parser.getTable()).pages.map(({ num, tables }) => ({ page: num, tables }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return Array.from({ length: pageCount }, (_, index) => ({ page: index + 1, tables: [], error: message }));
+  }
+}
+
 /**
  * Reads every page's text items and the title with pdf.js; with `rulingTables`, also getTable()'s grids.
  * Throws CorruptPdfError or EncryptedPdfError.
  */
-export async function readPdfWithPdfjs(bytes: Uint8Array, options: { rulingTables?: boolean } = {}): Promise<PdfjsReading> {
+export async function readPdfWithPdfjs(bytes: Uint8Array, options: { rulingTables?: boolean } = {}): Promise<PdfReading> {
   // pdfjs may transfer (detach) the array it is given: hand it a copy, never the caller's bytes.
   const { PDFParse } = await loadPdfParse();
   const parser = new PDFParse({
@@ -96,7 +95,7 @@ export async function readPdfWithPdfjs(bytes: Uint8Array, options: { rulingTable
     for (let number = 1; number <= doc.numPages; number++) {
       pages.push(await readPage(doc, number).catch((error: unknown) => Promise.reject(toPdfError(error))));
     }
-    const rulingTables = options.rulingTables ? (await parser.getTable()).pages.map(({ num, tables }) => ({ page: num, tables })) : [];
+    const rulingTables = options.rulingTables ? await readRulingTables(parser, doc.numPages) : [];
     return { engine: 'pdf.js', title: cleanPdfTitle((info.info as { Title?: unknown } | undefined)?.Title), pages, rulingTables };
   } finally {
     await parser.destroy();

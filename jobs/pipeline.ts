@@ -13,7 +13,7 @@ import type { DocumentFilter } from './document-filter.ts';
 import { LOAD_JOB, STAGES, type RecordFailureJobData, type Stage } from './payloads.ts';
 import { RunTracker } from './run-tracker.ts';
 import { createRedis } from './redis.ts';
-import { SCHEDULED_RUN_JOB, type ScheduledRunJobData } from './schedules.ts';
+import { SCHEDULED_RUN_JOB, runScheduledJob } from './schedules.ts';
 import { processors, type NextJobs, type StageOutput } from './stage-processors.ts';
 
 /** The load-queue job that writes a run's summary once all its jobs have settled. */
@@ -147,33 +147,46 @@ const MAX_STALLED_COUNT = 10;
  */
 export const WORKER_DEATHS_LIMIT = 5;
 
-/** Starts one worker per stage on its own connection (workers block on Redis). */
+/**
+ * Most jobs one BullMQ Worker holds. A Worker takes its jobs one after the other, each with its lock already running,
+ * before it starts any of them: at a concurrency of hundreds, under load, the first job's lock could run out before
+ * the job starts (and the job would run twice). A stage's concurrency above this is spread over several Workers.
+ */
+const JOBS_PER_WORKER = 50;
+
+/** Starts the workers of each stage, each on its own connection (workers block on Redis). */
 export function startWorkers(pipeline: Pipeline, options: WorkerOptions = {}): Worker[] {
   const stages = options.stages ?? STAGES;
-  return stages.map((stage) => {
-    const connection = createRedis(pipeline.config.redisUrl);
-    const worker = new Worker(stage, (job) => runJob(pipeline, stage, job), {
-      connection,
-      // Shown by the queue UI as the job's processedBy: which machine and process holds it.
-      name: `${hostname()}:${process.pid}`,
-      prefix: pipeline.config.queuePrefix,
-      concurrency: stageConcurrency(pipeline.config, stage, options),
-      lockDuration: LOCK_DURATION_MS,
-      stalledInterval: STALLED_INTERVAL_MS,
-      maxStalledCount: MAX_STALLED_COUNT,
-      settings: { backoffStrategy: (attemptsMade: number) => backoffWithJitter(attemptsMade) },
-    });
-    worker.on('error', throttledLogger(`${stage} worker`));
-    // BullMQ leaves a connection it was given open on close; it is this worker's alone, so end it too.
-    worker.on('closed', () => connection.disconnect());
-    return worker;
+  return stages.flatMap((stage) => {
+    const concurrency = stageConcurrency(pipeline.config, stage, options);
+    const workers = Math.ceil(concurrency / JOBS_PER_WORKER);
+    return Array.from({ length: workers }, (_, index) => startWorker(pipeline, stage, Math.ceil((concurrency - index) / workers)));
   });
+}
+
+function startWorker(pipeline: Pipeline, stage: Stage, concurrency: number): Worker {
+  const connection = createRedis(pipeline.config.redisUrl);
+  const worker = new Worker(stage, (job) => runJob(pipeline, stage, job), {
+    connection,
+    // Shown by the queue UI as the job's processedBy: which machine and process holds it.
+    name: `${hostname()}:${process.pid}`,
+    prefix: pipeline.config.queuePrefix,
+    concurrency,
+    lockDuration: LOCK_DURATION_MS,
+    stalledInterval: STALLED_INTERVAL_MS,
+    maxStalledCount: MAX_STALLED_COUNT,
+    settings: { backoffStrategy: (attemptsMade: number) => backoffWithJitter(attemptsMade) },
+  });
+  worker.on('error', throttledLogger(`${stage} worker`));
+  // BullMQ leaves a connection it was given open on close; it is this worker's alone, so end it too.
+  worker.on('closed', () => connection.disconnect());
+  return worker;
 }
 
 /** Runs one job: the stage's processor, then the next stage's jobs, then the run bookkeeping. */
 async function runJob(pipeline: Pipeline, stage: Stage, job: Job): Promise<unknown> {
   if (job.name === RECORD_RUN_JOB) return recordRunJob(pipeline, job);
-  if (job.name === SCHEDULED_RUN_JOB) return startScheduledRun(pipeline, job);
+  if (job.name === SCHEDULED_RUN_JOB) return runScheduledJob(pipeline, job, enqueueRun);
   if (job.stalledCounter >= WORKER_DEATHS_LIMIT) return failKillerJob(pipeline, stage, job);
   let output: StageOutput;
   try {
@@ -203,13 +216,6 @@ async function failKillerJob(pipeline: Pipeline, stage: Stage, job: Job): Promis
 /** Outcome counter of a job: its stage, except failure records (so that load:completed counts documents). */
 function counterOf(stage: Stage, job: Job): string {
   return stage === 'load' && job.name === LOAD_JOB.failure ? LOAD_JOB.failure : stage;
-}
-
-/** A scheduled crawl starts a run whose id derives from the scheduler's job, so that a re-run starts nothing new. */
-async function startScheduledRun(pipeline: Pipeline, job: Job): Promise<unknown> {
-  const data = job.data as ScheduledRunJobData;
-  const runId = `${data.scheduleId}-${new Date(job.timestamp).toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`;
-  return { runId: await enqueueRun(pipeline, data.sources, runId, data.filter ? { filter: data.filter } : {}) };
 }
 
 interface NewJob {

@@ -42,7 +42,7 @@ export async function readLatestDiscoveries(config: Pick<Config, 'duckdbPath'>):
 }
 
 /** A read-only open applies no migrations: a warehouse written by an older version has no such view. */
-async function hasDiscoveryTables(connection: DuckDBConnection): Promise<boolean> {
+export async function hasDiscoveryTables(connection: DuckDBConnection): Promise<boolean> {
   const reader = await connection.runAndReadAll(
     "select count(*) as n from duckdb_views() where schema_name = 'main' and view_name = 'latest_portal_discoveries'",
   );

@@ -11,6 +11,7 @@ import {
 const QUERY_NAMES = [
   'update-document', 'insert-document', 'insert-sighting', 'insert-report', 'upsert-run', 'insert-failure', 'upsert-anomaly-review',
   'lookup-sighting', 'last-source-health', 'insert-portal-discoveries', 'insert-portal-columns', 'latest-portal-discoveries',
+  'portal-status-counts', 'portals-not-ok', 'latest-portal-columns',
 ] as const;
 export type QueryName = (typeof QUERY_NAMES)[number];
 

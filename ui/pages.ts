@@ -1,6 +1,11 @@
-/** The UI's own pages: runs with per-source health, and failed documents with their reasons and source links. */
+/**
+ * The UI's own pages: runs with per-source health, failed documents with their reasons and source links, and the
+ * national catalog's portals as discovery last saw them. Everything shown is escaped: portal data is untrusted.
+ */
 import { existsSync } from 'node:fs';
+import { readCatalog } from '../crawlers/catalog.ts';
 import { runReadOnlySql } from '../load/index.ts';
+import { readPortalHealth } from '../load/portal-health.ts';
 import { retryWhileLocked } from '../load/retry-locked.ts';
 
 const escapeHtml = (value: unknown) =>
@@ -11,7 +16,7 @@ function layout(title: string, body: string): string {
 <style>body{font:14px system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
 td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f4f4f4}
 nav a{margin-right:1rem}.flag{color:#b00;font-weight:bold}</style></head>
-<body><nav><a href="/runs">Runs</a><a href="/failures">Failed documents</a><a href="/queues">Queues</a></nav>
+<body><nav><a href="/runs">Runs</a><a href="/failures">Failed documents</a><a href="/portals">Portals</a><a href="/queues">Queues</a></nav>
 <h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
@@ -62,4 +67,39 @@ export async function renderFailuresPage(duckdbPath: string): Promise<string> {
   );
   const hint = '<p>Retry a failed job from <a href="/queues">the queues</a> (its failed tab) once its cause is removed.</p>';
   return layout('Failed documents', hint + table(failures));
+}
+
+/** Column rows drawn on the Portals page; past this the page would weigh megabytes. */
+const COLUMNS_SHOWN = 3000;
+
+/** Portal health: portals per status, the ones not ok with their reasons, and every portal's discovered 年报 columns. */
+export async function renderPortalsPage(duckdbPath: string): Promise<string> {
+  const health = await readPortalHealth(duckdbPath, { withColumns: true }); // waits for a gap between loads itself
+  if (!health) return layout('Portals', '<p>No discovery recorded yet: run <code>yangguang sources discover</code>.</p>');
+  const names = catalogPaths();
+  const counts = table({
+    columns: ['status', 'portals', 'last checked'],
+    rows: health.counts.map((count) => [count.status, count.portals, count.lastCheckedAt]),
+  });
+  const problems = table({
+    columns: ['source', 'name', 'status', 'reason', 'moved_to', 'checked', 'portal_url'],
+    rows: health.problems.map((p) => [p.sourceId, names.get(p.sourceId) ?? '', p.status, p.reason, p.movedTo, p.checkedAt, p.portalUrl]),
+  });
+  const shown = health.columns.slice(0, COLUMNS_SHOWN);
+  const columns = table({
+    columns: ['source', 'name', 'url', 'scope', 'body', 'platform', 'method', 'evidence', 'first found', 'checked'],
+    rows: shown.map((c) => [c.sourceId, names.get(c.sourceId) ?? '', c.url, c.scope, c.body, c.platform, c.method, c.evidence, c.firstFoundAt, c.checkedAt]),
+  });
+  const cut = health.columns.length > shown.length
+    ? `<p>The first ${shown.length} of ${health.columns.length} columns; all of them: <code>yangguang sql "select * from portal_columns"</code>.</p>`
+    : '';
+  return layout(
+    'Portals',
+    `<h2>By status (latest discovery)</h2>${counts}<h2>Not ok</h2>${problems}<h2>Discovered 年报 columns</h2>${cut}${columns}`,
+  );
+}
+
+/** Each catalog entry's place (江苏省/淮安市/淮阴区), by id. */
+function catalogPaths(): Map<string, string> {
+  return new Map(readCatalog().map((entry) => [entry.id, entry.path]));
 }

@@ -1,10 +1,16 @@
-/** The queue UI's exposure rules: loopback by default, any other address only with a token, and then every request needs it. */
+/**
+ * The queue UI's exposure rules (loopback by default, any other address only with a token, and then every request
+ * needs it), and its Portals page over a real DuckDB file.
+ */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadConfig, type Config } from '../config/config.ts';
+import type { PortalDiscovery } from '../crawlers/catalog-types.ts';
+import { recordDiscoveries } from '../load/discoveries.ts';
+import { withWarehouse } from '../load/warehouse.ts';
 import { openPipeline, type Pipeline } from '../jobs/pipeline.ts';
 import { deleteKeys } from '../jobs/test-support.ts';
 import { UiBindError, isLoopback, startUi } from './server.ts';
@@ -57,6 +63,58 @@ test('with a token, every request needs it, as bearer or as the basic-auth passw
     assert.equal((await fetch(`${local}/runs`, { headers: { authorization: basic('wrong') } })).status, 401);
     assert.equal((await fetch(`${local}/runs`, { headers: { authorization: 'Bearer s3cret-token' } })).status, 200);
     assert.equal((await fetch(`${local}/queues/api/queues`, { headers: { authorization: basic('s3cret-token') } })).status, 200);
+  } finally {
+    await ui.close();
+  }
+});
+
+/** A portal found ok twice (a department column added the second time), and two that a portal's data makes hostile. */
+function portalDiscoveries(): PortalDiscovery[] {
+  const government = { url: 'https://www.huaiyin.example/zfxxgknb/', scope: 'government', platform: 'trs', method: 'link-text', evidence: 'link text 政府信息公开年报' } as const;
+  const firstCheck: PortalDiscovery = {
+    sourceId: 'gov-320804', portalUrl: 'https://www.huaiyin.example/', status: 'ok', reason: null, movedTo: null, platform: 'trs',
+    columns: [government], pagesFetched: 3, checkedAt: '2026-11-01T08:00:00.000Z',
+  };
+  const department = { url: 'javascript:alert(1)', scope: 'department', body: '财政局<b>', platform: 'trs', method: 'path-guess', evidence: '"><img src=x onerror=alert(1)>' } as const;
+  return [
+    firstCheck,
+    { ...firstCheck, columns: [government, department], checkedAt: '2026-12-01T08:00:00.000Z' },
+    { ...firstCheck, sourceId: 'gov-320803', portalUrl: 'http://www.huaian-qu.example/', status: 'dead', platform: null, columns: [], reason: '<script>alert("dead")</script>', checkedAt: '2026-12-02T09:30:00.000Z' },
+    { ...firstCheck, sourceId: 'gov-320812', portalUrl: 'http://old.qingjiangpu.example/', status: 'moved', platform: null, columns: [], reason: 'redirected off its host', movedTo: 'https://new.qingjiangpu.example/', checkedAt: '2026-12-02T09:00:00.000Z' },
+  ];
+}
+
+test('the Portals page, linked from every page, counts portals per status and lists problems and columns, all escaped', async () => {
+  const ui = await startUi(pipeline, { port: 0 });
+  try {
+    const portalsPage = async () => {
+      const response = await fetch(`${ui.url}/portals`);
+      assert.equal(response.status, 200);
+      return response.text();
+    };
+    const nothingYet = /No discovery recorded yet: run <code>yangguang sources discover<\/code>/;
+    assert.match(await portalsPage(), nothingYet, 'no DuckDB file yet');
+    await withWarehouse(config.duckdbPath, async () => undefined);
+    assert.match(await portalsPage(), nothingYet, 'a warehouse without discoveries');
+    assert.match(await (await fetch(`${ui.url}/runs`)).text(), /<a href="\/portals">Portals<\/a>/);
+
+    await withWarehouse(config.duckdbPath, ({ connection }) => recordDiscoveries(connection, portalDiscoveries()));
+    const html = await portalsPage();
+    assert.match(html, /<td>ok<\/td><td>1<\/td><td>2026-12-01T08:00:00Z<\/td>/);
+    assert.match(html, /<td>dead<\/td><td>1<\/td>/);
+    assert.match(html, /<td>moved<\/td><td>1<\/td>/);
+    // Not ok, most recently checked first, with the reason and where the moved one went.
+    const dead = html.indexOf('<td>gov-320803</td>');
+    const moved = html.indexOf('<td>gov-320812</td>');
+    assert.ok(dead > 0 && moved > dead, 'the dead portal (checked last) comes first');
+    assert.match(html, /<td>gov-320803<\/td><td>江苏省\/淮安市\/淮安区<\/td><td>dead<\/td>/, 'named by its place in the catalog');
+    assert.match(html, /&lt;script&gt;alert\(&quot;dead&quot;\)&lt;\/script&gt;<\/td><td><\/td><td>2026-12-02T09:30:00Z/);
+    assert.match(html, /redirected off its host<\/td><td>https:\/\/new\.qingjiangpu\.example\/<\/td>/);
+    // The columns of the latest check: the government column first found a month before the department one.
+    assert.match(html, /<a href="https:\/\/www\.huaiyin\.example\/zfxxgknb\/" rel="noreferrer">[^<]+<\/a><\/td><td>government<\/td><td><\/td><td>trs<\/td><td>link-text<\/td><td>link text 政府信息公开年报<\/td><td>2026-11-01T08:00:00Z<\/td><td>2026-12-01T08:00:00Z<\/td>/);
+    assert.match(html, /<td>javascript:alert\(1\)<\/td><td>department<\/td><td>财政局&lt;b&gt;<\/td>/, 'a non-http URL is text, not a link');
+    assert.match(html, /&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;<\/td><td>2026-12-01T08:00:00Z<\/td>/);
+    assert.doesNotMatch(html, /<script>|<img|<b>|href="javascript/);
   } finally {
     await ui.close();
   }

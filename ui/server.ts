@@ -1,6 +1,6 @@
 /**
- * The queue UI: bull-board for every queue (retry, clean, inspect), plus pages of runs and of failed documents
- * read from DuckDB. Binds 127.0.0.1 unless given a token; with a token every request needs it (bearer or basic).
+ * The queue UI: bull-board for every queue (retry, clean, inspect), plus pages of runs, of failed documents and
+ * of the catalog's portal health, read from DuckDB. Binds 127.0.0.1 unless given a token; with a token every request needs it (bearer or basic).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -10,7 +10,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Pipeline } from '../jobs/pipeline.ts';
-import { renderFailuresPage, renderRunsPage } from './pages.ts';
+import { renderFailuresPage, renderPortalsPage, renderRunsPage } from './pages.ts';
 
 export interface UiOptions {
   /** Address to listen on; default 127.0.0.1. Any non-loopback address needs a token. */
@@ -49,6 +49,7 @@ export async function startUi(pipeline: Pipeline, options: UiOptions = {}): Prom
   app.get('/', (_request, response) => response.redirect('/runs'));
   app.get('/runs', page(() => renderRunsPage(pipeline.config.duckdbPath)));
   app.get('/failures', page(() => renderFailuresPage(pipeline.config.duckdbPath)));
+  app.get('/portals', page(() => renderPortalsPage(pipeline.config.duckdbPath)));
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? 3000, host, (error?: Error) => (error ? reject(error) : resolve(listening)));

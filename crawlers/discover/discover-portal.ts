@@ -16,6 +16,7 @@ import { pathGuesses } from './path-guesses.ts';
 import { platformOfUrl, recognizePlatform } from './platform.ts';
 import { readPage, type ReadPage } from './read-page.ts';
 import { canonicalColumnUrl, columnFromReportUrl, isSingleArticleUrl } from './report-url.ts';
+import { addressShape, isSubColumnIndex, listsReportsOf, trustsSibling, type IndexTally } from './sub-column-index.ts';
 import { HostScheduler } from '../host-scheduler.ts';
 import { disclosureHostGuesses, governmentNameForms, isOwnSiteHost, namesAnotherGovernment, namesGovernment } from './site-identity.ts';
 
@@ -26,6 +27,11 @@ export interface DiscoverOptions {
   requestTimeoutSecs: number;
   /** Most pages fetched for one portal, path guesses and parent portal included. Default 40. */
   maxPages?: number;
+  /**
+   * Pages fetched beyond maxPages, only to check the sub-columns a 部门 / 乡镇 index lists by bare name (a county may
+   * list 30 departments and 20 townships). Default 40; past it, siblings shaped like checked ones are taken unfetched.
+   */
+  maxSubColumnCheckPages?: number;
   /** The enclosing government's portal, searched for this government's column when its own portal has none. */
   parentPortalUrl?: string;
   /** Pause between two requests to one host, in milliseconds. Default 500. */
@@ -40,6 +46,7 @@ export interface DiscoverOptions {
 }
 
 const DEFAULT_MAX_PAGES = 40;
+const DEFAULT_MAX_SUB_COLUMN_CHECK_PAGES = 40;
 const DEFAULT_DELAY_MS = 500;
 /** Hops from a home page to its 年报 column through hubs: 首页 → 政务公开 → 政府信息公开 → 年报. */
 const MAX_HUB_DEPTH = 3;
@@ -68,6 +75,8 @@ interface Candidate {
   body?: string;
   /** For a sub-column: the column whose page links it. */
   inColumn?: string;
+  /** For a sub-column listed by a sub-column index (部门 / 乡镇 page): that index's address. */
+  fromIndex?: string;
 }
 
 /** A page read during discovery (its body is not kept). */
@@ -83,10 +92,13 @@ class PortalRun {
   readonly #options: DiscoverOptions;
   readonly #scheduler: HostScheduler;
   readonly #maxPages: number;
+  readonly #maxSubColumnCheckPages: number;
   readonly #frontier: Candidate[] = [];
   readonly #visited = new Set<string>();
   readonly #columns = new Map<string, ReportColumn>();
   readonly #trustedHosts = new Set<string>();
+  /** Sub-column index pages met, with what their siblings turned out to be. */
+  readonly #indexes = new Map<string, IndexTally>();
   #siteHost: string;
   #parentHost: string | null;
   #pagesFetched = 0;
@@ -98,6 +110,7 @@ class PortalRun {
     this.#options = options;
     this.#scheduler = options.scheduler ?? new HostScheduler({ maxInFlight: 1 });
     this.#maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    this.#maxSubColumnCheckPages = options.maxSubColumnCheckPages ?? DEFAULT_MAX_SUB_COLUMN_CHECK_PAGES;
     this.#siteHost = new URL(entry.portalUrl).host;
     this.#parentHost = options.parentPortalUrl ? new URL(options.parentPortalUrl).host : null;
   }
@@ -158,14 +171,20 @@ class PortalRun {
     );
   }
 
-  #budgetLeft(): boolean {
-    return this.#pagesFetched < this.#maxPages;
+  /**
+   * Whether a page may still be fetched. A sub-column listed by a 部门 / 乡镇 index by bare name has an allowance of
+   * its own beyond maxPages: its link says too little to be taken unseen, while a sub-column named by its 年报 words
+   * inside its column's folder can be (acceptUnfetchedSubColumn).
+   */
+  #budgetLeft(candidate?: Candidate): boolean {
+    const allowance = candidate?.fromIndex ? this.#maxSubColumnCheckPages : 0;
+    return this.#pagesFetched < this.#maxPages + allowance;
   }
 
   /** Fetches and reads a page once per portal run; null for failures, challenges, error statuses and soft 404s. */
-  async #visit(url: string): Promise<VisitedPage | null> {
+  async #visit(url: string, candidate?: Candidate): Promise<VisitedPage | null> {
     const key = canonicalColumnUrl(url);
-    if (this.#visited.has(key) || !this.#budgetLeft()) return null;
+    if (this.#visited.has(key) || !this.#budgetLeft(candidate)) return null;
     this.#visited.add(key);
     let fetched: FetchedPage;
     try {
@@ -280,12 +299,16 @@ class PortalRun {
 
   async #explore(): Promise<void> {
     for (let candidate = this.#next(); candidate; candidate = this.#next()) {
-      if (!this.#budgetLeft()) {
+      if (!this.#budgetLeft(candidate)) {
         if (candidate.kind === 'sub-column') this.#acceptUnfetchedSubColumn(candidate);
         continue;
       }
-      const visited = await this.#visit(candidate.url);
-      if (!visited) continue;
+      const seenBefore = this.#visited.has(canonicalColumnUrl(candidate.url));
+      const visited = await this.#visit(candidate.url, candidate);
+      if (!visited) {
+        if (!seenBefore) this.#tallySibling(candidate, false); // a sibling that does not answer is no column
+        continue;
+      }
       const host = new URL(visited.finalUrl).host;
       const trust = this.#judge(candidate.trust, host, visited.page);
       this.#scan(visited.page, visited.finalUrl, candidate.depth, trust);
@@ -308,7 +331,13 @@ class PortalRun {
       }
     }
     if (visited.page.annualReportApp && !strict) seen = 'a gkmlpt annual-report view';
-    else if (!isOurColumn(evidence, strict)) return false;
+    else if (!isOurColumn(evidence, strict) || (candidate.fromIndex && !listsReportsOf(evidence, candidate.scope, candidate.body, governmentNameForms(this.#entry.name)))) {
+      this.#tallySibling(candidate, false);
+      // A 部门 / 乡镇 index lists the bodies' sub-columns by bare name: they are one hop further, the index no column.
+      if (isSubColumnIndex(evidence, candidate)) this.#queueSubColumns(visited.page, visited.finalUrl, candidate, trust, true);
+      return false;
+    }
+    this.#tallySibling(candidate, true);
     const url = canonicalColumnUrl(isOwnSiteHost(new URL(visited.finalUrl).host, new URL(candidate.url).host) ? visited.finalUrl : candidate.url);
     const platform = this.#columnPlatform(visited.page, url);
     this.#columns.set(url, {
@@ -336,8 +365,13 @@ class PortalRun {
     return reportPlatform !== 'other' ? reportPlatform : platformOfUrl(url) ?? 'other';
   }
 
-  /** Links inside a column named by a department, a township or a scope group become sub-column candidates. */
-  #queueSubColumns(page: ReadPage, pageUrl: string, parent: Candidate, trust: Trust): void {
+  /**
+   * Links inside a column (or a sub-column index: `index`) named by a department, a township or a scope group become
+   * sub-column candidates; those an index lists are taken only once their page lists the body's reports.
+   */
+  #queueSubColumns(page: ReadPage, pageUrl: string, parent: Candidate, trust: Trust, index = false): void {
+    const pageKey = canonicalColumnUrl(pageUrl);
+    if (index && !this.#indexes.has(pageKey)) this.#indexes.set(pageKey, { verified: new Map(), failed: 0 });
     for (const { url, label } of page.links) {
       if (canonicalColumnUrl(url.href) === canonicalColumnUrl(pageUrl)) continue;
       if (trust === 'own' ? this.#hostTrust(url.host) !== 'own' : url.host !== new URL(pageUrl).host) continue;
@@ -351,17 +385,40 @@ class PortalRun {
         trust: trust === 'own' ? 'own' : 'named-only',
         method: parent.method,
         via: `sub-column 「${label}」 in ${canonicalColumnUrl(pageUrl)}`,
-        inColumn: canonicalColumnUrl(pageUrl),
+        inColumn: pageKey,
         scope: role.scope,
         ...(role.body ? { body: role.body } : {}),
+        ...(index ? { fromIndex: pageKey } : {}),
       });
     }
   }
 
-  /** A sub-column inside its column's folder, left unfetched for want of budget, is still taken on its link alone. */
+  /** Counts a sub-column listed by an index as verified (by its address shape) or not a column. */
+  #tallySibling(candidate: Candidate, verified: boolean): void {
+    const tally = candidate.fromIndex ? this.#indexes.get(candidate.fromIndex) : undefined;
+    if (!tally) return;
+    if (!verified) tally.failed++;
+    else tally.verified.set(addressShape(candidate.url), (tally.verified.get(addressShape(candidate.url)) ?? 0) + 1);
+  }
+
+  /**
+   * A sub-column left unfetched for want of budget is still taken on its link alone when the link is good evidence:
+   * named by its body inside an accepted column's folder, or listed by a sub-column index whose siblings of the same
+   * address shape were fetched and all listed their bodies' reports (sub-column-index.ts trustsSibling).
+   */
   #acceptUnfetchedSubColumn(candidate: Candidate): void {
     const parent = candidate.inColumn;
-    if (!candidate.body || candidate.trust !== 'own' || !parent?.endsWith('/') || !candidate.url.startsWith(parent)) return;
+    if (!candidate.body || !parent) return;
+    let why: string;
+    if (candidate.fromIndex) {
+      const tally = this.#indexes.get(candidate.fromIndex);
+      if (!trustsSibling(tally, candidate.url)) return;
+      const failed = tally!.failed > 0 ? ` (${tally!.failed} sibling(s) not a column)` : '';
+      why = `listed by that index like ${tally!.verified.get(addressShape(candidate.url))} siblings of the same address shape that list their body's reports${failed}; not fetched (page budget spent)`;
+    } else {
+      if (candidate.trust !== 'own' || !this.#columns.has(parent) || !parent.endsWith('/') || !candidate.url.startsWith(parent)) return;
+      why = 'not fetched (page budget spent)';
+    }
     const url = canonicalColumnUrl(candidate.url);
     this.#columns.set(url, {
       url,
@@ -369,7 +426,7 @@ class PortalRun {
       body: candidate.body,
       platform: platformOfUrl(url) ?? 'other',
       method: candidate.method,
-      evidence: `${candidate.via}; not fetched (page budget spent)`,
+      evidence: `${candidate.via}; ${why}`,
     });
   }
 

@@ -16,12 +16,3 @@ process.once('SIGTERM', () => {
     .finally(() => process.exit(0));
 });
 
-// TEMP instrumentation
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-const lag = monitorEventLoopDelay({ resolution: 20 });
-lag.enable();
-setInterval(() => {
-  const max = lag.max / 1e6;
-  if (max > 300) console.error(`[lag] max ${max.toFixed(0)} ms p99 ${(lag.percentile(99) / 1e6).toFixed(0)} rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
-  lag.reset();
-}, 2000).unref();

@@ -34,7 +34,7 @@ export async function bench(): Promise<BenchFields> {
     const options = { userAgent: 'yangguang-bench', requestTimeoutSecs: 10, delayMs: 0, concurrency: CONCURRENCY, parentPortalOf: parentPortals(simulator.entries) };
     const run = await timed(() => discoverPortals(simulator.entries, options, (discovery) => void discoveries.push(discovery)));
     const score = scoreDiscoveries(simulator.manifest, discoveries);
-    process.stderr.write(`bench discover breakdown (platform/navigation, scope):\n${describeScore(score, 8).join('\n')}\n`);
+    process.stderr.write(`bench discover breakdown (by platform/navigation, scope and trait):\n${describeScore(score, 8).join('\n')}\n`);
     return {
       portals: score.portals,
       columns: score.columns,

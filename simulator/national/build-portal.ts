@@ -28,7 +28,7 @@ export interface PortalManifest {
   decoyColumns: string[];
   /** For a moved portal: the new home page. */
   movedTo: string | null;
-  /** Difficulties beyond platform and navigation: gbk, soft-404, truncated-anchors, sub-column-index. */
+  /** Difficulties beyond platform and navigation: gbk, soft-404, truncated-anchors, sub-column-index, year-folders. */
   traits: string[];
 }
 
@@ -114,43 +114,64 @@ function answerDataproxy(columns: Map<number, RenderedColumn>, url: URL, body: s
 
 /** One body's column: its reports (served), its list pages (served) and its manifest rows. */
 function buildColumn(
-  plan: PortalPlan, body: BodyPlan, address: ColumnAddress, host: SiteHost, random: Random, manifest: PortalManifest,
+  plan: PortalPlan, body: BodyPlan, address: ColumnAddress, host: SiteHost, random: Random, manifest: PortalManifest, registry: BuildRegistry,
 ): RenderedColumn {
   // On its parent's portal a county's column is named after the county, among its sibling counties' columns.
   const governmentName = plan.navigation === 'parent-portal' ? `${plan.region.name}政府信息公开年报` : COLUMN_NAMES[body.titleVariant % COLUMN_NAMES.length]!;
   const name = body.scope === 'government' ? governmentName : `${body.name}政府信息公开年报`;
   const column: RenderedColumn = { siteName: plan.siteName, name, address, items: [], perPage: PER_PAGE, subColumns: [], truncatedAnchors: plan.truncatedAnchors };
   const columnUrl = host.origin + address.path;
-  const columnLink = { text: name, href: address.path };
+  const yearFolders = body.scope === 'government' && plan.yearFolders;
+  const yearTabs: Link[] = [];
   for (const year of body.years) {
+    // With year folders (2023n/ …) each report sits in its year's list; the column page shows only the year tabs.
+    const list = yearFolders ? yearColumn(plan, column, year, host) : column;
+    if (list !== column) yearTabs.push({ text: `${year}年`, href: list.address.path });
+    const listLink = { text: list.name, href: list.address.path };
     const report = { id: 100000 + allocateId(host), year, publishedAt: publicationDate(random, year, body.scope), title: reportTitle(body.issuer, year, body.titleVariant), issuer: body.issuer, href: '' };
-    report.href = address.reportPath(report);
-    addRoute(host, [report.href], () => html(renderReportPage(plan.siteName, report, columnLink)));
-    column.items.push({ title: report.title, href: report.href, publishedAt: report.publishedAt });
+    report.href = list.address.reportPath(report);
+    addRoute(host, [report.href], () => html(renderReportPage(plan.siteName, report, listLink)));
+    list.items.push({ title: report.title, href: report.href, publishedAt: report.publishedAt });
     manifest.reports.push({ url: host.origin + report.href, title: report.title, columnUrl });
+    if (list !== column) serveColumn(host, list, registry);
   }
+  if (yearTabs.length > 0) column.subColumns.push({ heading: '年度', links: yearTabs });
   manifest.columns.push({ url: columnUrl, scope: body.scope, ...(body.scope === 'government' ? {} : { body: body.name }) });
   return column;
 }
 
-/** The government column with its sub-columns linked from its first page. */
+/** A year folder of a column (`<column>/2023n/`): a page of the column, not a column of its own. */
+function yearColumn(plan: PortalPlan, column: RenderedColumn, year: number, host: SiteHost): RenderedColumn {
+  const address = addressColumn(plan.platform, host, `${column.address.path}${year}n/`);
+  return { ...column, name: `${year}年${column.name}`, address, items: [], subColumns: [] };
+}
+
+type SubScope = Exclude<ColumnScope, 'government'>;
+const SUB_SCOPES: readonly SubScope[] = ['department', 'township'];
+const SUB_FOLDERS: Record<SubScope, string> = { department: 'bm', township: 'xz' };
+const SUB_HEADINGS: Record<SubScope, string> = { department: '部门政府信息公开年报', township: '乡镇（街道）政府信息公开年报' };
+
+/** The government column with its sub-columns linked from its first page (or from 部门 / 乡镇 index pages). */
 function buildColumns(plan: PortalPlan, hosts: PortalHosts, registry: BuildRegistry, manifest: PortalManifest): RenderedColumn {
   const random = seededRandom(plan.idSeed);
   const folder = governmentFolder(plan);
   const [government, ...others] = plan.bodies;
-  const main = buildColumn(plan, government!, addressColumn(plan.platform, hosts.columns, folder), hosts.columns, random, manifest);
-  const groups: Record<string, Link[]> = { department: [], township: [] };
+  const main = buildColumn(plan, government!, addressColumn(plan.platform, hosts.columns, folder), hosts.columns, random, manifest, registry);
+  const links: Record<SubScope, Link[]> = { department: [], township: [] };
   for (const body of others) {
-    const subFolder = `${folder}${body.scope === 'department' ? 'bm' : 'xz'}/${body.slug}/`;
-    const column = buildColumn(plan, body, addressColumn(plan.platform, hosts.columns, subFolder), hosts.columns, random, manifest);
+    const scope = body.scope as SubScope;
+    const address = addressColumn(plan.platform, hosts.columns, `${folder}${SUB_FOLDERS[scope]}/${body.slug}/`);
+    const column = buildColumn(plan, body, address, hosts.columns, random, manifest, registry);
     serveColumn(hosts.columns, column, registry);
     const fullName = `${body.name}政府信息公开年报`;
-    groups[body.scope]!.push(body.nameOnlyLink ? { text: body.name, href: column.address.path, title: fullName } : { text: fullName, href: column.address.path });
+    links[scope].push(body.nameOnlyLink ? { text: body.name, href: address.path, title: fullName } : { text: fullName, href: address.path });
   }
-  const headings = { department: '部门政府信息公开年报', township: '乡镇（街道）政府信息公开年报' };
-  main.subColumns = plan.subColumnIndex
-    ? [{ heading: '分类年报', links: (['department', 'township'] as const).filter((scope) => groups[scope]!.length > 0).map((scope) => serveSubColumnIndex(plan, hosts.columns, `${folder}${scope === 'department' ? 'bm' : 'xz'}/`, headings[scope], groups[scope]!)) }]
-    : (['department', 'township'] as const).map((scope) => ({ heading: headings[scope], links: groups[scope]! }));
+  const scopes = SUB_SCOPES.filter((scope) => links[scope].length > 0);
+  if (!plan.subColumnIndex) main.subColumns.push(...scopes.map((scope) => ({ heading: SUB_HEADINGS[scope], links: links[scope] })));
+  else {
+    const indexes = scopes.map((scope) => serveSubColumnIndex(plan, hosts.columns, `${folder}${SUB_FOLDERS[scope]}/`, SUB_HEADINGS[scope], links[scope]));
+    main.subColumns.push({ heading: '分类年报', links: indexes });
+  }
   serveColumn(hosts.columns, main, registry);
   return main;
 }
@@ -204,27 +225,37 @@ interface ListLinks {
 
 const absolute = (from: SiteHost, to: SiteHost, path: string) => (from === to ? path : to.origin + path);
 
-/** Home page, 政务公开 page, and the 政府信息公开 hub with its guide pages. */
-function buildNavigation(plan: PortalPlan, hosts: PortalHosts, main: RenderedColumn, decoyLinks: ListLinks, registry: BuildRegistry): void {
-  const { content, hub, hubBase } = hosts;
-  const columnHref = absolute(content, hosts.columns, main.address.path);
-  const hubHref = absolute(content, hub, hubBase);
-  const toColumn: Link = { text: main.name, href: hub === hosts.columns ? main.address.path : hosts.columns.origin + main.address.path };
-  const guides = ['政府信息公开指南', '政府信息公开制度', '法定主动公开内容'].map((text, index) => ({ text, href: `${hubBase}${['xxgkzn', 'xxgkzd', 'fdzdgknr'][index]}/` }));
-  for (const guide of guides) addRoute(hub, [guide.href, `${guide.href}index.html`], () => html(pageShell(plan.siteName, guide.text, [{ text: '首页', href: '/' }], `<h1>${guide.text}</h1><p>本页内容正在更新。</p>`)));
-  addRoute(hub, hubBase === '/' ? ['/', '/index.html'] : [hubBase, `${hubBase}index.html`], () => {
-    const counties = registry.hostedCounties.get(plan.sourceId) ?? [];
-    const links = [...guides, ...(plan.navigation === 'path-guess' ? [] : [toColumn]), ...decoyLinks.hub, ...(counties.length > 0 ? [{ text: '县区政府信息公开年报', href: '/zwgk/xqnb/' }] : [])];
+/** The hub's neighbours of the 年报 column, with their folder names. */
+const GUIDE_PAGES = [['政府信息公开指南', 'xxgkzn'], ['政府信息公开制度', 'xxgkzd'], ['法定主动公开内容', 'fdzdgknr']] as const;
+
+/** The 政府信息公开 hub with its guide pages: links the column (not on path-guess portals) and a parent's hosted counties. */
+function buildHub(plan: PortalPlan, hosts: PortalHosts, main: RenderedColumn, decoyLinks: ListLinks, registry: BuildRegistry): void {
+  const { hub, hubBase } = hosts;
+  const guides = GUIDE_PAGES.map(([text, folder]) => ({ text, href: `${hubBase}${folder}/` }));
+  for (const guide of guides) {
+    addRoute(hub, [guide.href, `${guide.href}index.html`], () => html(pageShell(plan.siteName, guide.text, [{ text: '首页', href: '/' }], `<h1>${guide.text}</h1><p>本页内容正在更新。</p>`)));
+  }
+  const toColumn = plan.navigation === 'path-guess' ? [] : [{ text: main.name, href: absolute(hub, hosts.columns, main.address.path) }];
+  addRoute(hub, [hubBase, `${hubBase}index.html`], () => {
+    // Rendered on request: the counties a prefecture hosts are built after it.
+    const hostsCounties = (registry.hostedCounties.get(plan.sourceId) ?? []).length > 0;
+    const links = [...guides, ...toColumn, ...decoyLinks.hub, ...(hostsCounties ? [{ text: '县区政府信息公开年报', href: '/zwgk/xqnb/' }] : [])];
     return html(pageShell(plan.siteName, plan.hubText, [{ text: '首页', href: '/' }], linkBlock(plan.hubText, links)));
   });
+}
+
+/** The home page (anchors, or a script-written menu) and the 政务公开 page leading to the hub. */
+function buildHome(plan: PortalPlan, hosts: PortalHosts, main: RenderedColumn, decoyLinks: ListLinks): void {
+  const { content } = hosts;
+  const hubHref = absolute(content, hosts.hub, hosts.hubBase);
   const openLinks = [{ text: plan.hubText, href: hubHref }, ...decoyLinks.open];
   addRoute(content, ['/zwgk/', '/zwgk/index.html'], () => html(pageShell(plan.siteName, '政务公开', [{ text: '首页', href: '/' }], linkBlock('政务公开', openLinks))));
+  if (hosts.hub !== content) addRoute(content, ['/zwgk/zfxxgk/'], () => ({ status: 302, location: hubHref }));
   const nav: Link[] = [{ text: '首页', href: '/' }, { text: '政务公开', href: '/zwgk/' }, ...decoyLinks.news, { text: '政务服务', href: '#' }];
   if (plan.navigation === 'xxgk-host') nav.push({ text: '信息公开', href: hubHref });
-  const quick = plan.navigation === 'parent-portal' ? linkBlock('快速通道', [{ text: '政府信息公开年报', href: columnHref }]) : '';
   const navHtml = plan.navigation === 'script-nav' ? scriptNavigation(nav) : linkBlock('导航', nav, 'nav');
-  addRoute(content, ['/', '/index.html'], () => html(pageShell(plan.siteName, '首页', [], navHtml + quick)));
-  if (hub !== content) addRoute(content, ['/zwgk/zfxxgk/'], () => ({ status: 302, location: hubHref }));
+  const quickLinks = plan.navigation === 'parent-portal' ? linkBlock('快速通道', [{ text: '政府信息公开年报', href: absolute(content, hosts.columns, main.address.path) }]) : '';
+  addRoute(content, ['/', '/index.html'], () => html(pageShell(plan.siteName, '首页', [], navHtml + quickLinks)));
 }
 
 /** A prefecture's index of the county columns it hosts (another body's columns: not the prefecture's own). */
@@ -240,7 +271,7 @@ function registerHostedCounty(plan: PortalPlan, hosts: PortalHosts, main: Render
 }
 
 function traitsOf(plan: PortalPlan): string[] {
-  const traits: [string, boolean][] = [['gbk', plan.charset === 'gbk'], ['soft-404', plan.softNotFound], ['truncated-anchors', plan.truncatedAnchors], ['sub-column-index', plan.subColumnIndex]];
+  const traits: [string, boolean][] = [['gbk', plan.charset === 'gbk'], ['soft-404', plan.softNotFound], ['truncated-anchors', plan.truncatedAnchors], ['sub-column-index', plan.subColumnIndex], ['year-folders', plan.yearFolders]];
   return traits.filter(([, present]) => present).map(([trait]) => trait);
 }
 
@@ -269,7 +300,9 @@ export function buildPortal(plan: PortalPlan, hostsByKey: HostsByKey, registry: 
   registry.contentHosts.set(plan.sourceId, content);
   registry.siteNames.set(plan.sourceId, plan.siteName);
   const main = buildColumns(plan, hosts, registry, manifest);
-  buildNavigation(plan, hosts, main, buildDecoys(plan, hosts, manifest), registry);
+  const decoyLinks = buildDecoys(plan, hosts, manifest);
+  buildHub(plan, hosts, main, decoyLinks, registry);
+  buildHome(plan, hosts, main, decoyLinks);
   if (plan.navigation === 'parent-portal') registerHostedCounty(plan, hosts, main, registry);
   if (plan.challengeStatus) for (const host of new Set([content, hosts.hub])) host.guard = challengeGuard(plan.challengeStatus);
   return manifest;

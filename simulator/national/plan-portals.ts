@@ -80,6 +80,11 @@ export interface PortalPlan {
    * name (财政局, 城关镇): the sub-columns are one hop further, and the index pages are not columns.
    */
   subColumnIndex: boolean;
+  /**
+   * The government column (folder platforms only) lists year tabs (2023年 → <column>/2023n/), each year folder
+   * holding that year's report: the folders are pages of the column, not columns.
+   */
+  yearFolders: boolean;
 }
 
 /** A small fast PRNG (mulberry32): the same seed gives the same sequence. */
@@ -154,15 +159,22 @@ function pickRegions(count: number, random: Random): Region[] {
 /** Regional platforms where a province runs one (PORTALS.md §1, report-columns.tsv), else the national mix. */
 function drawPlatform(random: Random, code: string): SimulatedPlatform {
   const regional: [string, SimulatedPlatform, number][] = [
-    ['5301', 'kunming', 0.8], ['44', 'gd-content', 0.7], ['13', 'hebei-columns', 0.7], ['43', 'hunan', 0.6], ['32', 'jiangsu', 0.6],
+    ['5301', 'kunming', 0.8], ['53', 'kunming', 0.3], ['44', 'gd-content', 0.7], ['13', 'hebei-columns', 0.7], ['43', 'hunan', 0.6], ['32', 'jiangsu', 0.6],
   ];
   const match = regional.find(([prefix]) => code.startsWith(prefix));
   if (match && random() < match[2]) return match[1];
-  return pickWeighted<SimulatedPlatform>(random, [['trs', 40], ['hanweb', 30], ['vsb', 10], ['static', 12], ['aspnet', 8]]);
+  // The regional platforms keep a small share elsewhere, so that every shape shows up in any sample of prefectures.
+  return pickWeighted<SimulatedPlatform>(random, [
+    ['trs', 40], ['hanweb', 30], ['vsb', 10], ['static', 12], ['aspnet', 8],
+    ['gd-content', 1.5], ['hebei-columns', 1.5], ['hunan', 1.5], ['jiangsu', 1.5], ['kunming', 1.5],
+  ]);
 }
 
 /** Platforms whose column sits in a folder a path guess can hit. */
 const PATH_PLATFORMS = new Set<SimulatedPlatform>(['trs', 'gd-content', 'kunming', 'static']);
+
+/** Platforms whose columns are folders that can hold year folders (2023n/). */
+const YEAR_FOLDER_PLATFORMS = new Set<SimulatedPlatform>(['trs', 'gd-content', 'static']);
 
 function wellKnownRoot(random: Random, platform: SimulatedPlatform): string {
   if (platform === 'gd-content') return '/zwgk/zfxxgk/zfxxgknb/';
@@ -222,6 +234,7 @@ function planPortal(region: Region, seed: number, parents: Map<string, PortalPla
     softNotFound: random() < 0.3,
     truncatedAnchors: random() < 0.5,
     subColumnIndex: random() < 0.3,
+    yearFolders: YEAR_FOLDER_PLATFORMS.has(platform) && random() < 0.25,
   };
 }
 

@@ -90,7 +90,7 @@ export function scoreDiscoveries(manifest: PortalManifest[], discoveries: Portal
     for (const url of discovered.keys()) {
       if (planted.has(url)) continue;
       score.wrong++;
-      tally(score.byShape, shape, 'wrong');
+      for (const key of [shape, ...portal.traits.map((trait) => `trait:${trait}`)]) tally(score.byShape, key, 'wrong');
       score.wrongColumns.push({ sourceId: portal.sourceId, url, shape, decoy: decoys.has(url) });
     }
   }
