@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { checkCatalog, filterCatalog, governmentName, readCatalog, sourceFromCatalog } from './catalog.ts';
+import { CATALOG_HOST_DELAY_MS, checkCatalog, filterCatalog, governmentName, readCatalog, sourceFromCatalog } from './catalog.ts';
 import type { CatalogEntry, PortalDiscovery, ReportColumn } from './catalog-types.ts';
 
 const huaiyin: CatalogEntry = {
@@ -101,6 +101,8 @@ describe('sourceFromCatalog', () => {
         'https://xxgk.huaiyin.gov.cn/xzxxgk/wangying/zfxxgknb/',
       ],
       allowedHosts: ['www.huaiyin.gov.cn', 'xxgk.huaiyin.gov.cn'],
+      // Real portals are asked at most once a second per host, whatever hostDelayMs says.
+      politeness: { delayMs: CATALOG_HOST_DELAY_MS },
     });
   });
 

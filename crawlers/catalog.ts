@@ -122,6 +122,12 @@ function checkPortalUrl(url: string): string | null {
  * The crawl source of a catalog entry: its discovered 年报 columns (government, department and township) as start
  * URLs, their hosts as the allowed ones. Null when discovery has found no column (or has not run).
  */
+/**
+ * Least pause between two requests to a real government portal, whatever hostDelayMs says (its default, 0, suits
+ * the simulator and the tests): county portals are small servers, and many sit behind firewalls that block bursts.
+ */
+export const CATALOG_HOST_DELAY_MS = 1000;
+
 export function sourceFromCatalog(entry: CatalogEntry, discovery?: PortalDiscovery): Source | null {
   const startUrls = [...new Set(discovery?.columns.map((column) => column.url) ?? [])];
   if (startUrls.length === 0) return null;
@@ -131,6 +137,7 @@ export function sourceFromCatalog(entry: CatalogEntry, discovery?: PortalDiscove
     level: entry.level,
     startUrls,
     allowedHosts: [...new Set(startUrls.map((url) => new URL(url).host))],
+    politeness: { delayMs: CATALOG_HOST_DELAY_MS },
   };
   if (entry.regionCode) source.regionCode = entry.regionCode;
   // A portal answering scripts with a challenge needs the browser; auto starts with plain HTTP all the same.

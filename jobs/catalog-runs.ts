@@ -4,7 +4,7 @@
  * latest discovery. Both read the catalog and the warehouse when they run, never a copy taken earlier.
  */
 import type { Config } from '../config/config.ts';
-import { filterCatalog, readCatalog, sourceFromCatalog, type CatalogFilter } from '../crawlers/catalog.ts';
+import { CATALOG_HOST_DELAY_MS, filterCatalog, readCatalog, sourceFromCatalog, type CatalogFilter } from '../crawlers/catalog.ts';
 import type { CatalogEntry, PortalDiscovery } from '../crawlers/catalog-types.ts';
 import { discoverPortals, type DiscoverySummary } from '../crawlers/discover/index.ts';
 import type { Source } from '../crawlers/types.ts';
@@ -59,7 +59,7 @@ export async function discoverCatalog(
       userAgent: config.userAgent,
       requestTimeoutSecs: config.requestTimeoutSecs,
       concurrency: config.maxRequestsInFlight,
-      delayMs: config.hostDelayMs,
+      delayMs: Math.max(config.hostDelayMs, CATALOG_HOST_DELAY_MS),
       parentPortalOf: (entry) => (entry.parentCode ? byCode.get(entry.parentCode)?.portalUrl : undefined),
     },
     async (discovery) => {

@@ -189,10 +189,10 @@ test('a discover schedule, fired on a crawl worker, re-discovers only the portal
   await withWarehouse(config.duckdbPath, ({ connection }) => recordDiscoveries(connection, before));
   await setSchedule(pipeline, { id: 'recheck', cron: '0 3 * * *', target: { kind: 'discover', catalog: { region: '62' }, catalogFile } });
 
-  let worker: Worker | undefined;
+  let workers: Worker[] = [];
   try {
     const job = await pipeline.queues.crawl.add(SCHEDULED_RUN_JOB, await scheduledData('recheck'));
-    worker = startWorkers(pipeline, { stages: ['crawl'] })[0];
+    workers = startWorkers(pipeline, { stages: ['crawl'] });
     const returned = await waitFor(async () => ((await job.getState()) === 'completed' ? (await pipeline.queues.crawl.getJob(job.id!))!.returnvalue : false), AbortSignal.timeout(60_000));
     assert.deepEqual(returned, { discovered: { portals: 3, ok: 3, columns: 3, moved: 0, dead: 0, browserOnly: 0, noColumn: 0 } });
 
@@ -208,7 +208,7 @@ test('a discover schedule, fired on a crawl worker, re-discovers only the portal
     assert.deepEqual(latest.get(outside.id), before[3], 'outside the schedule\'s region');
     assert.equal(servers[4]!.seen.length, 0);
   } finally {
-    await worker?.close();
+    await Promise.all(workers.map((worker) => worker.close()));
     await pipeline.queues.crawl.removeJobScheduler('recheck');
     await Promise.all(servers.map((server) => server.close()));
   }

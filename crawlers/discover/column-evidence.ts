@@ -28,8 +28,8 @@ function issuerPart(title: string): string {
 }
 
 /** Whether a report title's issuer is a government (or its body) other than `name`: 样例县财政局 for 示例县. */
-export function titleNamesAnotherGovernment(title: string, name: string): boolean {
-  if (namesGovernment(title, name)) return false;
+export function titleNamesAnotherGovernment(title: string, name: string, ancestors: readonly string[] = []): boolean {
+  if (namesGovernment(title, name, ancestors)) return false;
   const issuer = issuerPart(title);
   return issuer.length >= 2 && /[省市县区州盟旗]/.test(issuer);
 }
@@ -43,19 +43,20 @@ export function pageNamesColumn(page: ReadPage): boolean {
   });
 }
 
-/** What a page shows about being a 年报 column of `governmentName`. */
-export function columnEvidence(page: ReadPage, governmentName: string): ColumnEvidence {
+/** What a page shows about being a 年报 column of `governmentName` (below `ancestors`: site-identity namesGovernment). */
+export function columnEvidence(page: ReadPage, governmentName: string, ancestors: readonly string[] = []): ColumnEvidence {
   const titles = new Map<string, string>();
   let articleLinks = 0;
   for (const link of page.links) {
     if (isSingleArticleUrl(link.url.href)) articleLinks++;
-    if (isReportTitle(link.label)) titles.set(link.url.href, link.label);
+    // A year folder's link (2023年政府信息公开年报 → <column>/2023n/, a year page's breadcrumb to itself) is no report.
+    if (isReportTitle(link.label) && classifyLink(link.label, link.url).role !== 'year') titles.set(link.url.href, link.label);
   }
   const reportTitles = [...new Set(titles.values())];
   return {
     reportTitles,
-    ours: reportTitles.filter((title) => namesGovernment(title, governmentName)).length,
-    others: reportTitles.filter((title) => titleNamesAnotherGovernment(title, governmentName)).length,
+    ours: reportTitles.filter((title) => namesGovernment(title, governmentName, ancestors)).length,
+    others: reportTitles.filter((title) => titleNamesAnotherGovernment(title, governmentName, ancestors)).length,
     articleLinks,
     namesColumn: pageNamesColumn(page),
   };

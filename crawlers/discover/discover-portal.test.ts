@@ -106,6 +106,105 @@ describe('discoverPortal on small portals served on 127.0.0.1', () => {
   });
 });
 
+describe('discoverPortal through 部门 / 乡镇 index pages that list sub-columns by bare name', () => {
+  const name = '索引县人民政府';
+  const report = (folder: string, issuer: string, id: number) => list([[`${folder}202301/t20230116_${id}.html`, `索引县${issuer}2022年政府信息公开工作年度报告`]]);
+  const bare = (links: [href: string, text: string][]) => `<ul>${links.map(([href, text]) => `<li><a href="${href}">${text}</a></li>`).join('')}</ul>`;
+
+  /** A county whose column links only its 部门 and 乡镇 index pages; `bodies` are the departments the 部门 index lists. */
+  async function indexedPortal(bodies: [slug: string, body: string, isColumn: boolean][]): Promise<string> {
+    const site = await startSite();
+    site.pages.set('/', page(name, '首页', '<a href="/zfxxgk/zfxxgknb/">政府信息公开年报</a><a href="/xwzx/">新闻中心</a>'));
+    site.pages.set('/zfxxgk/zfxxgknb/', page(name, '政府信息公开年报', `
+      <div class="sub-columns"><h3>分类年报</h3><a href="./bm/">部门政府信息公开年报</a><a href="./xz/">乡镇（街道）政府信息公开年报</a></div>
+      ${list([['./202303/t20230320_1.html', '索引县2022年政府信息公开工作年度报告'], ['./202203/t20220320_2.html', '索引县2021年政府信息公开工作年度报告']])}`,
+      '<meta name="ColumnName" content="政府信息公开年报">'));
+    site.pages.set('/zfxxgk/zfxxgknb/bm/', page(name, '部门政府信息公开年报', `<div class="crumb">当前位置：<a href="/">首页</a></div>
+      ${bare([['/', '首页'], ...bodies.map(([slug, body]): [string, string] => [`./${slug}/`, body])])}`));
+    bodies.forEach(([slug, body, isColumn], index) => {
+      const folder = `/zfxxgk/zfxxgknb/bm/${slug}/`;
+      const news = list([[`${folder}202403/t20240301_${900 + index}.html`, `${body}召开2024年工作会议`], [`${folder}202402/t20240201_${950 + index}.html`, `${body}开展走访活动`]]);
+      site.pages.set(folder, page(name, body, isColumn ? report(folder, body, 100 + index) : news));
+    });
+    site.pages.set('/zfxxgk/zfxxgknb/xz/', page(name, '乡镇（街道）政府信息公开年报', bare([['./cgz/', '城关镇']])));
+    site.pages.set('/zfxxgk/zfxxgknb/xz/cgz/', page(name, '城关镇', report('/zfxxgk/zfxxgknb/xz/cgz/', '城关镇人民政府', 300)));
+    return site.origin;
+  }
+
+  const columnsOf = (discovery: PortalDiscovery, origin: string) =>
+    discovery.columns.map(({ url, scope, body }) => [url.replace(origin, ''), scope, body ?? null]);
+
+  test('follows each index to the bodies it lists, takes those listing their reports, and neither the index nor a body page of news', async () => {
+    const origin = await indexedPortal([['czj', '财政局', true], ['bgs', '办公室', false], ['jyj', '教育局', true]]);
+    const discovery = await discoverPortal(entry('gov-index', '索引县', `${origin}/`), options);
+    assert.equal(discovery.status, 'ok', discovery.reason ?? '');
+    assert.deepEqual(columnsOf(discovery, origin), [
+      ['/zfxxgk/zfxxgknb/', 'government', null],
+      ['/zfxxgk/zfxxgknb/bm/czj/', 'department', '财政局'],
+      ['/zfxxgk/zfxxgknb/bm/jyj/', 'department', '教育局'],
+      ['/zfxxgk/zfxxgknb/xz/cgz/', 'township', '城关镇'],
+    ]);
+    const finance = discovery.columns.find((column) => column.body === '财政局')!;
+    assert.match(finance.evidence, /sub-column 「财政局」 in .*\/zfxxgknb\/bm\/; 1 report title/);
+  });
+
+  test('checks index siblings beyond maxPages within their own allowance, then takes the rest of their shape unfetched, saying so', async () => {
+    const origin = await indexedPortal([['czj', '财政局', true], ['jyj', '教育局', true], ['mzj', '民政局', true], ['tjj', '统计局', true], ['sjj', '审计局', true]]);
+    const discovery = await discoverPortal(entry('gov-index', '索引县', `${origin}/`), { ...options, maxPages: 4, maxSubColumnCheckPages: 3 });
+    assert.equal(discovery.status, 'ok', discovery.reason ?? '');
+    assert.equal(discovery.pagesFetched, 7);
+    const departments = discovery.columns.filter((column) => column.scope === 'department');
+    assert.deepEqual(departments.map((column) => column.body).sort(), ['财政局', '教育局', '民政局', '统计局', '审计局'].sort());
+    const unfetched = departments.filter((column) => /not fetched \(page budget spent\)/.test(column.evidence));
+    assert.equal(unfetched.length, 3);
+    for (const column of unfetched) assert.match(column.evidence, /listed by that index like 2 siblings of the same address shape that list their body's reports/);
+    // The 乡镇 index was fetched (a group link of the column, within maxPages) and its one sibling checked first.
+    assert.ok(discovery.columns.some((column) => column.body === '城关镇' && !/not fetched/.test(column.evidence)));
+  });
+
+  test('takes no unfetched sibling from an index where one checked sibling in three was no column', async () => {
+    const bodies: [string, string, boolean][] = [['bgs', '办公室', false], ['czj', '财政局', true], ['mzj', '民政局', true], ['tjj', '统计局', true], ['sjj', '审计局', true]];
+    const origin = await indexedPortal(bodies);
+    // Four checks: the samples of both indexes (办公室, 财政局; 城关镇), then 民政局; 统计局 and 审计局 stay unfetched.
+    const discovery = await discoverPortal(entry('gov-index', '索引县', `${origin}/`), { ...options, maxPages: 4, maxSubColumnCheckPages: 4 });
+    assert.equal(discovery.status, 'ok', discovery.reason ?? '');
+    assert.deepEqual(discovery.columns.filter((column) => column.scope === 'department').map((column) => column.body).sort(), ['民政局', '财政局'].sort());
+  });
+
+  test("goes from a 乡镇 index through a town's own 信息公开 page to its 年报 column, taken as the town's", async () => {
+    const site = await startSite();
+    site.pages.set('/', page(name, '首页', '<a href="/zfxxgk/zfxxgknb/">政府信息公开年报</a>'));
+    site.pages.set('/zfxxgk/zfxxgknb/', page(name, '政府信息公开年报', `<a href="/xzxxgk/">乡镇政府信息公开年报</a>
+      ${list([['./202303/t20230320_1.html', '索引县2022年政府信息公开工作年度报告']])}`, '<meta name="ColumnName" content="政府信息公开年报">'));
+    site.pages.set('/xzxxgk/', page(name, '乡镇信息公开', bare([['./cgz/', '城关镇人民政府'], ['./hdx/', '河东乡人民政府']])));
+    for (const [slug, town] of [['cgz', '城关镇'], ['hdx', '河东乡']] as const) {
+      site.pages.set(`/xzxxgk/${slug}/`, page(name, `${town}信息公开`, `<a href="./zfxxgkzn/">政府信息公开指南</a><a href="./zfxxgknb/">政府信息公开年报</a>`));
+      site.pages.set(`/xzxxgk/${slug}/zfxxgknb/`, page(name, '政府信息公开年报', report(`/xzxxgk/${slug}/zfxxgknb/`, `${town}人民政府`, slug.length * 7)));
+    }
+    const discovery = await discoverPortal(entry('gov-towns', '索引县', `${site.origin}/`), options);
+    assert.equal(discovery.status, 'ok', discovery.reason ?? '');
+    assert.deepEqual(columnsOf(discovery, site.origin), [
+      ['/zfxxgk/zfxxgknb/', 'government', null],
+      ['/xzxxgk/cgz/zfxxgknb/', 'township', '城关镇'],
+      ['/xzxxgk/hdx/zfxxgknb/', 'township', '河东乡'],
+    ]);
+  });
+
+  test('does not take the year folders of a column for columns, though each names itself 2023年政府信息公开年报', async () => {
+    const site = await startSite();
+    site.pages.set('/', page(name, '首页', '<a href="/zfxxgk/zfxxgknb/">政府信息公开年报</a>'));
+    site.pages.set('/zfxxgk/zfxxgknb/', page(name, '政府信息公开年报', '<h3>年度</h3><a href="./2023n/">2023年</a><a href="./2022n/">2022年</a>', '<meta name="ColumnName" content="政府信息公开年报">'));
+    for (const year of [2023, 2022]) {
+      const crumb = `<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zfxxgk/zfxxgknb/${year}n/">${year}年政府信息公开年报</a></div>`;
+      site.pages.set(`/zfxxgk/zfxxgknb/${year}n/`, page(name, `${year}年政府信息公开年报`, crumb + list([[`./202403/t20240320_${year}.html`, `索引县${year}年政府信息公开工作年度报告`]]), `<meta name="ColumnName" content="${year}年政府信息公开年报">`));
+    }
+    const discovery = await discoverPortal(entry('gov-years', '索引县', `${site.origin}/`), options);
+    assert.equal(discovery.status, 'ok', discovery.reason ?? '');
+    assert.deepEqual(columnsOf(discovery, site.origin), [['/zfxxgk/zfxxgknb/', 'government', null]]);
+    assert.match(discovery.columns[0]!.evidence, /its year sub-column lists 1 report title/);
+  });
+});
+
 describe('discoverPortal when links do not lead to the column', () => {
   test('finds a column by a path guess, passing over a soft 404 on the way', async () => {
     const site = await startSite();

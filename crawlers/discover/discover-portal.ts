@@ -2,10 +2,11 @@
  * Discovery of one portal: from its home page to its 政府信息公开年报 column(s). Links first (the 年报 link itself,
  * or 政务公开 → 政府信息公开 → 年报, or a report whose address names its column), then well-known paths, then the
  * 信息公开 sub-domain and the parent government's portal. A column counts only once fetched and seen listing reports
- * of this government; its department and township sub-columns are found inside it. Never throws: a portal that
- * cannot be read becomes dead, moved, browser-only or no-column with a sentence saying why. A portal whose home page
- * redirects to another host that names this government is discovered there and stays 'moved' (movedTo set), with the
- * columns found there; a redirect to a site that does not name it ends discovery as 'moved' without columns.
+ * of this government; its department and township sub-columns are found inside it, or one hop further through the
+ * 部门 / 乡镇 index pages it links (sub-column-index.ts). Never throws: a portal that cannot be read becomes dead,
+ * moved, browser-only or no-column with a sentence saying why. A portal whose home page redirects to another host
+ * that names this government is discovered there and stays 'moved' (movedTo set), with the columns found there; a
+ * redirect to a site that does not name it ends discovery as 'moved' without columns.
  */
 import type { CatalogEntry, ColumnScope, DiscoveryMethod, Platform, PortalDiscovery, ReportColumn } from '../catalog-types.ts';
 import { detectChallenge } from '../anti-bot.ts';
@@ -16,38 +17,11 @@ import { pathGuesses } from './path-guesses.ts';
 import { platformOfUrl, recognizePlatform } from './platform.ts';
 import { readPage, type ReadPage } from './read-page.ts';
 import { canonicalColumnUrl, columnFromReportUrl, isSingleArticleUrl } from './report-url.ts';
-import { addressShape, isSubColumnIndex, listsReportsOf, trustsSibling, type IndexTally } from './sub-column-index.ts';
+import { IndexSiblings, isSubColumnIndex, listsReportsOf } from './sub-column-index.ts';
 import { HostScheduler } from '../host-scheduler.ts';
-import { disclosureHostGuesses, governmentNameForms, isOwnSiteHost, namesAnotherGovernment, namesGovernment } from './site-identity.ts';
+import { DEFAULT_DELAY_MS, DEFAULT_MAX_PAGES, DEFAULT_MAX_SUB_COLUMN_CHECK_PAGES, type DiscoverOptions } from './discover-options.ts';
+import { ancestorNames, disclosureHostGuesses, governmentNameForms, isOwnSiteHost, namesAnotherGovernment, namesGovernment } from './site-identity.ts';
 
-export interface DiscoverOptions {
-  /** User-Agent header of every request. */
-  userAgent: string;
-  /** Timeout of one request, in seconds. */
-  requestTimeoutSecs: number;
-  /** Most pages fetched for one portal, path guesses and parent portal included. Default 40. */
-  maxPages?: number;
-  /**
-   * Pages fetched beyond maxPages, only to check the sub-columns a 部门 / 乡镇 index lists by bare name (a county may
-   * list 30 departments and 20 townships). Default 40; past it, siblings shaped like checked ones are taken unfetched.
-   */
-  maxSubColumnCheckPages?: number;
-  /** The enclosing government's portal, searched for this government's column when its own portal has none. */
-  parentPortalUrl?: string;
-  /** Pause between two requests to one host, in milliseconds. Default 500. */
-  delayMs?: number;
-  /** Most bytes read of one page. Default 5 MB. */
-  maxBodyBytes?: number;
-  /**
-   * Politeness shared when many portals are discovered at once (discoverPortals passes one): requests to one host go
-   * one at a time, delayMs apart. Default: a scheduler of this portal's own.
-   */
-  scheduler?: HostScheduler;
-}
-
-const DEFAULT_MAX_PAGES = 40;
-const DEFAULT_MAX_SUB_COLUMN_CHECK_PAGES = 40;
-const DEFAULT_DELAY_MS = 500;
 /** Hops from a home page to its 年报 column through hubs: 首页 → 政务公开 → 政府信息公开 → 年报. */
 const MAX_HUB_DEPTH = 3;
 /** Most well-known paths tried on one portal: the likeliest ones (path-guesses.ts), not a scan of the site. */
@@ -77,6 +51,11 @@ interface Candidate {
   inColumn?: string;
   /** For a sub-column listed by a sub-column index (部门 / 乡镇 page): that index's address. */
   fromIndex?: string;
+  /**
+   * Taken only once its page lists its body's reports: a sub-column an index lists by bare name, or the 年报 link on
+   * a body's page that is no column itself (乡镇 index → 城关镇's 信息公开 page → its 政府信息公开年报).
+   */
+  checkBody?: boolean;
 }
 
 /** A page read during discovery (its body is not kept). */
@@ -89,6 +68,8 @@ const KIND_ORDER: Record<Candidate['kind'], number> = { column: 0, 'sub-column':
 
 class PortalRun {
   readonly #entry: CatalogEntry;
+  /** The province and prefecture above this government, whose names hold its short form (邵阳市 holds 邵阳 of 邵阳县). */
+  readonly #ancestors: string[];
   readonly #options: DiscoverOptions;
   readonly #scheduler: HostScheduler;
   readonly #maxPages: number;
@@ -98,7 +79,7 @@ class PortalRun {
   readonly #columns = new Map<string, ReportColumn>();
   readonly #trustedHosts = new Set<string>();
   /** Sub-column index pages met, with what their siblings turned out to be. */
-  readonly #indexes = new Map<string, IndexTally>();
+  readonly #indexes = new IndexSiblings();
   #siteHost: string;
   #parentHost: string | null;
   #pagesFetched = 0;
@@ -107,6 +88,7 @@ class PortalRun {
 
   constructor(entry: CatalogEntry, options: DiscoverOptions) {
     this.#entry = entry;
+    this.#ancestors = ancestorNames(entry.path, entry.name);
     this.#options = options;
     this.#scheduler = options.scheduler ?? new HostScheduler({ maxInFlight: 1 });
     this.#maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
@@ -177,7 +159,7 @@ class PortalRun {
    * inside its column's folder can be (acceptUnfetchedSubColumn).
    */
   #budgetLeft(candidate?: Candidate): boolean {
-    const allowance = candidate?.fromIndex ? this.#maxSubColumnCheckPages : 0;
+    const allowance = candidate?.checkBody ? this.#maxSubColumnCheckPages : 0;
     return this.#pagesFetched < this.#maxPages + allowance;
   }
 
@@ -204,8 +186,13 @@ class PortalRun {
 
   // ---- whose pages ----
 
+  /** Whether a text names this government (not merely its province or prefecture: site-identity namesGovernment). */
+  #names(text: string): boolean {
+    return namesGovernment(text, this.#entry.name, this.#ancestors);
+  }
+
   #namesUs(page: ReadPage): boolean {
-    return [page.siteName ?? '', ...page.ownNames].some((name) => namesGovernment(name, this.#entry.name));
+    return [page.siteName ?? '', ...page.ownNames].some((name) => this.#names(name));
   }
 
   #hostTrust(host: string): Trust {
@@ -218,9 +205,9 @@ class PortalRun {
   #judge(candidateTrust: Trust, host: string, page: ReadPage): Trust {
     const name = this.#entry.name;
     if (candidateTrust === 'own' || this.#hostTrust(host) === 'own') {
-      return host !== this.#siteHost && namesAnotherGovernment(page.siteName, name) ? 'named-only' : 'own';
+      return host !== this.#siteHost && namesAnotherGovernment(page.siteName, name, this.#ancestors) ? 'named-only' : 'own';
     }
-    if (page.siteName && namesGovernment(page.siteName, name)) {
+    if (page.siteName && this.#names(page.siteName)) {
       this.#trustedHosts.add(host);
       return 'own';
     }
@@ -245,8 +232,11 @@ class PortalRun {
     return depth === 0 ? 'link-text' : 'platform-page';
   }
 
-  /** Queues the columns, hubs and report-derived columns a page links to, as far as the page's trust allows. */
-  #scan(page: ReadPage, pageUrl: string, depth: number, trust: Trust): void {
+  /**
+   * Queues the columns, hubs and report-derived columns a page links to, as far as the page's trust allows. On a
+   * body's page (`within`, a sub-column's candidate), a 年报 link that names no body is that body's column.
+   */
+  #scan(page: ReadPage, pageUrl: string, depth: number, trust: Trust, within?: Candidate): void {
     const name = this.#entry.name;
     for (const { url, label } of page.links) {
       const linkTrust: Trust = trust === 'named-only' ? 'named-only' : this.#hostTrust(url.host);
@@ -256,11 +246,14 @@ class PortalRun {
       // Another site the home page links to is tried after the portal's own pages: often a neighbour's, rarely ours.
       const penalty = linkTrust === 'unknown' ? 30 : 0;
       const base = { depth: depth + 1, trust: linkTrust, method: this.#method(url, linkTrust, depth) };
-      const namesUs = namesGovernment(label, name);
+      const namesUs = this.#names(label);
       if (role.role === 'column') {
-        const anothers = role.scope === 'government' && role.body !== undefined && !namesGovernment(role.body, name);
+        const anothers = role.scope === 'government' && role.body !== undefined && !this.#names(role.body);
         if (trust === 'named-only' && !namesUs) {
           if (depth < MAX_HUB_DEPTH) this.#push({ ...base, url: url.href, kind: 'hub', score: role.score, via: `link 「${label}」 on ${pageUrl}`, scope: 'government' });
+        } else if (within?.body && role.scope === 'government' && role.body === undefined) {
+          const via = `link 「${label}」 on ${pageUrl}, the page of ${within.body}`;
+          this.#push({ ...base, url: url.href, kind: 'sub-column', score: role.score, via, scope: within.scope, body: within.body, inColumn: canonicalColumnUrl(pageUrl), checkBody: true });
         } else if (!anothers) {
           const body = role.scope === 'government' ? undefined : role.body;
           this.#push({ ...base, url: url.href, kind: 'column', score: role.score - penalty, via: `link 「${label}」 on ${pageUrl}`, scope: role.scope, ...(body ? { body } : {}) });
@@ -278,7 +271,7 @@ class PortalRun {
 
   /** A report linked from a page tells its column through its address (report-columns.tsv's derivations). */
   #pushReportColumn(url: URL, title: string, pageUrl: string, base: Pick<Candidate, 'depth' | 'trust'>, trust: Trust): void {
-    const namesUs = namesGovernment(title, this.#entry.name);
+    const namesUs = this.#names(title);
     if (trust === 'named-only' ? !namesUs : !namesUs && /[省市县区州盟旗]/.test(title.split(/(19|20)\d{2}/)[0] ?? '')) return;
     const column = columnFromReportUrl(url.href);
     if (!column || isSingleArticleUrl(column)) return;
@@ -289,7 +282,9 @@ class PortalRun {
 
   #next(): Candidate | undefined {
     const skipHubs = this.#hasGovernmentColumn();
-    this.#frontier.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.score - a.score || a.depth - b.depth);
+    // Siblings of an index not yet sampled go first (sub-column-index.ts IndexSiblings).
+    const sampling = (candidate: Candidate) => (candidate.fromIndex && this.#indexes.needsSample(candidate.fromIndex) ? 0 : 1);
+    this.#frontier.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || sampling(a) - sampling(b) || b.score - a.score || a.depth - b.depth);
     while (this.#frontier.length > 0) {
       const candidate = this.#frontier.shift()!;
       if (!(skipHubs && candidate.kind === 'hub')) return candidate;
@@ -311,7 +306,7 @@ class PortalRun {
       }
       const host = new URL(visited.finalUrl).host;
       const trust = this.#judge(candidate.trust, host, visited.page);
-      this.#scan(visited.page, visited.finalUrl, candidate.depth, trust);
+      this.#scan(visited.page, visited.finalUrl, candidate.depth, trust, candidate.kind === 'sub-column' && candidate.body ? candidate : undefined);
       if (candidate.kind !== 'hub') await this.#considerColumn(candidate, visited, trust);
     }
   }
@@ -320,7 +315,7 @@ class PortalRun {
 
   async #considerColumn(candidate: Candidate, visited: VisitedPage, trust: Trust): Promise<boolean> {
     const strict = trust !== 'own';
-    let evidence = columnEvidence(visited.page, this.#entry.name);
+    let evidence = columnEvidence(visited.page, this.#entry.name, this.#ancestors);
     let seen = describeReports(evidence);
     if (!isOurColumn(evidence, strict) && evidence.namesColumn) {
       // A column page that only holds year tabs or sub-columns: its first year sub-column shows whose it is.
@@ -331,7 +326,7 @@ class PortalRun {
       }
     }
     if (visited.page.annualReportApp && !strict) seen = 'a gkmlpt annual-report view';
-    else if (!isOurColumn(evidence, strict) || (candidate.fromIndex && !listsReportsOf(evidence, candidate.scope, candidate.body, governmentNameForms(this.#entry.name)))) {
+    else if (!isOurColumn(evidence, strict) || (candidate.checkBody && !listsReportsOf(evidence, candidate.scope, candidate.body, governmentNameForms(this.#entry.name)))) {
       this.#tallySibling(candidate, false);
       // A 部门 / 乡镇 index lists the bodies' sub-columns by bare name: they are one hop further, the index no column.
       if (isSubColumnIndex(evidence, candidate)) this.#queueSubColumns(visited.page, visited.finalUrl, candidate, trust, true);
@@ -356,7 +351,7 @@ class PortalRun {
     const year = page.links.find((link) => classifyLink(link.label, link.url).role === 'year');
     if (!year) return null;
     const visited = await this.#visit(year.url.href);
-    return visited ? columnEvidence(visited.page, this.#entry.name) : null;
+    return visited ? columnEvidence(visited.page, this.#entry.name, this.#ancestors) : null;
   }
 
   #columnPlatform(page: ReadPage, url: string): Platform {
@@ -371,7 +366,7 @@ class PortalRun {
    */
   #queueSubColumns(page: ReadPage, pageUrl: string, parent: Candidate, trust: Trust, index = false): void {
     const pageKey = canonicalColumnUrl(pageUrl);
-    if (index && !this.#indexes.has(pageKey)) this.#indexes.set(pageKey, { verified: new Map(), failed: 0 });
+    if (index) this.#indexes.open(pageKey);
     for (const { url, label } of page.links) {
       if (canonicalColumnUrl(url.href) === canonicalColumnUrl(pageUrl)) continue;
       if (trust === 'own' ? this.#hostTrust(url.host) !== 'own' : url.host !== new URL(pageUrl).host) continue;
@@ -388,36 +383,31 @@ class PortalRun {
         inColumn: pageKey,
         scope: role.scope,
         ...(role.body ? { body: role.body } : {}),
-        ...(index ? { fromIndex: pageKey } : {}),
+        ...(index ? { fromIndex: pageKey, checkBody: true } : {}),
       });
     }
   }
 
-  /** Counts a sub-column listed by an index as verified (by its address shape) or not a column. */
+  /** Counts a sub-column listed by an index as verified or not a column. */
   #tallySibling(candidate: Candidate, verified: boolean): void {
-    const tally = candidate.fromIndex ? this.#indexes.get(candidate.fromIndex) : undefined;
-    if (!tally) return;
-    if (!verified) tally.failed++;
-    else tally.verified.set(addressShape(candidate.url), (tally.verified.get(addressShape(candidate.url)) ?? 0) + 1);
+    if (candidate.fromIndex) this.#indexes.record(candidate.fromIndex, candidate.url, verified);
   }
 
   /**
    * A sub-column left unfetched for want of budget is still taken on its link alone when the link is good evidence:
    * named by its body inside an accepted column's folder, or listed by a sub-column index whose siblings of the same
-   * address shape were fetched and all listed their bodies' reports (sub-column-index.ts trustsSibling).
+   * address shape were fetched and listed their bodies' reports (sub-column-index.ts trustsSibling).
    */
   #acceptUnfetchedSubColumn(candidate: Candidate): void {
     const parent = candidate.inColumn;
     if (!candidate.body || !parent) return;
-    let why: string;
+    let why = 'not fetched (page budget spent)';
     if (candidate.fromIndex) {
-      const tally = this.#indexes.get(candidate.fromIndex);
-      if (!trustsSibling(tally, candidate.url)) return;
-      const failed = tally!.failed > 0 ? ` (${tally!.failed} sibling(s) not a column)` : '';
-      why = `listed by that index like ${tally!.verified.get(addressShape(candidate.url))} siblings of the same address shape that list their body's reports${failed}; not fetched (page budget spent)`;
-    } else {
-      if (candidate.trust !== 'own' || !this.#columns.has(parent) || !parent.endsWith('/') || !candidate.url.startsWith(parent)) return;
-      why = 'not fetched (page budget spent)';
+      const siblings = this.#indexes.unfetchedEvidence(candidate.fromIndex, candidate.url);
+      if (!siblings) return;
+      why = `${siblings}; ${why}`;
+    } else if (candidate.trust !== 'own' || !this.#columns.has(parent) || !parent.endsWith('/') || !candidate.url.startsWith(parent)) {
+      return;
     }
     const url = canonicalColumnUrl(candidate.url);
     this.#columns.set(url, {

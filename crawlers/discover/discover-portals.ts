@@ -5,7 +5,8 @@
  * `onResult` as soon as it is known. Only results are kept, never page bodies.
  */
 import type { CatalogEntry, PortalDiscovery } from '../catalog-types.ts';
-import { discoverPortal, type DiscoverOptions } from './discover-portal.ts';
+import type { DiscoverOptions } from './discover-options.ts';
+import { discoverPortal } from './discover-portal.ts';
 import { HostScheduler } from '../host-scheduler.ts';
 
 export interface DiscoverPortalsOptions extends Omit<DiscoverOptions, 'scheduler' | 'parentPortalUrl'> {

@@ -66,6 +66,8 @@ test('sub-columns of a 年报 column are named by their body or by a scope group
   assert.deepEqual(subColumnRole('人力资源和社会保障局', url), { scope: 'department', body: '人力资源和社会保障局' });
   assert.deepEqual(subColumnRole('河东乡', url), { scope: 'township', body: '河东乡' });
   assert.deepEqual(subColumnRole('新华街道', url), { scope: 'township', body: '新华街道' });
+  assert.deepEqual(subColumnRole('城关镇人民政府', url), { scope: 'township', body: '城关镇' });
+  assert.equal(subColumnRole('样例县人民政府', url), null);
   assert.deepEqual(subColumnRole('城关镇政府信息公开年报', url), { scope: 'township', body: '城关镇' });
   assert.deepEqual(subColumnRole('部门', url), { scope: 'department' });
   assert.deepEqual(subColumnRole('乡镇（街道）', url), { scope: 'township' });

@@ -111,6 +111,9 @@ export function subColumnRole(label: string, url: URL): { scope: ColumnScope; bo
   if (SCOPE_PREFIX.otherGovernments.test(words)) return null;
   if (/^(部门|乡镇（街道）|乡镇\(街道\)|乡镇|街道|镇街)$/.test(words)) return { scope: /部门/.test(words) ? 'department' : 'township' };
   if (TOWNSHIP_NAME.test(words)) return { scope: 'township', body: words };
+  // Township indexes often name the town's government: 城关镇人民政府 is 城关镇's sub-column.
+  const town = words.replace(/(人民政府|政府)$/, '');
+  if (town !== words && town.length >= 2 && TOWNSHIP_NAME.test(town)) return { scope: 'township', body: town };
   if (DEPARTMENT_NAME.test(words) && !/(公开|政府)办?$/.test(words)) return { scope: 'department', body: words };
   return null;
 }

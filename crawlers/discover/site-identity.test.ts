@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { disclosureHostGuesses, governmentNameForms, isOwnSiteHost, namesAnotherGovernment, namesGovernment } from './site-identity.ts';
+import { ancestorNames, disclosureHostGuesses, governmentNameForms, isOwnSiteHost, namesAnotherGovernment, namesGovernment } from './site-identity.ts';
 
 test("the portal's own hosts are its www. twin and its sub-domains, not its siblings or its parent", () => {
   assert.equal(isOwnSiteHost('hnyx.gov.cn', 'www.hnyx.gov.cn'), true);
@@ -36,4 +36,17 @@ test("a page naming another government's site is told apart from our pages and f
   assert.equal(namesAnotherGovernment('寻甸回族彝族自治县人民政府', '昆明市'), true);
   assert.equal(namesAnotherGovernment('政府信息公开年报', '示例县'), false);
   assert.equal(namesAnotherGovernment(null, '示例县'), false);
+});
+
+test("a county's short form inside its prefecture's name does not name the county (邵阳市 is not 邵阳县)", () => {
+  const ancestors = ancestorNames('湖南省/邵阳市/邵阳县', '邵阳县');
+  assert.deepEqual(ancestors, ['湖南省', '邵阳市']);
+  assert.equal(namesGovernment('邵阳市人民政府', '邵阳县'), true); // without its ancestors, the short form matches
+  assert.equal(namesGovernment('邵阳市人民政府', '邵阳县', ancestors), false);
+  assert.equal(namesGovernment('邵阳市财政局2023年政府信息公开工作年度报告', '邵阳县', ancestors), false);
+  assert.equal(namesGovernment('邵阳市邵阳县财政局2023年政府信息公开工作年度报告', '邵阳县', ancestors), true);
+  assert.equal(namesGovernment('邵阳县人民政府', '邵阳县', ancestors), true);
+  assert.equal(namesGovernment('子长县人民政府', '子长市', ancestorNames('陕西省/延安市/子长市', '子长市')), true);
+  assert.equal(namesAnotherGovernment('东营市人民政府', '东营区', ancestorNames('山东省/东营市/东营区', '东营区')), true);
+  assert.deepEqual(ancestorNames('江苏省', '江苏省'), []);
 });

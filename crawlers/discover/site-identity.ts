@@ -47,9 +47,25 @@ export function governmentNameForms(name: string): string[] {
   return stem.length >= 2 && stem !== bare ? [bare, stem] : [bare];
 }
 
-/** Whether a text (a site name, a link's text) names the government `name`. */
-export function namesGovernment(text: string, name: string): boolean {
-  return governmentNameForms(name).some((form) => text.includes(form));
+/**
+ * Whether a text (a site name, a link's text) names the government `name`. `ancestors` (the province and prefecture
+ * of the catalog's path) are read out of the text first: 邵阳县's short form 邵阳 is inside 邵阳市, its prefecture,
+ * whose pages and reports are not 邵阳县's (东营区 in 东营市, 昌吉市 in 昌吉州 alike).
+ */
+export function namesGovernment(text: string, name: string, ancestors: readonly string[] = []): boolean {
+  const bare = name.replace(/(人民政府|政府)$/, '');
+  let rest = text;
+  for (const ancestor of ancestors) {
+    const ancestorName = ancestor.replace(/(人民政府|政府)$/, '');
+    if (ancestorName.length >= 2 && !bare.includes(ancestorName)) rest = rest.replaceAll(ancestorName, '\u0000');
+  }
+  return governmentNameForms(name).some((form) => rest.includes(form));
+}
+
+/** The names above a government in the catalog's path (江苏省/淮安市/淮阴区 → 江苏省, 淮安市). */
+export function ancestorNames(path: string, name: string): string[] {
+  const steps = path.split('/').filter((step) => step.length > 0);
+  return steps.filter((step) => step !== name && step !== steps.at(-1));
 }
 
 /** A site name of a government body (…人民政府, …县, …局), as opposed to a column title (政府信息公开年报). */
@@ -59,7 +75,7 @@ const GOVERNMENT_SITE_NAME = /(人民政府|政府网|政府门户|[省市县区
  * Whether a page's own name says it belongs to another government: it names a government body and not this one.
  * A page that gives no body's name says nothing, so it is not held against the portal.
  */
-export function namesAnotherGovernment(siteName: string | null, name: string): boolean {
+export function namesAnotherGovernment(siteName: string | null, name: string, ancestors: readonly string[] = []): boolean {
   if (!siteName) return false;
-  return GOVERNMENT_SITE_NAME.test(siteName.trim()) && !namesGovernment(siteName, name);
+  return GOVERNMENT_SITE_NAME.test(siteName.trim()) && !namesGovernment(siteName, name, ancestors);
 }

@@ -59,9 +59,10 @@ export function listsReportsOf(evidence: ColumnEvidence, scope: ColumnScope, bod
  */
 export function addressShape(raw: string): string {
   const url = new URL(raw);
-  const parts = url.pathname.replace(/\d+/g, '0').split('/');
+  // A folder and its index page are one address (…/czj/ and …/czj/index.html).
+  const parts = url.pathname.replace(/\/index(_\d+)?\.s?html?$/i, '/').replace(/\d+/g, '0').split('/');
   let last = parts.length - 1;
-  while (last > 0 && (parts[last] === '' || /^index(_0)?\.\w+$/i.test(parts[last]!))) last--;
+  while (last > 0 && parts[last] === '') last--;
   const named = parts[last]!;
   if (!/0/.test(named)) parts[last] = named.replace(/^[^.]+/, '*');
   return `${url.host}${parts.join('/')}${url.search.replace(/\d+/g, '0')}`;
@@ -75,4 +76,44 @@ export function trustsSibling(tally: IndexTally | undefined, url: string): boole
   if (!tally) return false;
   const verified = tally.verified.get(addressShape(url)) ?? 0;
   return verified >= SIBLINGS_TO_TRUST && tally.failed * VERIFIED_PER_FAILURE <= verified;
+}
+
+/**
+ * The sub-column indexes of one discovery, by address, and what their siblings turned out to be when fetched. The
+ * budget: siblings are fetched (beyond maxPages, within their own allowance) and each kept only if it lists its
+ * body's reports; a sample of SIBLINGS_TO_TRUST per index goes first, so that when the pages run out every index
+ * has been sampled and its unfetched siblings of a verified shape can be taken, saying so in their evidence.
+ */
+export class IndexSiblings {
+  readonly #tallies = new Map<string, IndexTally>();
+
+  /** Starts the tally of an index page (once). */
+  open(indexUrl: string): void {
+    if (!this.#tallies.has(indexUrl)) this.#tallies.set(indexUrl, { verified: new Map(), failed: 0 });
+  }
+
+  /** Records a sibling fetched: verified as its body's column, or not a column (or no answer). */
+  record(indexUrl: string, url: string, verified: boolean): void {
+    const tally = this.#tallies.get(indexUrl);
+    if (!tally) return;
+    if (!verified) tally.failed++;
+    else tally.verified.set(addressShape(url), (tally.verified.get(addressShape(url)) ?? 0) + 1);
+  }
+
+  /** Whether the index has had fewer siblings checked than trustsSibling asks. */
+  needsSample(indexUrl: string): boolean {
+    const tally = this.#tallies.get(indexUrl);
+    if (!tally) return false;
+    let checked = tally.failed;
+    for (const count of tally.verified.values()) checked += count;
+    return checked < SIBLINGS_TO_TRUST;
+  }
+
+  /** Why an unfetched sibling may be taken, for its evidence; null when it may not. */
+  unfetchedEvidence(indexUrl: string, url: string): string | null {
+    const tally = this.#tallies.get(indexUrl);
+    if (!tally || !trustsSibling(tally, url)) return null;
+    const failed = tally.failed > 0 ? ` (${tally.failed} sibling(s) not a column)` : '';
+    return `listed by that index like ${tally.verified.get(addressShape(url))} siblings of the same address shape that list their body's reports${failed}`;
+  }
 }
