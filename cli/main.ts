@@ -22,6 +22,12 @@ import { runUi } from './ui.ts';
 
 const GOVERNMENT_LEVELS = ['province', 'prefecture', 'county'];
 
+// `yangguang sources list | head` closes our stdout early: that ends the command, it is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command()
   .name('yangguang')
   .description('Crawl 政府信息公开工作年度报告 from government portals, parse their statutory tables, load DuckDB.')

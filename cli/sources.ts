@@ -77,8 +77,8 @@ export interface ListedSource extends CatalogEntry {
 }
 
 /** The catalog entries picked by the filter, each with its latest discovery from the warehouse. */
-export async function listSources(config: Pick<Config, 'duckdbPath'>, options: ListSourcesOptions): Promise<ListedSource[]> {
-  const entries = filterCatalog(readCatalog(options.catalogFile), options);
+export async function listSources(config: Pick<Config, 'duckdbPath' | 'catalogFile'>, options: ListSourcesOptions): Promise<ListedSource[]> {
+  const entries = filterCatalog(readCatalog(options.catalogFile ?? config.catalogFile), options);
   const discoveries = await readLatestDiscoveries(config);
   return entries.map((entry) => {
     const found = discoveries.get(entry.id);

@@ -50,7 +50,7 @@ test('counts portals per status, lists the 20 not ok checked last with name, rea
   await withWarehouse(duckdbPath, ({ connection }) => recordDiscoveries(connection, discoveries()));
 
   const lines: string[] = [];
-  await printPortalHealth({ duckdbPath }, (line) => lines.push(line), catalogFile);
+  await printPortalHealth({ duckdbPath, catalogFile }, (line) => lines.push(line));
   assert.equal(lines[0], 'portals by their latest discovery (27): ok 2 · dead 24 · moved 1');
   const rows = lines[1]!.split('\n').filter((line) => /gov-6207/.test(line));
   assert.equal(rows.length, 20);

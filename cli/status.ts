@@ -92,9 +92,8 @@ const PROBLEMS_SHOWN = 20;
  * their reasons. Prints nothing when the warehouse holds no discovery.
  */
 export async function printPortalHealth(
-  config: Pick<Config, 'duckdbPath'>,
+  config: Pick<Config, 'duckdbPath' | 'catalogFile'>,
   print: (line: string) => void = console.log,
-  catalogFile?: string,
 ): Promise<void> {
   let health: PortalHealth | null;
   try {
@@ -108,7 +107,7 @@ export async function printPortalHealth(
   const total = health.counts.reduce((sum, count) => sum + count.portals, 0);
   print(`portals by their latest discovery (${total}): ${health.counts.map((count) => `${count.status} ${count.portals}`).join(' · ')}`);
   if (health.problems.length === 0) return;
-  const names = catalogPaths(catalogFile);
+  const names = catalogPaths(config.catalogFile);
   const table = plainTable(['id', 'name', 'status', 'reason', 'moved to', 'checked']);
   for (const problem of health.problems.slice(0, PROBLEMS_SHOWN)) {
     table.push([problem.sourceId, names.get(problem.sourceId) ?? '', problem.status, problem.reason ?? '', problem.movedTo ?? '', problem.checkedAt]);
@@ -120,5 +119,5 @@ export async function printPortalHealth(
 
 /** Each catalog entry's place (江苏省/淮安市/淮阴区), by id: names alone repeat across provinces. */
 function catalogPaths(catalogFile?: string): Map<string, string> {
-  return new Map(readCatalog(...(catalogFile ? [catalogFile] : [])).map((entry) => [entry.id, entry.path]));
+  return new Map(readCatalog(catalogFile).map((entry) => [entry.id, entry.path]));
 }

@@ -57,6 +57,11 @@ export const configSchema = z.strictObject({
   recheckDocumentsDays: z.coerce.number().min(0).default(7),
   /** Identifies the crawler honestly to portal operators. */
   userAgent: z.string().min(1).default('yangguang/0.1 (+https://github.com/yangguang; government report research)'),
+  /**
+   * The national catalog (JSON lines of CatalogEntry). Default: the one shipped in sources/national/portals.jsonl;
+   * another file serves a private list of portals, or the national simulator's (simulator/national/serve.ts).
+   */
+  catalogFile: z.string().min(1).optional(),
   /** Shared secret of the queue UI; required to listen on any non-loopback address. */
   uiToken: z.string().min(16, 'at least 16 characters').optional(),
 });
@@ -80,6 +85,7 @@ export const configEnv: Record<keyof z.infer<typeof configSchema>, string> = {
   fetchJobConcurrency: 'YANGGUANG_FETCH_JOB_CONCURRENCY',
   recheckDocumentsDays: 'YANGGUANG_RECHECK_DOCUMENTS_DAYS',
   userAgent: 'YANGGUANG_USER_AGENT',
+  catalogFile: 'YANGGUANG_CATALOG_FILE',
   uiToken: 'YANGGUANG_UI_TOKEN',
 };
 

@@ -44,7 +44,7 @@ export async function discoverCatalog(
   options: DiscoverCatalogOptions = {},
   onDiscovery?: (discovery: PortalDiscovery, entry: CatalogEntry | undefined) => void,
 ): Promise<DiscoverySummary> {
-  const catalog = readCatalog(...(options.catalogFile ? [options.catalogFile] : []));
+  const catalog = readCatalog(options.catalogFile ?? config.catalogFile);
   const latest = await readLatestDiscoveries(config);
   const now = new Date();
   const due = filterCatalog(catalog, options.filter ?? {})
@@ -102,8 +102,8 @@ export interface CatalogSelection {
 }
 
 /** Sources for the catalog entries picked by `filter` (all of them for `{}`), from their latest discoveries. */
-export async function catalogSources(config: Pick<Config, 'duckdbPath'>, filter: CatalogFilter, catalogFile?: string): Promise<CatalogSelection> {
-  const entries = filterCatalog(readCatalog(catalogFile), filter);
+export async function catalogSources(config: Pick<Config, 'duckdbPath' | 'catalogFile'>, filter: CatalogFilter, catalogFile?: string): Promise<CatalogSelection> {
+  const entries = filterCatalog(readCatalog(catalogFile ?? config.catalogFile), filter);
   const discoveries = await readLatestDiscoveries(config);
   const selection: CatalogSelection = { sources: [], undiscovered: [] };
   for (const entry of entries) {
