@@ -71,7 +71,7 @@ program
   .command('worker')
   .description('process jobs until stopped (SIGTERM/SIGINT finish the jobs in hand, then exit)')
   .addOption(new Option('--queues <names>', `comma-separated stages (${STAGES.join(',')})`).default(STAGES.join(',')))
-  .option('--concurrency <n>', 'jobs in flight per stage (load is always 1)', '2')
+  .option('--concurrency <n>', 'extract and parse jobs in flight per stage (crawl and fetch: crawlJobConcurrency, fetchJobConcurrency; load is always 1)', '2')
   .action(async (options: { queues: string; concurrency: string }) => {
     const stages = options.queues.split(',').map((name) => name.trim()) as Stage[];
     const unknown = stages.filter((stage) => !STAGES.includes(stage));
