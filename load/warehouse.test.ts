@@ -113,3 +113,23 @@ async function runInChild(code: string): Promise<string> {
   await once(child, 'exit');
   return output;
 }
+
+test('a writer killed while it creates the warehouse never leaves a file that cannot be opened', async () => {
+  // The first open migrates a new file; a kill between the migrations' commit and the checkpoint used to leave a WAL
+  // of schema changes that DuckDB cannot replay. Kill creators at spread-out moments; every file must open after.
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const file = path.join(dir, `created-${attempt}.duckdb`);
+    const code = `import(${JSON.stringify(path.resolve('load/warehouse.ts'))}).then(({ openWarehouse }) => openWarehouse(${JSON.stringify(file)})).then(() => console.log('opened'));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { cwd: process.cwd(), stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 600 + attempt * 150));
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+    const warehouse = await openWarehouse(file);
+    try {
+      assert.deepEqual(await appliedMigrations(warehouse.connection), (await listMigrations()).map(({ version, name }) => ({ version, name })));
+    } finally {
+      warehouse.close();
+    }
+  }
+});

@@ -2,7 +2,9 @@
  * Opening the DuckDB file for writing. Only one process may have the file open while a writer holds it, so
  * writers open it per unit of work (`withWarehouse`) and close it at once, letting readers in between jobs.
  */
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { link, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { WarehouseLockedError, isLockError } from './errors.ts';
@@ -22,6 +24,7 @@ export interface Warehouse {
 export async function openWarehouse(file: string): Promise<Warehouse> {
   const resolved = path.resolve(file);
   await mkdir(path.dirname(resolved), { recursive: true });
+  if (!existsSync(resolved)) await createWarehouseFile(resolved);
   const instance = await createInstance(resolved, {}, 'read-write');
   const connection = await instance.connect();
   let closed = false;
@@ -43,6 +46,33 @@ export async function openWarehouse(file: string): Promise<Warehouse> {
     throw error;
   }
   return { path: resolved, connection, close };
+}
+
+/**
+ * Builds a new warehouse beside `file` (every migration applied, regions seeded, checkpointed) and only then puts it
+ * in place, without replacing a file another process made meanwhile. A writer killed while the first open migrates
+ * would otherwise leave a WAL of schema changes that DuckDB 1.5 cannot replay (see openWarehouse): an unopenable
+ * file. Migrations of an existing file (an upgrade) still run in place, once.
+ */
+async function createWarehouseFile(file: string): Promise<void> {
+  const building = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const instance = await createInstance(building, {}, 'read-write');
+    const connection = await instance.connect();
+    try {
+      await migrate(connection);
+      await seedRegions(connection);
+      await connection.run('checkpoint');
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+    await link(building, file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  } finally {
+    await Promise.all([rm(building, { force: true }), rm(`${building}.wal`, { force: true })]);
+  }
 }
 
 /**
