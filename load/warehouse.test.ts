@@ -121,8 +121,8 @@ test('a writer killed while it creates the warehouse never leaves a file that ca
     const file = path.join(dir, `created-${attempt}.duckdb`);
     const code = `import(${JSON.stringify(path.resolve('load/warehouse.ts'))}).then(({ openWarehouse }) => openWarehouse(${JSON.stringify(file)})).then(() => console.log('opened'));`;
     const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { cwd: process.cwd(), stdio: 'ignore' });
-    await new Promise((resolve) => setTimeout(resolve, 600 + attempt * 150));
     const exited = once(child, 'exit');
+    await new Promise((resolve) => setTimeout(resolve, 600 + attempt * 150));
     child.kill('SIGKILL');
     await exited;
     const warehouse = await openWarehouse(file);
