@@ -82,6 +82,9 @@ export async function runCrawl(config: Config, options: CrawlCommandOptions): Pr
   }
 }
 
+/** How long a stopping worker waits for its jobs in hand before it exits anyway. */
+const SHUTDOWN_GRACE_MS = 60_000;
+
 export async function runWorker(config: Config, options: WorkerOptions): Promise<void> {
   const pipeline = await openPipeline(config);
   const workers = startWorkers(pipeline, options);
@@ -95,6 +98,11 @@ export async function runWorker(config: Config, options: WorkerOptions): Promise
       }
       stopping = true;
       console.log(`worker: ${signal}, finishing the jobs in hand…`);
+      // A job that never settles (or a queue connection that never closes) must not keep a stopped worker alive.
+      setTimeout(() => {
+        console.log(`worker: still stopping after ${SHUTDOWN_GRACE_MS / 1000} s, exiting now (jobs in hand go back to the queue in ~10 s)`);
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS).unref();
       resolve();
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
@@ -102,4 +110,6 @@ export async function runWorker(config: Config, options: WorkerOptions): Promise
   });
   await Promise.all(workers.map((worker) => worker.close()));
   await pipeline.close();
+  // Everything is closed; a socket some library keeps open (seen after Redis restarts) must not hold the process.
+  process.exit(0);
 }
