@@ -22,6 +22,14 @@ import { runUi } from './ui.ts';
 
 const GOVERNMENT_LEVELS = ['province', 'prefecture', 'county'];
 
+/** --region and --level: which national catalog entries a command picks. */
+function regionOption(): Option {
+  return new Option('--region <code>', 'national catalog entries whose GB/T 2260 code starts with this, e.g. 32 or 3208').argParser(parseRegionPrefix);
+}
+function levelOption(): Option {
+  return new Option('--level <level>', 'national catalog entries at this level').choices(GOVERNMENT_LEVELS);
+}
+
 // `yangguang sources list | head` closes our stdout early: that ends the command, it is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
@@ -49,8 +57,8 @@ program
   .option('--sources <file>', 'sources file: a JSON or YAML list of {id, name, startUrls, allowedHosts?, regionCode?, level?}')
   .option('--url <url...>', 'crawl these 年报 column URLs as one-off sources')
   .option('--catalog', 'crawl the national catalog (sources/national/portals.jsonl): the entries with discovered 年报 columns')
-  .addOption(new Option('--region <code>', 'national catalog entries whose GB/T 2260 code starts with this, e.g. 32 or 3208').argParser(parseRegionPrefix))
-  .addOption(new Option('--level <level>', 'national catalog entries at this level').choices(GOVERNMENT_LEVELS))
+  .addOption(regionOption())
+  .addOption(levelOption())
   .option('--wait', 'wait until the run is finished and print its summary')
   .option('--inline', 'run the workers in this process (implies --wait)')
   .option('--years <range>', 'backfill: only documents whose title names a year in this range, e.g. 2019-2024')
@@ -88,8 +96,8 @@ schedule
   .option('--sources <file>', 'sources file (JSON or YAML); default: every sources/*.yaml, unless --catalog or --discover')
   .addOption(new Option('--catalog', "crawl the national catalog's entries with discovered 年报 columns, as discovered when it fires").conflicts('sources'))
   .addOption(new Option('--discover', "re-discover the national catalog's portals not ok, or found ok over 30 days ago").conflicts(['sources', 'catalog']))
-  .addOption(new Option('--region <code>', 'national catalog entries whose GB/T 2260 code starts with this, e.g. 32 or 3208').argParser(parseRegionPrefix).conflicts('sources'))
-  .addOption(new Option('--level <level>', 'national catalog entries at this level').choices(GOVERNMENT_LEVELS).conflicts('sources'))
+  .addOption(regionOption().conflicts('sources'))
+  .addOption(levelOption().conflicts('sources'))
   .option('--id <id>', 'schedule id', 'nightly')
   .action(async (options: ScheduleSetOptions) => scheduleSet(config(), options));
 schedule.command('list').description('list schedules and their next run').action(async () => scheduleList(config()));
@@ -146,15 +154,15 @@ sources
 sources
   .command('list')
   .description("list national catalog entries with their latest discovery's status and column count")
-  .addOption(new Option('--region <code>', 'entries whose GB/T 2260 code starts with this, e.g. 32 or 3208').argParser(parseRegionPrefix))
-  .addOption(new Option('--level <level>', 'entries at this level').choices(GOVERNMENT_LEVELS))
+  .addOption(regionOption())
+  .addOption(levelOption())
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
   .action(async (options: ListSourcesOptions) => printSources(config(), options));
 sources
   .command('discover')
   .description("find the 年报 columns of the catalog's portals and record them in the warehouse; one line per portal not ok, last `discover: portals=N ok=N …`")
-  .addOption(new Option('--region <code>', 'entries whose GB/T 2260 code starts with this, e.g. 32 or 3208').argParser(parseRegionPrefix))
-  .addOption(new Option('--level <level>', 'entries at this level').choices(GOVERNMENT_LEVELS))
+  .addOption(regionOption())
+  .addOption(levelOption())
   .option('--limit <n>', 'discover at most this many portals', parseLimit)
   .option('--recheck', 'also portals found ok within the last 30 days')
   .action(async (options: DiscoverCommandOptions) => void (await runDiscover(config(), options)));
