@@ -6,7 +6,8 @@ import { enqueueRun, openPipeline, startWorkers, type WorkerOptions } from '../j
 import { ensureRedis } from '../jobs/redis.ts';
 import { parseKinds, parseYears, type DocumentFilter } from '../jobs/document-filter.ts';
 import { printRunSummary } from './status.ts';
-import { catalogSources, readSources, sourceFromUrl } from './read-sources.ts';
+import { catalogSources } from '../jobs/catalog-runs.ts';
+import { readSources, sourceFromUrl } from './read-sources.ts';
 
 export interface CrawlCommandOptions {
   sources?: string;

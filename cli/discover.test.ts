@@ -7,7 +7,8 @@ import { loadConfig } from '../config/config.ts';
 import type { CatalogEntry, PortalDiscovery } from '../crawlers/catalog-types.ts';
 import { reply, startTestServer } from '../crawlers/test-server.ts';
 import { readLatestDiscoveries } from '../load/discoveries.ts';
-import { isDue, runDiscover } from './discover.ts';
+import { isDue } from '../jobs/catalog-runs.ts';
+import { runDiscover } from './discover.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'yg-discover-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

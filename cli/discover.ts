@@ -28,8 +28,6 @@ export function parseLimit(value: string): number {
   return Number(value);
 }
 
-export { RECHECK_DAYS, isDue } from '../jobs/catalog-runs.ts';
-
 /** The summary line: `discover: portals=… ok=… columns=… moved=… dead=… browser_only=… no_column=…`. */
 export function formatSummary(summary: DiscoverySummary): string {
   const { portals, ok, columns, moved, dead, browserOnly, noColumn } = summary;

@@ -18,4 +18,3 @@ export function sourceFromUrl(url: string, id?: string): Source {
   return { id: id ?? parsed.hostname.replace(/[^a-z0-9]+/gi, '-').toLowerCase(), name: parsed.hostname, startUrls: [url], allowedHosts: [parsed.host] };
 }
 
-export { catalogSources, type CatalogSelection } from '../jobs/catalog-runs.ts';

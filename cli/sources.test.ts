@@ -7,7 +7,8 @@ import type { CatalogEntry, PortalDiscovery } from '../crawlers/catalog-types.ts
 import { recordDiscoveries } from '../load/discoveries.ts';
 import { withWarehouse } from '../load/warehouse.ts';
 import { catalogFiles, checkSources, listSources, printSources } from './sources.ts';
-import { catalogSources, readSources } from './read-sources.ts';
+import { catalogSources } from '../jobs/catalog-runs.ts';
+import { readSources } from './read-sources.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'yangguang-sources-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
