@@ -2,8 +2,6 @@
  * Where runtime output lives under the data directory. Everything is keyed by content hash, so writing the
  * same input twice is a no-op and a stage can run again from the previous stage's output.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface DataLayout {
@@ -21,10 +19,6 @@ export function dataLayout(dataDir: string): DataLayout {
     parsedDir: path.join(dataDir, 'parsed'),
     crawlStateDir: path.join(dataDir, 'crawl-state'),
   };
-}
-
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** data/raw/<sha256> */
@@ -80,20 +74,4 @@ export function reappearancesPath(layout: DataLayout, runId: string, sourceId: s
 /** data/crawl-state/sources/<runId>/<sourceId>.json: the source as the run's crawl job was given it. */
 export function runSourcePath(layout: DataLayout, runId: string, sourceId: string): string {
   return path.join(layout.crawlStateDir, 'sources', fileNameOf(runId), `${fileNameOf(sourceId)}.json`);
-}
-
-/** Writes to a temporary file, then renames, so a reader never sees half a file. */
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, file);
-}
-
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(value));
-}
-
-export async function readJson<T>(file: string): Promise<T> {
-  return JSON.parse(await readFile(file, 'utf8')) as T;
 }

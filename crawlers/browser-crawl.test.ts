@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { buildHanwebPortal } from '../simulator/hanweb-portal.ts';
 import { listen } from '../simulator/http-util.ts';
 import { startSimulator, type ColumnEdit, type RequestObserver, type ServedRequest, type Simulator } from '../simulator/index.ts';
-import { crawlSource, type CrawlOptions, type CrawlResult } from './crawl-source.ts';
+import { crawlSource, type CrawlResult } from './crawl-source.ts';
+import type { CrawlOptions } from './page-crawler.ts';
 import { LOOPBACK_ONLY_PROXY, reply, startTestServer } from './test-server.ts';
 import type { Source } from './types.ts';
 

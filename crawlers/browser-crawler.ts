@@ -21,10 +21,9 @@ import { PlaywrightCrawler, type PlaywrightCrawlingContext } from '@crawlee/play
 import { Configuration, Log, LogLevel, type RequestOptions } from '@crawlee/http';
 import { MemoryStorage } from '@crawlee/memory-storage';
 import { chromium, type APIResponse, type Page, type Request as BrowserRequest, type Route } from 'playwright-core';
-import { decodeHtml } from '../extract/charset.ts';
-import { detectChallenge } from './anti-bot.ts';
-import type { CrawlOptions, CrawlState, RequestData } from './crawl-source.ts';
-import { MAX_REQUEST_RETRIES, sourceConcurrency, type FailedPageHandler, type FetchedPage, type PageHandler } from './http-crawler.ts';
+import { decodeHtml } from '../shared/charset.ts';
+import { detectChallenge } from '../shared/anti-bot.ts';
+import { MAX_REQUEST_RETRIES, sourceConcurrency, type CrawlOptions, type CrawlState, type FailedPageHandler, type FetchedPage, type PageHandler, type RequestData } from './page-crawler.ts';
 
 /** Where Debian installs chromium. */
 const CHROMIUM_PATH = '/usr/bin/chromium';

@@ -7,11 +7,12 @@
  */
 import * as cheerio from 'cheerio';
 import type { RequestOptions } from '@crawlee/http';
-import { detectChallenge } from './anti-bot.ts';
-import { decodeHtml } from '../extract/charset.ts';
+import { detectChallenge } from '../shared/anti-bot.ts';
+import { decodeHtml } from '../shared/charset.ts';
 import { CrawlError, httpStatusCode, isCertificateError, isRetryableStatus, networkErrorCode } from './errors.ts';
 import { politenessBudget, unthrottledHostScheduler, type HostScheduler } from './host-scheduler.ts';
-import { crawlWithHttp, type FetchedPage } from './http-crawler.ts';
+import { crawlWithHttp } from './http-crawler.ts';
+import { DETAIL, LIST, type CrawlOptions, type CrawlPageError, type CrawlState, type FetchedPage, type RequestData, type StartFailure } from './page-crawler.ts';
 import { attachmentKind, isReportTitle } from './links.ts';
 import type { ListItem, ListRequest } from './platforms/types.ts';
 import {
@@ -30,39 +31,6 @@ import { readListPage } from './read-list-page.ts';
 import { RobotsPolicy } from './robots.ts';
 import type { DiscoveredDocument, DocumentKindHint, Source } from './types.ts';
 import { canonicalUrl, QueryVariantCap } from './url-policy.ts';
-
-/** How to crawl; the job layer passes these from the configuration. */
-export interface CrawlOptions {
-  /** User-Agent header of every request. */
-  userAgent: string;
-  /** Most pages (list + detail) fetched in this crawl; further ones are skipped. */
-  maxPages: number;
-  /** Timeout of one request, in seconds. */
-  requestTimeoutSecs: number;
-  /** Most requests in flight at once (a source's politeness.concurrencyPerHost lowers it). */
-  concurrency: number;
-  /** Proxy for the browser (tests: an unreachable one, so that chromium cannot call home). */
-  browserProxy?: { server: string; bypass?: string };
-  /** Most distinct query strings fetched for one path (a calendar or session-id trap). Default 40. */
-  maxQueryVariants?: number;
-  /**
-   * The process-wide host scheduler every plain-HTTP request (robots.txt included) waits on: per-host concurrency and
-   * delay, a global cap, hosts in turn. Default: an unthrottled one (tests, one-off crawls).
-   */
-  hosts?: HostScheduler;
-}
-
-/** A page that failed during a crawl (the crawl went on without it). */
-export interface CrawlPageError {
-  url: string;
-  /**
-   * HTTP_<status>, BLOCKED (anti-bot page), TIMEOUT, NETWORK, SOFT_404 (a 200 saying 页面不存在),
-   * MOVED_TO_HOMEPAGE (a start URL redirected to the site root), ROBOTS_DISALLOWED, TLS_CERTIFICATE (an untrusted
-   * certificate, under the strict TLS policy), or PAGE_FAILED.
-   */
-  code: string;
-  message: string;
-}
 
 /** What a crawl found. */
 export interface CrawlResult {
@@ -93,52 +61,6 @@ export interface CrawlResult {
   disappeared: DiscoveredDocument[];
   /** The state to pass as `previousState` to the next crawl of this source. */
   state: SourceCrawlState;
-}
-
-export const LIST = 'LIST' as const;
-export const DETAIL = 'DETAIL' as const;
-
-/** What a request carries between pages. */
-export interface RequestData {
-  /** The page's key in the crawl state (see crawl-state.ts pageKey). */
-  key?: string;
-  isStart?: boolean;
-  /** Sub-column depth from the start URL. */
-  depth?: number;
-  /** DETAIL: what the list page said about the report. */
-  title?: string;
-  publishedAt?: string | null;
-  foundOn?: string;
-  titleUnconfirmed?: boolean;
-}
-
-interface StartFailure extends CrawlPageError {
-  retryable: boolean;
-}
-
-/** Mutable findings of one crawl. */
-export interface CrawlState {
-  source: Source;
-  userAgent: string;
-  allowedHosts: Set<string>;
-  maxDepth: number;
-  variants: QueryVariantCap;
-  robots: RobotsPolicy | null;
-  pagesFetched: number;
-  blocked: number;
-  discovered: Map<string, DiscoveredDocument>;
-  errors: CrawlPageError[];
-  startFailures: Map<string, StartFailure>;
-  /** The previous crawl's state (null: a cold crawl). */
-  previous: SourceCrawlState | null;
-  /** The state being built: pages answered (or replayed) in this crawl. */
-  pages: Map<string, PageMemo>;
-  pagesNotModified: number;
-  pagesSkipped: number;
-  /** URLs of documents vouched for by pages that failed transiently this time. */
-  carried: Set<string>;
-  /** URLs of documents reached through a page that answered in full this time (see CrawlResult.unchanged). */
-  reachedFresh: Set<string>;
 }
 
 /** Thrown inside a page handler so that the crawler retries the page (5xx, 429), after any Retry-After wait. */

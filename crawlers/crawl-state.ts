@@ -4,7 +4,7 @@
  * already knows are not requested again at all (a 304 still costs a round trip, and a report page's content is
  * checked by the fetch stage's own conditional GET anyway). Plain JSON, so the job layer can keep it in a file.
  */
-import { readJson } from '../config/data-layout.ts';
+import { readJson } from '../shared/files.ts';
 import type { ListRequest } from './platforms/types.ts';
 import type { DiscoveredDocument } from './types.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { sha256Hex } from '../config/data-layout.ts';
+import { sha256Hex } from '../shared/files.ts';
 import { startDemoPortals, type DemoPortals } from '../simulator/index.ts';
 import { FetchError } from './errors.ts';
 import { fetchDocument, partsSha256, type FetchOptions } from './fetch-document.ts';

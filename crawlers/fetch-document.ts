@@ -6,13 +6,14 @@
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Agent, fetch, type Dispatcher, type Response } from 'undici';
-import { sha256Hex, writeFileAtomic } from '../config/data-layout.ts';
-import { detectChallenge } from './anti-bot.ts';
-import { decodeHtml } from '../extract/charset.ts';
+import { sha256Hex, writeFileAtomic } from '../shared/files.ts';
+import { detectChallenge } from '../shared/anti-bot.ts';
+import { decodeHtml } from '../shared/charset.ts';
 import { FetchError, httpStatusCode, isCertificateError, isRetryableStatus, networkErrorCode } from './errors.ts';
 import { conditionalHeaders } from './crawl-state.ts';
 import { unthrottledHostScheduler, type HostBudget, type HostScheduler } from './host-scheduler.ts';
-import type { ArchivedPart, DiscoveredDocument, FetchedDocument, PreviousFetch } from './types.ts';
+import type { DiscoveredDocument, PreviousFetch } from './types.ts';
+import type { ArchivedPart, FetchedDocument } from '../shared/document.ts';
 
 /** How to fetch; the job layer passes these from the configuration. */
 export interface FetchOptions {

@@ -12,33 +12,9 @@
 import type { RequestOptions } from '@crawlee/http';
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import { Agent, fetch, type Dispatcher } from 'undici';
-import type { CrawlOptions, CrawlState, RequestData } from './crawl-source.ts';
+import { MAX_REQUEST_RETRIES, sourceConcurrency, type CrawlOptions, type CrawlState, type FailedPageHandler, type FetchedPage, type PageHandler, type RequestData } from './page-crawler.ts';
 import { isCertificateError, networkErrorCode } from './errors.ts';
 import { politenessBudget, unthrottledHostScheduler } from './host-scheduler.ts';
-
-/** One answered page, whichever crawler fetched it. */
-export interface FetchedPage {
-  request: { url: string; method: 'GET' | 'POST'; payload?: string; label: string; userData: RequestData; retryCount: number };
-  /** URL after redirects. */
-  loadedUrl: string;
-  status: number;
-  contentType: string | null;
-  retryAfter?: string;
-  /** Validators of the answer, kept for the next crawl's conditional request. */
-  etag?: string | null;
-  lastModified?: string | null;
-  /** Raw bytes (HTTP) or the rendered document (browser). */
-  body: Buffer | string;
-  addRequests(requests: RequestOptions[]): Promise<void>;
-}
-
-/** Handles an answered page; throwing makes the crawler retry it. */
-export type PageHandler = (page: FetchedPage) => Promise<void>;
-/** Records a page that failed for good (after retries). */
-export type FailedPageHandler = (url: string, data: RequestData, retryCount: number, error: Error) => void;
-
-/** Retries of a page after a 5xx, 429, timeout or reset (4xx and anti-bot pages are not retried). */
-export const MAX_REQUEST_RETRIES = 3;
 
 /**
  * Most bytes of a page read into memory (a list or report page is far smaller). A DETAIL link answering with a file
@@ -46,11 +22,6 @@ export const MAX_REQUEST_RETRIES = 3;
  */
 const PAGE_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 const TEXTUAL_TYPE = /html|xml|text|json|javascript/i;
-
-/** Requests in flight for this source: the crawl's concurrency, lowered by the source's politeness. */
-export function sourceConcurrency(state: CrawlState, options: CrawlOptions): number {
-  return Math.max(1, Math.min(options.concurrency, state.source.politeness?.concurrencyPerHost ?? options.concurrency));
-}
 
 /** One connection pool for every crawl whose source's TLS policy is `ignore`; strict crawls use undici's default. */
 let unverifiedTls: Agent | undefined;

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startDemoPortals, startSimulator, type DemoPortals, type ServedRequest, type Simulator } from '../simulator/index.ts';
 import { pageKey } from './crawl-state.ts';
-import { crawlSource, type CrawlOptions, type CrawlResult } from './crawl-source.ts';
+import { crawlSource, type CrawlResult } from './crawl-source.ts';
+import type { CrawlOptions } from './page-crawler.ts';
 import { reply, startTestServer } from './test-server.ts';
 import type { Source } from './types.ts';
 

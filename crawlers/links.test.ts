@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import iconv from 'iconv-lite';
-import { detectChallenge } from './anti-bot.ts';
-import { decodeHtml } from '../extract/charset.ts';
+import { detectChallenge } from '../shared/anti-bot.ts';
+import { decodeHtml } from '../shared/charset.ts';
 import { attachmentKind, isReportTitle, mayBeTruncatedReportTitle, normalizeDate } from './links.ts';
 
 test('tells reports from guides, notices and website reports', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, type SimulatedSite, type Simulator } from '../simulator/index.ts';
-import { crawlSource, type CrawlOptions, type CrawlResult } from './crawl-source.ts';
+import { crawlSource, type CrawlResult } from './crawl-source.ts';
+import type { CrawlOptions } from './page-crawler.ts';
 import { LOOPBACK_ONLY_PROXY } from './test-server.ts';
 import type { Source } from './types.ts';
 

@@ -1,6 +1,6 @@
 /** The one entry of the extract stage: sniffs the bytes and hands them to the extractor of their format. */
-import { detectChallenge } from '../crawlers/anti-bot.ts';
-import { decodeHtml } from './charset.ts';
+import { detectChallenge } from '../shared/anti-bot.ts';
+import { decodeHtml } from '../shared/charset.ts';
 import { BlockedPageError, DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError } from './errors.ts';
 import { extractDecodedHtml } from './html.ts';
 import { extractPdf, type PdfExtractOptions } from './pdf.ts';

@@ -5,7 +5,7 @@
 import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { decodeHtml, type DecodedHtml } from './charset.ts';
+import { decodeHtml, type DecodedHtml } from '../shared/charset.ts';
 import { scanPage, type PageScan, type TitleSources } from './html-scan.ts';
 import { buildTableGrid, ownCells, ownRows } from './html-table.ts';
 import type { Block, ExtractedDocument, ExtractWarning } from './types.ts';

@@ -7,7 +7,6 @@ export { extractText, TEXT_EXTRACTOR_VERSION } from './text.ts';
 export { extractDoc, extractDocx, WORD_EXTRACTOR_VERSION } from './word.ts';
 export { assertNotZipBomb, DEFAULT_ZIP_LIMITS, readZipEntries, type ZipEntryInfo, type ZipLimits } from './zip.ts';
 export { sniffFormat, type SniffedFormat } from './sniff.ts';
-export { decodeHtml, type DecodedHtml } from './charset.ts';
 export {
   BlockedPageError,
   CorruptPdfError,

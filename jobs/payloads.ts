@@ -1,5 +1,7 @@
 /** Queue names and what each queue's jobs carry: references and small metadata, never document bodies. */
-import type { DiscoveredDocument, FetchedDocument, PreviousFetch, Source } from '../crawlers/types.ts';
+import type { DiscoveredDocument, PreviousFetch, Source } from '../crawlers/types.ts';
+import type { FetchedDocument } from '../shared/document.ts';
+import type { FailureRecord } from '../load/record-run.ts';
 import type { DocumentFilter } from './document-filter.ts';
 
 /** One queue per stage, in pipeline order. */
@@ -47,14 +49,8 @@ export interface LoadDocumentJobData {
 }
 
 /** A job that failed for good, to be recorded in DuckDB by the single writer. */
-export interface RecordFailureJobData {
-  runId: string;
+export interface RecordFailureJobData extends FailureRecord {
   stage: Stage;
-  url: string;
-  sha256: string | null;
-  sourceId: string | null;
-  code: string;
-  reason: string;
 }
 
 /** Job names on the load queue: the loader is DuckDB's single writer, so every write goes through it. */

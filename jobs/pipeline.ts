@@ -7,7 +7,7 @@ import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'b
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import type { Source } from '../crawlers/types.ts';
-import { sha256Hex } from '../config/data-layout.ts';
+import { sha256Hex } from '../shared/files.ts';
 import { JOB_ATTEMPTS, backoffWithJitter, classifyError, toJobError, type ErrorClass } from './retry-policy.ts';
 import type { DocumentFilter } from './document-filter.ts';
 import { LOAD_JOB, STAGES, type RecordFailureJobData, type Stage } from './payloads.ts';

@@ -4,7 +4,8 @@
  */
 import type { Config } from '../config/config.ts';
 import { dataLayout, extractedPath, parsedPath } from '../config/data-layout.ts';
-import type { ArchivedPart, DocumentIssuer, FetchedDocument, Level } from '../crawlers/types.ts';
+import type { ArchivedPart, DocumentIssuer, FetchedDocument } from '../shared/document.ts';
+import type { Level } from '../shared/types.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { retryWhileLocked } from '../load/retry-locked.ts';
 import { LOAD_JOB } from './payloads.ts';

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { crawlStatePath, dataLayout, documentChecksPath, runStartsDir, writeJsonAtomic, type DataLayout } from '../config/data-layout.ts';
+import { crawlStatePath, dataLayout, documentChecksPath, runStartsDir, type DataLayout } from '../config/data-layout.ts';
+import { writeJsonAtomic } from '../shared/files.ts';
 import { CRAWL_STATE_VERSION, type SourceCrawlState } from '../crawlers/index.ts';
 import { forgetRunStarts, runStart } from './run-start.ts';
 

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { crawlStatePath, documentChecksPath, readJson, runStartPath, runStartsDir, writeJsonAtomic, type DataLayout } from '../config/data-layout.ts';
+import { crawlStatePath, documentChecksPath, runStartPath, runStartsDir, type DataLayout } from '../config/data-layout.ts';
+import { readJson, writeJsonAtomic } from '../shared/files.ts';
 import { readCrawlState, type SourceCrawlState } from '../crawlers/index.ts';
 import type { DocumentChecks } from './recheck-policy.ts';
 

@@ -3,13 +3,19 @@
  * crawl worker is up when one fires does its work. A schedule crawls a fixed list of sources, crawls the national
  * catalog (sources built when it fires, from the latest discoveries), or re-discovers the catalog's due portals.
  */
+import type { Queue } from 'bullmq';
 import type { Config } from '../config/config.ts';
 import type { CatalogFilter } from '../crawlers/catalog.ts';
 import type { DiscoverySummary } from '../crawlers/discover/index.ts';
 import type { Source } from '../crawlers/types.ts';
 import { catalogSources, discoverCatalog } from './catalog-runs.ts';
 import type { DocumentFilter } from './document-filter.ts';
-import type { enqueueRun, Pipeline } from './pipeline.ts';
+
+/** What schedules need of the pipeline (pipeline.ts hands itself over; the arrow points from it to here). */
+export interface SchedulePipeline {
+  config: Config;
+  queues: { crawl: Queue };
+}
 
 /** Name of the job a scheduler adds to the crawl queue; runScheduledJob does its work. */
 export const SCHEDULED_RUN_JOB = 'scheduled-run';
@@ -40,7 +46,7 @@ export interface Schedule {
 
 /** Creates or replaces the schedule `id`. `cron` is a 5- or 6-field pattern, `tz` an IANA zone (Asia/Shanghai). */
 export async function setSchedule(
-  pipeline: Pipeline,
+  pipeline: SchedulePipeline,
   schedule: { id: string; cron: string; tz?: string; target: ScheduleTarget },
 ): Promise<void> {
   const data: ScheduledRunJobData = { scheduleId: schedule.id, ...schedule.target };
@@ -52,7 +58,7 @@ export async function setSchedule(
 }
 
 /** Every schedule with its next firing, read from Redis. */
-export async function listSchedules(pipeline: Pipeline): Promise<Schedule[]> {
+export async function listSchedules(pipeline: SchedulePipeline): Promise<Schedule[]> {
   const schedulers = await pipeline.queues.crawl.getJobSchedulers(0, -1, true);
   return schedulers.map((scheduler) => {
     const target = targetOf(scheduler.template?.data as ScheduledRunJobData | undefined);
@@ -69,7 +75,7 @@ export async function listSchedules(pipeline: Pipeline): Promise<Schedule[]> {
 }
 
 /** Resolves false when there was no such schedule. */
-export async function removeSchedule(pipeline: Pipeline, id: string): Promise<boolean> {
+export async function removeSchedule(pipeline: SchedulePipeline, id: string): Promise<boolean> {
   return pipeline.queues.crawl.removeJobScheduler(id);
 }
 
@@ -87,10 +93,10 @@ export type ScheduledRunResult = { runId: string | null; sources: number } | { d
  * Does a firing's work. A crawl's run id derives from the scheduler's job (`<schedule>-<fired at>`), so that a
  * job run again after a crash starts nothing new; `startRun` is the pipeline's enqueueRun.
  */
-export async function runScheduledJob(
-  pipeline: Pipeline,
+export async function runScheduledJob<P extends SchedulePipeline>(
+  pipeline: P,
   job: { data: ScheduledRunJobData; timestamp: number },
-  startRun: typeof enqueueRun,
+  startRun: (pipeline: P, sources: Source[], runId: string, options: { filter?: DocumentFilter }) => Promise<string>,
 ): Promise<ScheduledRunResult> {
   const target = targetOf(job.data);
   if (target.kind === 'discover') return { discovered: await rediscoverCatalog(pipeline.config, target) };

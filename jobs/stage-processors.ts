@@ -6,20 +6,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
-import {
-  crawlStatePath,
-  dataLayout,
-  disappearancesPath,
-  documentChecksPath,
-  extractedPath,
-  parsedPath,
-  readJson,
-  reappearancesPath,
-  runSourcePath,
-  sha256Hex,
-  writeJsonAtomic,
-  type DataLayout,
-} from '../config/data-layout.ts';
+import { crawlStatePath, dataLayout, disappearancesPath, documentChecksPath, extractedPath, parsedPath, reappearancesPath, runSourcePath, type DataLayout } from '../config/data-layout.ts';
+import { readJson, sha256Hex, writeJsonAtomic } from '../shared/files.ts';
 import {
   crawlSource,
   fetchDocument,
@@ -28,7 +16,8 @@ import {
   type DiscoveredDocument,
   type SourceCrawlState,
 } from '../crawlers/index.ts';
-import type { DocumentIssuer, FetchedDocument, Source } from '../crawlers/types.ts';
+import type { Source } from '../crawlers/types.ts';
+import type { DocumentIssuer, FetchedDocument } from '../shared/document.ts';
 import { joinHtmlPages } from '../extract/join-html-pages.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
 import { loadDocument, recordFailure, recordRun, withReadOnlyWarehouse, type SourceEntry, type Warehouse } from '../load/index.ts';

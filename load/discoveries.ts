@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PortalDiscovery, ReportColumn } from '../crawlers/catalog-types.ts';
-import type { Config } from '../config/config.ts';
 import { inTransaction, query, runPrepared } from './queries.ts';
 import { retryWhileLocked } from './retry-locked.ts';
 import { withReadOnlyWarehouse } from './warehouse.ts';
@@ -29,7 +28,7 @@ export async function recordDiscoveries(connection: DuckDBConnection, discoverie
  * Each portal's latest discovery, by source id. Opens the warehouse read-only (waiting while the loader writes);
  * an empty map when there is no warehouse yet, or one from before discoveries were kept.
  */
-export async function readLatestDiscoveries(config: Pick<Config, 'duckdbPath'>): Promise<Map<string, PortalDiscovery>> {
+export async function readLatestDiscoveries(config: { duckdbPath: string }): Promise<Map<string, PortalDiscovery>> {
   if (!existsSync(config.duckdbPath)) return new Map();
   return retryWhileLocked(() =>
     withReadOnlyWarehouse(config.duckdbPath, async ({ connection }) => {

@@ -3,7 +3,7 @@
  * parser version: loading the same parse again changes nothing; a new parser version adds a report beside the old.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { FetchedDocument } from '../crawlers/types.ts';
+import type { FetchedDocument } from '../shared/document.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
 import type { ParsedReport } from '../transform/types.ts';
 import { LoadDocumentError, WarehouseError, causeMessage } from './errors.ts';

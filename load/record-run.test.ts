@@ -3,8 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { RecordFailureJobData } from '../jobs/payloads.ts';
-import { recordFailure, recordRun, type RunRecord } from './record-run.ts';
+import { recordFailure, recordRun, type FailureRecord, type RunRecord } from './record-run.ts';
 import { runReadOnlySql } from './sql.ts';
 import { withWarehouse } from './warehouse.ts';
 
@@ -18,7 +17,7 @@ after(async () => {
 
 test('recordFailure keeps the failed job with its code and reason, unresolved', async () => {
   const file = path.join(dir, 'failures.duckdb');
-  const failure: RecordFailureJobData = {
+  const failure: FailureRecord = {
     runId: 'run-7',
     stage: 'extract',
     url: 'https://www.demo-xian.gov.cn/zfxxgknb/locked.pdf',

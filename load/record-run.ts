@@ -1,7 +1,18 @@
 /** Records what happened outside any one document: failed jobs, and each crawl run with its per-source health. */
-import type { RecordFailureJobData } from '../jobs/payloads.ts';
 import { inTransaction, runPrepared, runQuery } from './queries.ts';
 import type { Warehouse } from './warehouse.ts';
+
+/** A job that failed for good, as the failures table keeps it. */
+export interface FailureRecord {
+  runId: string;
+  /** The pipeline stage it failed in (crawl, fetch, extract, parse, load). */
+  stage: string;
+  url: string;
+  sha256: string | null;
+  sourceId: string | null;
+  code: string;
+  reason: string;
+}
 
 /** How one source fared in a run. */
 export interface SourceHealth {
@@ -48,7 +59,7 @@ export interface RunRecord {
  * key the queue gives the job recording it, so re-running that job (its worker killed after the commit) adds no
  * second row. Resolves true if it inserted.
  */
-export async function recordFailure(warehouse: Warehouse, failure: RecordFailureJobData): Promise<boolean> {
+export async function recordFailure(warehouse: Warehouse, failure: FailureRecord): Promise<boolean> {
   const { connection } = warehouse;
   return inTransaction(connection, async () => {
     const existing = await runPrepared(connection, 'select 1 from failures where run_id = $1 and stage = $2 and url = $3', [failure.runId, failure.stage, failure.url]);

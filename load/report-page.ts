@@ -3,7 +3,7 @@
  * outcomes, anomalies by source — with ECharts inlined, so the file opens anywhere without network access.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../config/data-layout.ts';
+import { writeFileAtomic } from '../shared/files.ts';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runReadOnlySql } from './sql.ts';

@@ -1,4 +1,10 @@
-/** Basics every stage may use (crawl, transform, load alike): the GB/T 2260 region table and its lookups by code. */
+/**
+ * Basics every stage may use (crawl, extract, transform, load alike): the GB/T 2260 region table, HTML decoding,
+ * WAF challenge recognition, content hashes and atomic files, and the issuer level.
+ */
+export { detectChallenge } from './anti-bot.ts';
+export { decodeHtml, type DecodedHtml } from './charset.ts';
+export { readJson, sha256Hex, writeFileAtomic, writeJsonAtomic } from './files.ts';
 export {
   fullRegionName,
   getRegion,
@@ -10,3 +16,5 @@ export {
   type Region,
   type RegionLevel,
 } from './regions.ts';
+export type { ArchivedPart, DocumentIssuer, FetchedDocument } from './document.ts';
+export type { Level } from './types.ts';

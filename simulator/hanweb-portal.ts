@@ -1,6 +1,6 @@
 /** A Hanweb (大汉 JCMS) style portal: col/art URLs, first records inline as XML, later ones from dataproxy.jsp. */
 import { createHash } from 'node:crypto';
-import type { Level } from '../crawlers/types.ts';
+import type { Level } from '../shared/types.ts';
 import { escapeHtml, html, notFound, type Handler, type Reply } from './http-util.ts';
 import { editedColumnItems, type ColumnEdit, type ColumnItem } from './planted-data.ts';
 import { detailBody, digitsOf, hasPdf, pdfReply, type PortalBuild } from './portal-spec.ts';

@@ -1,6 +1,6 @@
 /** The planted reports and decoys of the demo portals, read from data/reports.json. */
 import { readFileSync } from 'node:fs';
-import type { Level } from '../crawlers/types.ts';
+import type { Level } from '../shared/types.ts';
 
 export type PlantedFormat = '2019' | '2021';
 

@@ -1,6 +1,6 @@
 /** What every demo portal style builds: routes, where its planted items live, and detail bodies. */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Level } from '../crawlers/types.ts';
+import type { Level } from '../shared/types.ts';
 import { html, notFound, type Handler, type Reply } from './http-util.ts';
 import { pdfFileOf, publishesPdf, type ColumnItem } from './planted-data.ts';
 import { renderDecoyBody, renderReportBody } from './report-html.ts';

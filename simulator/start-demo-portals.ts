@@ -1,5 +1,6 @@
 /** Starts the demo portals, each on its own port of 127.0.0.1, and lists the reports planted in them. */
-import type { Level, Source } from '../crawlers/types.ts';
+import type { Source } from '../crawlers/types.ts';
+import type { Level } from '../shared/types.ts';
 import { buildHanwebPortal } from './hanweb-portal.ts';
 import { listen, type Handler, type RequestObserver } from './http-util.ts';
 import { loadPlantedData, type ColumnEdit, type PlantedAnomaly, type PlantedFormat } from './planted-data.ts';

@@ -1,5 +1,5 @@
 /** A TRS WCM style static portal: t-dated detail pages, index_N list pages with a createPageHTML pager. */
-import type { Level } from '../crawlers/types.ts';
+import type { Level } from '../shared/types.ts';
 import { escapeHtml, html, pages, truncateTitle, type Reply } from './http-util.ts';
 import { editedColumnItems, type ColumnEdit, type ColumnItem, type PlantedReportData } from './planted-data.ts';
 import { renderReportBodyParts } from './report-html.ts';

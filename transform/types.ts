@@ -1,5 +1,5 @@
 /** What the parse stage produces from an ExtractedDocument. */
-import type { Level } from '../crawlers/types.ts';
+import type { Level } from '../shared/types.ts';
 
 export type { Level };
 

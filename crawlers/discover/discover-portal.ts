@@ -9,7 +9,7 @@
  * redirect to a site that does not name it ends discovery as 'moved' without columns.
  */
 import type { CatalogEntry, ColumnScope, DiscoveryMethod, Platform, PortalDiscovery, ReportColumn } from '../catalog-types.ts';
-import { detectChallenge } from '../anti-bot.ts';
+import { detectChallenge } from '../../shared/anti-bot.ts';
 import { columnEvidence, describeReports, isOurColumn, type ColumnEvidence } from './column-evidence.ts';
 import { fetchPage, PageUnreachableError, type FetchedPage } from './fetch-page.ts';
 import { classifyLink, reportScope, subColumnRole } from './link-roles.ts';

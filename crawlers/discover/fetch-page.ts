@@ -4,7 +4,7 @@
  * declare their charset only in a <meta>, or wrongly). A long page is cut at the cap, not refused: its links are read.
  */
 import { Agent, fetch, type Dispatcher } from 'undici';
-import { decodeHtml } from '../../extract/charset.ts';
+import { decodeHtml } from '../../shared/charset.ts';
 import { isCertificateError, networkErrorCode } from '../errors.ts';
 import { forwardTarget } from './read-page.ts';
 

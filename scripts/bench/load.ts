@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBDataChunkWriter, DuckDBInstance, JSToDuckDBValueConverter } from '@duckdb/node-api';
-import type { FetchedDocument } from '../../crawlers/types.ts';
+import type { FetchedDocument } from '../../shared/document.ts';
 import type { ExtractedDocument } from '../../extract/types.ts';
 import { loadDocument, withWarehouse, type LoadDocumentInput } from '../../load/index.ts';
 import type { ParsedReport } from '../../transform/types.ts';

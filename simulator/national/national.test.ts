@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as cheerio from 'cheerio';
-import { detectChallenge } from '../../crawlers/anti-bot.ts';
+import { detectChallenge } from '../../shared/anti-bot.ts';
 import { isReportTitle } from '../../crawlers/links.ts';
 import { readListPage } from '../../crawlers/read-list-page.ts';
 import type { ListRequest } from '../../crawlers/platforms/types.ts';
