@@ -1,6 +1,6 @@
 /**
- * Errors of the extract stage. All but BLOCKED_PAGE are permanent (retryable=false): the same bytes always fail
- * the same way.
+ * Errors of the extract stage. All are permanent (retryable=false): the same bytes always fail the same way. (An
+ * anti-bot page is the fetch stage's BLOCKED: it is never archived.)
  */
 
 /** Base class: a readonly UPPER_SNAKE `code` and `retryable`, read by the job layer's classifyError(). */
@@ -59,8 +59,8 @@ export class NeedsOcrError extends ExtractError {
   readonly code = 'NEEDS_OCR';
 }
 
-/** An anti-bot (WAF / JavaScript challenge) page instead of the document: a later attempt may pass. */
-export class BlockedPageError extends ExtractError {
-  readonly code = 'BLOCKED_PAGE';
-  override readonly retryable: boolean = true;
+/** The OCR engine did not finish in time: a machine too busy, most likely; worth another try. */
+export class OcrTimeoutError extends ExtractError {
+  readonly code = 'OCR_TIMEOUT';
+  override readonly retryable = true;
 }

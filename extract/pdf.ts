@@ -4,9 +4,9 @@
  * ToUnicode map, Type 3 fonts). Either engine's text runs go through the same line builder and page clean-up,
  * and the document says which engine read it. Optionally the ruled tables, through pdf-parse's table builder.
  */
-import { CorruptPdfError, EncryptedPdfError, GarbledTextError, NoTextLayerError } from './errors.ts';
+import { CorruptPdfError, EncryptedPdfError, ExtractError, GarbledTextError, NoTextLayerError } from './errors.ts';
 import { normalizePdfText } from './normalize.ts';
-import { ocrPdfPages } from './ocr.ts';
+import { readPdfScanPages, renumberTables } from './scan.ts';
 import { removeRepeatedHeadingRows, removeRunningLines, type LaidOutPage } from './pdf-layout.ts';
 import { buildLines } from './pdf-lines.ts';
 import { isGarbled, type PageRulingTables, type PageText, type PdfReading } from './pdf-page-text.ts';
@@ -82,7 +82,13 @@ function toTableBlocks(tables: string[][][], firstIndex: number): TableBlock[] {
       kind: 'table',
       index: firstIndex + offset,
       origin: 'pdf-ruling',
-      rows: rows.map((row) => row.map((text) => ({ text: normalizePdfText(text).replace(/\s*\n\s*/g, ' ').trim() }))),
+      rows: rows.map((row) =>
+        row.map((text) => ({
+          text: normalizePdfText(text)
+            .replace(/\s*\n\s*/g, ' ')
+            .trim(),
+        })),
+      ),
     }));
 }
 
@@ -97,34 +103,70 @@ function addRulingTables(rulingTables: PageRulingTables[], pages: DocumentPage[]
     const blocks = toTableBlocks(pageTables.tables, nextIndex);
     nextIndex += blocks.length;
     pages.find((page) => page.number === pageTables.page)?.blocks.push(...blocks);
-    if (pageTables.error) warnings.push({ code: 'RULING_TABLES_FAILED', message: `page ${pageTables.page}: the table builder failed: ${pageTables.error}`, page: pageTables.page });
+    if (pageTables.error)
+      warnings.push({
+        code: 'RULING_TABLES_FAILED',
+        message: `page ${pageTables.page}: the table builder failed: ${pageTables.error}`,
+        page: pageTables.page,
+      });
   }
   return warnings;
 }
 
-/** OCRs the pages left without lines (no text layer, or only running headers over an image), up to the cap. */
+/** A page whose text layer is this thin (a title over an image of the table) is checked for a scanned table. */
+const THIN_PAGE_CHARS = 200;
+
+function textLength(page: DocumentPage): number {
+  return page.blocks.reduce((sum, block) => sum + (block.kind === 'line' ? block.text.length : 1000), 0);
+}
+
+/**
+ * OCRs the pages left without lines (no text layer, or only running headers over an image) as scans, up to the
+ * cap: their ruled tables cell by cell, their text as lines. Pages with a thin text layer keep it and gain the
+ * tables of their image, if any.
+ */
 async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: PdfExtractOptions): Promise<ExtractWarning[]> {
   const empty = pages.filter((page) => page.blocks.length === 0).map((page) => page.number);
-  if (empty.length === 0) return [];
+  const thin = pages.filter((page) => page.blocks.length > 0 && textLength(page) < THIN_PAGE_CHARS).map((page) => page.number);
+  if (empty.length === 0 && thin.length === 0) return [];
   const cap = options.ocr === false ? 0 : (options.maxOcrPages ?? DEFAULT_MAX_OCR_PAGES);
   const chosen = empty.slice(0, cap);
+  const chosenThin = thin.slice(0, Math.max(0, cap - chosen.length));
   const warnings: ExtractWarning[] = empty.slice(cap).map((number) => ({
     code: 'NEEDS_OCR',
     message: `page ${number} has no text layer and was not OCRed (${options.ocr === false ? 'OCR disabled' : `over the cap of ${cap} pages`})`,
     page: number,
   }));
-  if (chosen.length === 0) return warnings;
+  if (chosen.length === 0 && chosenThin.length === 0) return warnings;
   try {
-    const lines = await ocrPdfPages(bytes, chosen);
+    const scanned = await readPdfScanPages(bytes, chosen, { linesToo: true });
+    const tablesOnly = await readPdfScanPages(bytes, chosenThin, { linesToo: false });
     for (const page of pages) {
-      const ocrLines = lines.get(page.number);
-      if (!ocrLines) continue;
-      page.blocks = ocrLines;
-      warnings.push({ code: 'OCR', message: `page ${page.number} has no text layer: ${ocrLines.length} line(s) read by OCR`, page: page.number });
+      const ocrPage = scanned.get(page.number);
+      const tables = tablesOnly.get(page.number)?.blocks ?? [];
+      if (ocrPage) {
+        page.blocks = ocrPage.blocks;
+        warnings.push({
+          code: 'OCR',
+          message: `page ${page.number} has no text layer: ${ocrPage.blocks.length} block(s) read by OCR`,
+          page: page.number,
+        });
+      } else if (tables.length > 0) {
+        page.blocks.push(...tables);
+        warnings.push({
+          code: 'OCR',
+          message: `page ${page.number}: ${tables.length} table(s) read by OCR from the image under its thin text layer`,
+          page: page.number,
+        });
+      }
     }
   } catch (error) {
+    // A timeout is the machine's state, not the document's: the job is retried rather than failed for good.
+    if (error instanceof ExtractError && error.retryable) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    warnings.push(...chosen.map((number) => ({ code: 'NEEDS_OCR', message: `page ${number} has no text layer; OCR failed: ${detail}`, page: number })));
+    warnings.push(
+      ...chosen.map((number) => ({ code: 'NEEDS_OCR', message: `page ${number} has no text layer; OCR failed: ${detail}`, page: number })),
+    );
   }
   return warnings;
 }
@@ -146,8 +188,11 @@ export async function extractPdf(bytes: Uint8Array, sha256: string, options: Pdf
   const pages = results.map((result) => result.page);
   warnings.push(...(await ocrEmptyPages(bytes, pages, options)));
   if (pages.every((page) => page.blocks.length === 0)) {
-    throw new NoTextLayerError(`none of the PDF's ${pages.length} page(s) has a text layer, and OCR found no text (${warnings.map((w) => w.code).join(', ') || 'no warnings'})`);
+    throw new NoTextLayerError(
+      `none of the PDF's ${pages.length} page(s) has a text layer, and OCR found no text (${warnings.map((w) => w.code).join(', ') || 'no warnings'})`,
+    );
   }
   warnings.push(...addRulingTables(reading.rulingTables, pages));
+  renumberTables(pages);
   return { sha256, format: 'pdf', extractorVersion: PDF_EXTRACTOR_VERSION, engine: reading.engine, title: reading.title, pages, warnings };
 }

@@ -26,16 +26,41 @@ export interface GrayImage {
  * Renders the given pages (numbers from 1) at `dpi` and passes each image to `onPage`, one page at a time, so
  * at most one bitmap is alive. Throws CorruptPdfError or EncryptedPdfError when PDFium cannot open the PDF.
  */
-export function renderPdfPages(bytes: Uint8Array, pageNumbers: number[], dpi: number, onPage: (pageNumber: number, image: GrayImage) => Promise<void>): Promise<void> {
+export function renderPdfPages(
+  bytes: Uint8Array,
+  pageNumbers: number[],
+  dpi: number,
+  onPage: (pageNumber: number, image: GrayImage) => Promise<void>,
+): Promise<void> {
   return withPdfiumDocument(bytes, async (document) => {
     for (const pageNumber of pageNumbers) {
       if (pageNumber < 1 || pageNumber > document.pageCount) continue;
-      await onPage(pageNumber, renderPage(document, pageNumber - 1, dpi));
+      await onPage(pageNumber, renderPage(document, pageNumber - 1, dpi, toGray));
     }
   });
 }
 
-function renderPage(document: PdfiumDocument, index: number, dpi: number): GrayImage {
+/**
+ * As renderPdfPages, but in colour (RGB, 3 bytes a pixel): scans are read in colour, so that a red seal can be
+ * told from the black ink under it.
+ */
+export function renderPdfPagesRgb(
+  bytes: Uint8Array,
+  pageNumbers: number[],
+  dpi: number,
+  onPage: (pageNumber: number, image: GrayImage) => Promise<void>,
+): Promise<void> {
+  return withPdfiumDocument(bytes, async (document) => {
+    for (const pageNumber of pageNumbers) {
+      if (pageNumber < 1 || pageNumber > document.pageCount) continue;
+      await onPage(pageNumber, renderPage(document, pageNumber - 1, dpi, toRgb));
+    }
+  });
+}
+
+type PixelConverter = (bgrx: Uint8Array, width: number, height: number, stride: number) => Uint8Array;
+
+function renderPage(document: PdfiumDocument, index: number, dpi: number, convert: PixelConverter): GrayImage {
   const { module } = document;
   const page = document.loadPage(index);
   try {
@@ -51,7 +76,7 @@ function renderPage(document: PdfiumDocument, index: number, dpi: number): GrayI
       module.FPDF_RenderPageBitmap(bitmap, page, 0, 0, width, height, 0, RENDER_FLAGS);
       const stride = module.FPDFBitmap_GetStride(bitmap);
       const buffer = module.FPDFBitmap_GetBuffer(bitmap);
-      return { width, height, pixels: toGray(heapOf(module).subarray(buffer, buffer + stride * height), width, height, stride), scale };
+      return { width, height, pixels: convert(heapOf(module).subarray(buffer, buffer + stride * height), width, height, stride), scale };
     } finally {
       module.FPDFBitmap_Destroy(bitmap);
     }
@@ -71,6 +96,21 @@ function toGray(bgrx: Uint8Array, width: number, height: number, stride: number)
     }
   }
   return gray;
+}
+
+/** BGRx to RGB. */
+function toRgb(bgrx: Uint8Array, width: number, height: number, stride: number): Uint8Array {
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const pixel = y * stride + x * BYTES_PER_PIXEL;
+      const target = (y * width + x) * 3;
+      rgb[target] = bgrx[pixel + 2]!;
+      rgb[target + 1] = bgrx[pixel + 1]!;
+      rgb[target + 2] = bgrx[pixel]!;
+    }
+  }
+  return rgb;
 }
 
 /** The image as a binary PGM (P5) file. */

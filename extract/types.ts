@@ -1,6 +1,6 @@
 /** The one Document model every extractor produces, whatever the input format. */
 
-export type DocumentFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'text';
+export type DocumentFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'text' | 'image';
 
 /** Axis-aligned box in PDF points, origin top-left of the page. */
 export interface Box {
@@ -18,11 +18,27 @@ export interface LineBlock {
   box?: Box;
 }
 
+/** How an OCRed cell was read: enough to trace the figure to its place on the page and to judge it. */
+export interface OcrReading {
+  /** The engine's confidence, 0–100 (the lowest of the cell's words); 100 for a cell with no ink. */
+  confidence: number;
+  /** The cell's box on the page: page number from 1, box in points from the top left of the straightened page. */
+  box: Box & { page: number };
+  /** `blank`: no ink; `text`: Chinese pass; `digits`: confirmed or overruled by the digit-only pass. */
+  pass: 'blank' | 'text' | 'digits';
+  /** Where the two passes read a figure differently: both readings (the text holds the digit pass's). */
+  alternatives?: string[];
+  /** The engine's own text where it was snapped to a template label. */
+  raw?: string;
+}
+
 /** One slot of a table grid. Merged cells are expanded: every covered slot repeats the text. */
 export interface TableCell {
   text: string;
   /** True where this slot is covered by a merged cell that starts in another slot. */
   spanned?: boolean;
+  /** Tables read from images: how the origin slot of the cell was recognised. */
+  ocr?: OcrReading;
 }
 
 /** A table as a cell grid (rows may differ in length where the source does). */
@@ -31,7 +47,7 @@ export interface TableBlock {
   /** Index of the table within the whole document, from 0. */
   index: number;
   rows: TableCell[][];
-  origin: 'html' | 'pdf-ruling' | 'pdf-alignment' | 'docx' | 'doc';
+  origin: 'html' | 'pdf-ruling' | 'pdf-alignment' | 'docx' | 'doc' | 'ocr';
 }
 
 export type Block = LineBlock | TableBlock;

@@ -1,6 +1,6 @@
 /**
  * `npm run eval [-- --docs DIR] [--truth TRUTH_DIR] [--json FILE]`: runs the real extract and parse stages on every
- * document NAME.{txt,html,pdf,docx} under DIR (recursively) that has a TRUTH_DIR/NAME.json, and scores it: cells
+ * document NAME.{txt,html,pdf,docx,png,jpg,tif} under DIR (recursively) that has a TRUTH_DIR/NAME.json, and scores it: cells
  * right, source anomalies found and missed, spurious anomalies, metadata fields right. A NAME present in several
  * kinds (a PDF and its text) is scored once per kind. Prints per document, then totals; the last line is
  * `eval: accuracy=<percent> cells=<n> wrong=<n> missed_anomalies=<n> silent_errors=<n>`.
@@ -17,13 +17,18 @@ import { parseReport } from '../transform/index.ts';
 import { failedDocument, formatLastLine, percentOf, scoreDocument, totalScores, type DocumentScore, type Truth } from './eval-score.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DOCUMENT_KINDS = ['.txt', '.html', '.pdf', '.docx'];
+const DOCUMENT_KINDS = ['.txt', '.html', '.pdf', '.docx', '.png', '.jpg', '.jpeg', '.tif', '.tiff'];
 /** Content types as a server would send them: extract sniffs the format itself and uses only the charset. */
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.pdf': 'application/pdf',
   '.txt': 'text/plain',
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
 };
 const SHOWN_WRONG_CELLS = 8;
 const SHOWN_SPURIOUS = 10;
@@ -92,7 +97,8 @@ async function main(): Promise<void> {
     return;
   }
   const scores: DocumentScore[] = [];
-  for (const file of findDocuments(options.docs)) {
+  // A scans directory (npm run make-scans) keeps its truth beside the documents: skip it as a document folder.
+  for (const file of findDocuments(options.docs).filter((file) => !file.startsWith(`${options.truth}${path.sep}`))) {
     const name = path.basename(file, path.extname(file));
     const truthFile = path.join(options.truth, `${name}.json`);
     if (!existsSync(truthFile)) continue;

@@ -7,6 +7,7 @@ import type { Anomaly, ParsedReport, ReportCell, ReportContext, ReportMeta } fro
 import { cellKeys, type TableFormat } from './keys.ts';
 import { checkIdentities } from './identities.ts';
 import { checkNarrative } from './narrative.ts';
+import { checkOcrUncertainty } from './ocr-uncertain.ts';
 import { readReportMeta } from './meta.ts';
 import { readRows } from './rows.ts';
 import { parseTable2 } from './table2.ts';
@@ -58,7 +59,13 @@ export function parseReport(doc: ExtractedDocument, context: ReportContext = {})
   const values = new Map(report.cells.map((cell) => [cell.key, cell.value]));
   report.anomalies = [
     ...(oneRowOther
-      ? [{ kind: 'format' as const, id: 'format:t3.other', detail: 'a 2021-format report printing (六)其他处理 as one row; read under t3.other.*' }]
+      ? [
+          {
+            kind: 'format' as const,
+            id: 'format:t3.other',
+            detail: 'a 2021-format report printing (六)其他处理 as one row; read under t3.other.*',
+          },
+        ]
       : []),
     ...t2.anomalies,
     ...t3.anomalies,
@@ -67,5 +74,6 @@ export function parseReport(doc: ExtractedDocument, context: ReportContext = {})
     ...checkIdentities(values),
     ...checkNarrative(doc, values),
   ];
+  report.anomalies.push(...checkOcrUncertainty(doc, report.cells, report.anomalies));
   return report;
 }

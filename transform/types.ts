@@ -66,7 +66,9 @@ export type AnomalyKind =
   | 'layout'
   | 'format'
   | 'unit'
-  | 'narrative_mismatch';
+  | 'narrative_mismatch'
+  /** A figure read from an image with low confidence, or an identity failing over OCRed figures. */
+  | 'ocr_uncertain';
 
 /** An inconsistency of the source document. Figures are never altered to make one go away. */
 export interface Anomaly {

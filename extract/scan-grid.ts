@@ -1,0 +1,318 @@
+/**
+ * A table's cell grid from a cleaned, straight scan: ruling lines found as long runs of thin dark lines (pixels
+ * averaged along the line, so dashed, broken or faint rulings count; darker than the paper beside them, so text
+ * does not), grouped into tables by where they cross, then slots between neighbouring
+ * rulings, merged where the ruling between two slots is missing (a rowspan or colspan).
+ */
+import type { ScanImage } from './scan-clean.ts';
+
+/** A ruling: its position across (y of a horizontal, x of a vertical) and the stretches it covers along. */
+export interface Ruling {
+  at: number;
+  spans: [number, number][];
+}
+
+/** A cell of the grid: its slot range and its box in pixels, inside the rulings. */
+export interface GridCell {
+  row: number;
+  column: number;
+  rowSpan: number;
+  columnSpan: number;
+  box: { left: number; top: number; right: number; bottom: number };
+}
+
+export interface ScanTableGrid {
+  rows: number;
+  columns: number;
+  /** The merged cells, each once, in reading order. */
+  cells: GridCell[];
+  /** Outer box of the table, in pixels. */
+  box: { left: number; top: number; right: number; bottom: number };
+  /** The rulings, for wiping them before OCR. */
+  horizontals: Ruling[];
+  verticals: Ruling[];
+}
+
+/** A ruling's smoothed pixels are darker than this (a faint copier ruling's dashes average out near 190) ... */
+const RULING_DARK = 215;
+/** ... and darker by this much than the paper a few pixels to either side (text has ink there too). */
+const RULING_CONTRAST = 18;
+/** Share of a table's rows a column line must be ruled in to count as ruled in all of them. */
+const MAIN_LINE_SHARE = 0.8;
+/** Share of a slot boundary a ruling must cover for the slots to be separate cells. */
+const BOUNDARY_COVER = 0.55;
+
+interface Run {
+  across: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * Where a ruling along one axis may pass: pixels averaged along the axis (so dashes, breaks and noise even out)
+ * that are dark, and clearly darker than the averages a few pixels across on both sides (a thin line, not text).
+ */
+function lineEvidence(image: ScanImage, horizontal: boolean): Uint8Array {
+  const { width, height, pixels } = image;
+  const half = Math.max(2, Math.round(image.dpi / 35));
+  const side = Math.max(3, Math.round(image.dpi / 40));
+  const smooth = new Float32Array(width * height);
+  const alongCount = horizontal ? width : height;
+  const acrossCount = horizontal ? height : width;
+  const index = (along: number, across: number) => (horizontal ? across * width + along : along * width + across);
+  for (let across = 0; across < acrossCount; across++) {
+    let sum = 0;
+    let count = 0;
+    for (let along = -half; along < alongCount + half; along++) {
+      const enter = along + half;
+      const leave = along - half - 1;
+      if (enter < alongCount) [sum, count] = [sum + pixels[index(enter, across)]!, count + 1];
+      if (leave >= 0) [sum, count] = [sum - pixels[index(leave, across)]!, count - 1];
+      if (along >= 0 && along < alongCount) smooth[index(along, across)] = sum / count;
+    }
+  }
+  const evidence = new Uint8Array(width * height);
+  for (let across = side; across < acrossCount - side; across++) {
+    for (let along = 0; along < alongCount; along++) {
+      const here = smooth[index(along, across)]!;
+      if (here >= RULING_DARK) continue;
+      const before = smooth[index(along, across - side)]!;
+      const after = smooth[index(along, across + side)]!;
+      if (before - here >= RULING_CONTRAST && after - here >= RULING_CONTRAST) evidence[index(along, across)] = 1;
+    }
+  }
+  return evidence;
+}
+
+/**
+ * Long runs along one axis: runs of line evidence with gaps up to `maxGap` bridged, kept when at least
+ * `minLength` long and at least half evidence.
+ */
+function longRuns(image: ScanImage, horizontal: boolean, minLength: number, maxGap: number): Run[] {
+  const { width, height } = image;
+  const evidence = lineEvidence(image, horizontal);
+  const acrossCount = horizontal ? height : width;
+  const alongCount = horizontal ? width : height;
+  const runs: Run[] = [];
+  for (let across = 0; across < acrossCount; across++) {
+    let start = -1;
+    let last = -1;
+    let ink = 0;
+    const close = () => {
+      if (start >= 0 && last - start + 1 >= minLength && ink * 2 >= last - start + 1) runs.push({ across, from: start, to: last });
+    };
+    for (let along = 0; along < alongCount; along++) {
+      if (evidence[horizontal ? across * width + along : along * width + across] === 0) continue;
+      if (start < 0 || along - last > maxGap) {
+        close();
+        start = along;
+        ink = 0;
+      }
+      last = along;
+      ink++;
+    }
+    close();
+  }
+  return runs;
+}
+
+/** Runs on neighbouring rows (a ruling is 1–3 pixels thick) become one ruling with its merged spans. */
+function groupRuns(runs: Run[], tolerance: number, bridge: number): Ruling[] {
+  const sorted = [...runs].sort((a, b) => a.across - b.across);
+  const groups: Run[][] = [];
+  for (const run of sorted) {
+    const group = groups.at(-1);
+    if (group && run.across - group.at(-1)!.across <= tolerance) group.push(run);
+    else groups.push([run]);
+  }
+  return groups.map((group) => {
+    const spans = group.map((run) => [run.from, run.to] as [number, number]).sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const span of spans) {
+      const lastSpan = merged.at(-1);
+      if (lastSpan && span[0] <= lastSpan[1] + bridge) lastSpan[1] = Math.max(lastSpan[1], span[1]);
+      else merged.push([...span]);
+    }
+    const weight = group.reduce((sum, run) => sum + run.to - run.from + 1, 0);
+    const at = group.reduce((sum, run) => sum + run.across * (run.to - run.from + 1), 0) / weight;
+    return { at, spans: merged };
+  });
+}
+
+const covered = (ruling: Ruling, from: number, to: number) =>
+  ruling.spans.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0) / Math.max(1, to - from);
+
+const touches = (ruling: Ruling, position: number, slack: number) =>
+  ruling.spans.some(([a, b]) => position >= a - slack && position <= b + slack);
+
+/**
+ * The rulings of a page: horizontals at least a third of an inch long; verticals as long, or shorter (a row's
+ * height: the rulings between narrow figure cells) when both ends meet horizontal rulings, as no text stroke does.
+ */
+export function findRulings(image: ScanImage): { horizontals: Ruling[]; verticals: Ruling[] } {
+  const minLength = Math.round(image.dpi / 3);
+  // The evidence overshoots a line's ends by the averaging window: a glyph's stroke (~1/9 inch) must stay short.
+  const minRowHeight = Math.round(image.dpi / 8) + 2 * Math.max(2, Math.round(image.dpi / 35));
+  const maxGap = Math.max(3, Math.round(image.dpi / 30));
+  const tolerance = Math.max(2, Math.round(image.dpi / 50));
+  const bridge = Math.round(image.dpi / 15);
+  const slack = Math.max(4, Math.round(image.dpi / 20));
+  const length = (ruling: Ruling) => ruling.spans.reduce((sum, [a, b]) => sum + b - a, 0);
+  // One ruling per stretch: the left borders of two tables one above the other are two rulings, not one.
+  const pieces = (rulings: Ruling[]) => rulings.flatMap((ruling) => ruling.spans.map((span) => ({ at: ruling.at, spans: [span] })));
+  const horizontals = pieces(groupRuns(longRuns(image, true, minLength, maxGap), tolerance, bridge)).filter(
+    (ruling) => length(ruling) >= image.dpi / 2,
+  );
+  const meetsHorizontal = (x: number, y: number) => horizontals.some((h) => Math.abs(h.at - y) <= slack && touches(h, x, slack));
+  const isLong = (ruling: Ruling) => ruling.spans[0]![1] - ruling.spans[0]![0] >= minLength && length(ruling) >= image.dpi / 2;
+  const candidates = pieces(groupRuns(longRuns(image, false, minRowHeight, maxGap), tolerance, bridge)).filter((ruling) => {
+    const [top, bottom] = ruling.spans[0]!;
+    return isLong(ruling) || (meetsHorizontal(ruling.at, top) && meetsHorizontal(ruling.at, bottom));
+  });
+  // A short vertical is a column line if it spans two rows, or if the column goes on in another row (a glyph's
+  // stroke stands alone, within one row).
+  const spansRows = (ruling: Ruling) => ruling.spans[0]![1] - ruling.spans[0]![0] >= 2 * minRowHeight;
+  const verticals = candidates.filter(
+    (ruling) =>
+      isLong(ruling) ||
+      spansRows(ruling) ||
+      candidates.some((other) => other !== ruling && Math.abs(other.at - ruling.at) <= slack && other.spans[0]![0] !== ruling.spans[0]![0]),
+  );
+  return { horizontals, verticals };
+}
+
+/** Tables: rulings joined where a horizontal and a vertical cross; a table has at least two of each. */
+function groupTables(horizontals: Ruling[], verticals: Ruling[], slack: number): { horizontals: Ruling[]; verticals: Ruling[] }[] {
+  const all = [...horizontals, ...verticals];
+  const parent = all.map((_, index) => index);
+  const find = (index: number): number => (parent[index] === index ? index : (parent[index] = find(parent[index]!)));
+  horizontals.forEach((h, hi) => {
+    verticals.forEach((v, vi) => {
+      if (touches(h, v.at, slack) && touches(v, h.at, slack)) parent[find(hi)] = find(horizontals.length + vi);
+    });
+  });
+  const groups = new Map<number, { horizontals: Ruling[]; verticals: Ruling[] }>();
+  all.forEach((ruling, index) => {
+    const group = groups.get(find(index)) ?? { horizontals: [], verticals: [] };
+    (index < horizontals.length ? group.horizontals : group.verticals).push(ruling);
+    groups.set(find(index), group);
+  });
+  return [...groups.values()].filter((group) => group.horizontals.length >= 2 && group.verticals.length >= 2);
+}
+
+/** Positions closer than `tolerance` are one (two strokes of one ruling). */
+function distinctPositions(positions: number[], tolerance: number): number[] {
+  const sorted = [...positions].sort((a, b) => a - b);
+  const out: number[] = [];
+  for (const position of sorted) if (out.length === 0 || position - out.at(-1)! > tolerance) out.push(position);
+  return out;
+}
+
+/** Whether a ruling near `at` covers the stretch between `from` and `to`. */
+function boundaryRuled(rulings: Ruling[], at: number, from: number, to: number, tolerance: number): boolean {
+  return rulings.some((ruling) => Math.abs(ruling.at - at) <= tolerance && covered(ruling, from, to) >= BOUNDARY_COVER);
+}
+
+/** The grid of one table: slots between rulings, merged where the ruling between two is missing. */
+function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, dpi: number): ScanTableGrid | null {
+  const tolerance = Math.max(3, Math.round(dpi / 30));
+  const ys = distinctPositions(
+    table.horizontals.map((ruling) => ruling.at),
+    tolerance,
+  );
+  // A table cut by a page break often loses its border there: the verticals' ends stand in for it.
+  const verticalTop = Math.min(...table.verticals.map((ruling) => ruling.spans[0]![0]));
+  const verticalBottom = Math.max(...table.verticals.map((ruling) => ruling.spans[0]![1]));
+  if (ys[0]! - verticalTop > dpi / 8) ys.unshift(verticalTop);
+  if (verticalBottom - ys.at(-1)! > dpi / 8) ys.push(verticalBottom);
+  const xs = distinctPositions(
+    table.verticals.map((ruling) => ruling.at),
+    tolerance,
+  );
+  const rows = ys.length - 1;
+  const columns = xs.length - 1;
+  if (rows < 1 || columns < 1) return null;
+  const slot = (row: number, column: number) => row * columns + column;
+  const parent = Array.from({ length: rows * columns }, (_, index) => index);
+  const find = (index: number): number => (parent[index] === index ? index : (parent[index] = find(parent[index]!)));
+  // A column line ruled in nearly every row is a column line in all of them: where it is missing, a seal or a
+  // worn copy broke it, not a colspan (figure columns are never merged in the body of a statutory table).
+  // Heading rows above the line's first ruled row keep their colspans ("申请人情况" over every applicant column).
+  const ruled = (column: number, row: number) => boundaryRuled(table.verticals, xs[column + 1]!, ys[row]!, ys[row + 1]!, tolerance);
+  const rowIndexes = Array.from({ length: rows }, (_, row) => row);
+  const mainLineFrom = Array.from({ length: columns }, (_, column) => {
+    if (column + 1 >= columns) return Infinity;
+    const ruledRows = rowIndexes.filter((row) => ruled(column, row));
+    return ruledRows.length >= MAIN_LINE_SHARE * rows ? ruledRows[0]! : Infinity;
+  });
+  for (let row = 0; row < rows; row++) {
+    for (let column = 0; column < columns; column++) {
+      if (
+        column + 1 < columns &&
+        row < mainLineFrom[column]! &&
+        !boundaryRuled(table.verticals, xs[column + 1]!, ys[row]!, ys[row + 1]!, tolerance)
+      ) {
+        parent[find(slot(row, column + 1))] = find(slot(row, column));
+      }
+      if (row + 1 < rows && !boundaryRuled(table.horizontals, ys[row + 1]!, xs[column]!, xs[column + 1]!, tolerance)) {
+        parent[find(slot(row + 1, column))] = find(slot(row, column));
+      }
+    }
+  }
+  const extents = new Map<number, { r0: number; r1: number; c0: number; c1: number }>();
+  for (let row = 0; row < rows; row++) {
+    for (let column = 0; column < columns; column++) {
+      const root = find(slot(row, column));
+      const extent = extents.get(root) ?? { r0: row, r1: row, c0: column, c1: column };
+      extents.set(root, {
+        r0: Math.min(extent.r0, row),
+        r1: Math.max(extent.r1, row),
+        c0: Math.min(extent.c0, column),
+        c1: Math.max(extent.c1, column),
+      });
+    }
+  }
+  const cells = [...extents.values()]
+    .sort((a, b) => a.r0 - b.r0 || a.c0 - b.c0)
+    .map(({ r0, r1, c0, c1 }) => ({
+      row: r0,
+      column: c0,
+      rowSpan: r1 - r0 + 1,
+      columnSpan: c1 - c0 + 1,
+      box: { left: xs[c0]!, top: ys[r0]!, right: xs[c1 + 1]!, bottom: ys[r1 + 1]! },
+    }));
+  return {
+    rows,
+    columns,
+    cells,
+    box: { left: xs[0]!, top: ys[0]!, right: xs.at(-1)!, bottom: ys.at(-1)! },
+    horizontals: table.horizontals,
+    verticals: table.verticals,
+  };
+}
+
+/** Every ruled table on the page, top to bottom. */
+export function findTableGrids(image: ScanImage): ScanTableGrid[] {
+  const { horizontals, verticals } = findRulings(image);
+  const slack = Math.max(4, Math.round(image.dpi / 20));
+  return groupTables(horizontals, verticals, slack)
+    .map((table) => buildGrid(table, image.dpi))
+    .filter((grid): grid is ScanTableGrid => grid !== null && grid.rows >= 2 && grid.columns >= 2)
+    .sort((a, b) => a.box.top - b.box.top);
+}
+
+/** A copy of the image with the tables' rulings painted paper white (they hurt recognition). */
+export function wipeRulings(image: ScanImage, grids: ScanTableGrid[]): Uint8Array {
+  const pixels = new Uint8Array(image.pixels);
+  const half = Math.max(2, Math.round(image.dpi / 35));
+  const paint = (x0: number, y0: number, x1: number, y1: number) => {
+    for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(image.height - 1, Math.ceil(y1)); y++) {
+      for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(image.width - 1, Math.ceil(x1)); x++) pixels[y * image.width + x] = 255;
+    }
+  };
+  for (const grid of grids) {
+    for (const ruling of grid.horizontals) for (const [a, b] of ruling.spans) paint(a - half, ruling.at - half, b + half, ruling.at + half);
+    for (const ruling of grid.verticals) for (const [a, b] of ruling.spans) paint(ruling.at - half, a - half, ruling.at + half, b + half);
+  }
+  return pixels;
+}
