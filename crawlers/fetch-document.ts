@@ -1,22 +1,26 @@
 /**
- * Downloads one discovered document into the content-addressed archive (rawDir/<sha256>) with undici's fetch:
- * redirects followed, a timeout, a byte cap enforced while the body streams in, and the source's TLS policy.
+ * Downloads one discovered document into the content-addressed archive (rawDir/<sha256>) with undici's fetch under
+ * the network policy (network-policy.ts): redirects followed only on the document's site, a timeout, a byte cap
+ * enforced while the (decompressed) body streams in, and the source's TLS policy.
  * A multi-page article is downloaded part by part and stored as one document whose hash covers every part.
  */
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Agent, fetch, type Dispatcher, type Response } from 'undici';
+import type { Response } from 'undici';
 import { sha256Hex, writeFileAtomic } from '../shared/files.ts';
 import { detectChallenge } from '../shared/anti-bot.ts';
 import { decodeHtml } from '../shared/charset.ts';
-import { FetchError, httpStatusCode, isCertificateError, isRetryableStatus, networkErrorCode } from './errors.ts';
+import { FetchError, describeNetworkFailure, httpStatusCode, isCertificateError, isRetryableStatus, permanentCause } from './errors.ts';
+import { readCapped } from './capped-body.ts';
+import { fetchFollowing, networkPolicyOf, policyDispatcher, sameSiteAs, type NetworkPolicy } from './network-policy.ts';
+import { unfetchableReason } from './url-policy.ts';
 import { conditionalHeaders } from './crawl-state.ts';
 import { unthrottledHostScheduler, type HostBudget, type HostScheduler } from './host-scheduler.ts';
 import type { DiscoveredDocument, PreviousFetch } from './types.ts';
 import type { ArchivedPart, FetchedDocument } from '../shared/document.ts';
 
-/** How to fetch; the job layer passes these from the configuration. */
-export interface FetchOptions {
+/** How to fetch; the job layer passes these from the configuration (the network policy: network-policy.ts). */
+export interface FetchOptions extends NetworkPolicy {
   /** Archive folder; the bytes go to rawDir/<sha256>. */
   rawDir: string;
   /** User-Agent header. */
@@ -25,6 +29,8 @@ export interface FetchOptions {
   requestTimeoutSecs: number;
   /** Largest body accepted, in bytes; a larger one fails with BODY_TOO_LARGE. */
   maxBodyBytes: number;
+  /** Longest a connection may stay silent, in seconds. Default 15. */
+  idleTimeoutSecs?: number;
   /** The source's TLS policy (Source.tls): ignore skips certificate verification. Default strict. */
   tls?: 'strict' | 'ignore';
   /**
@@ -39,14 +45,6 @@ export interface FetchOptions {
 /** Most of an error answer read to tell a WAF's challenge page from a plain error. */
 const ERROR_BODY_BYTES = 64 * 1024;
 
-/** One connection pool for every source whose policy is `tls: ignore`; strict sources use undici's default. */
-let unverifiedTls: Agent | undefined;
-function dispatcherFor(options: FetchOptions): Dispatcher | undefined {
-  if (options.tls !== 'ignore') return undefined;
-  unverifiedTls ??= new Agent({ connect: { rejectUnauthorized: false } });
-  return unverifiedTls;
-}
-
 /** The identity of a multi-page article: the hash of its parts' hashes, in page order. */
 export function partsSha256(partHashes: string[]): string {
   return sha256Hex(`parts:${partHashes.join(',')}`);
@@ -55,24 +53,26 @@ export function partsSha256(partHashes: string[]): string {
 /**
  * Fetches `doc.url` (and, for a multi-page article, each of `doc.partUrls`) into the archive and describes what
  * was stored. Throws FetchError: HTTP_404/410/403 (not retryable), HTTP_429/5xx, TIMEOUT, NETWORK and BLOCKED
- * (retryable), BODY_TOO_LARGE (not retryable); a part's error names the part. With `previous` (an earlier
+ * (retryable), BODY_TOO_LARGE, ADDRESS_REFUSED, REDIRECT_OFF_SITE, INVALID_URL (not retryable); a part's error
+ * names the part. With `previous` (an earlier
  * fetch of the URL) the request is conditional: a 304 returns the previous document with `notModified: true`,
  * writing nothing. For an article only its first page is asked conditionally: CMSs regenerate every part
  * when the article changes, so the first page's validators stand for all of them.
  */
 export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptions, previous?: PreviousFetch): Promise<FetchedDocument> {
-  type Answer = { response: Response; unchanged: FetchedDocument } | { response: Response; first: ArchivedPart };
+  type Answer = { response: Response; finalUrl: string } & ({ unchanged: FetchedDocument } | { first: ArchivedPart });
   const answer = await politely<Answer>(doc.url, options, async () => {
-    const response = await request(doc.url, doc.foundOn, options, previous);
-    if (response.status === 304 && previous) return { response, unchanged: await notModified(doc, response, options, previous) };
-    return { response, first: await archive(response, doc.url, options) };
+    const { response, finalUrl } = await request(doc.url, doc.foundOn, options, previous);
+    if (response.status === 304 && previous)
+      return { response, finalUrl, unchanged: await notModified(doc, response, finalUrl, options, previous) };
+    return { response, finalUrl, first: await archive(response, doc.url, options) };
   });
   if ('unchanged' in answer) return answer.unchanged;
   const { response, first } = answer;
   const fetched: FetchedDocument = {
     sourceId: doc.sourceId,
     url: doc.url,
-    finalUrl: response.url || doc.url,
+    finalUrl: answer.finalUrl,
     title: doc.title,
     publishedAt: doc.publishedAt,
     fetchedAt: new Date().toISOString(),
@@ -104,7 +104,7 @@ async function fetchParts(doc: DiscoveredDocument, options: FetchOptions): Promi
   const parts: ArchivedPart[] = [];
   for (const [index, url] of (doc.partUrls ?? []).entries()) {
     try {
-      parts.push(await politely(url, options, async () => archive(await request(url, doc.url, options), url, options)));
+      parts.push(await politely(url, options, async () => archive((await request(url, doc.url, options)).response, url, options)));
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;
       const message = `part ${index + 2} of ${doc.partUrls!.length + 1} of the article ${doc.url}: ${error.message}`;
@@ -129,14 +129,23 @@ async function archive(response: Response, url: string, options: FetchOptions): 
  * A 304 to a conditional request: the document is the one fetched before (its archived bytes are kept),
  * flagged notModified so that the pipeline stops there.
  */
-async function notModified(doc: DiscoveredDocument, response: Response, options: FetchOptions, previous: PreviousFetch): Promise<FetchedDocument> {
+async function notModified(
+  doc: DiscoveredDocument,
+  response: Response,
+  finalUrl: string,
+  options: FetchOptions,
+  previous: PreviousFetch,
+): Promise<FetchedDocument> {
   await response.body?.cancel().catch(() => undefined);
   const archivePath = path.join(options.rawDir, previous.sha256);
-  const byteLength = await stat(archivePath).then((info) => info.size, () => 0);
+  const byteLength = await stat(archivePath).then(
+    (info) => info.size,
+    () => 0,
+  );
   return {
     sourceId: doc.sourceId,
     url: doc.url,
-    finalUrl: response.url || doc.url,
+    finalUrl,
     title: doc.title,
     publishedAt: doc.publishedAt,
     fetchedAt: new Date().toISOString(),
@@ -151,31 +160,53 @@ async function notModified(doc: DiscoveredDocument, response: Response, options:
   };
 }
 
-
-async function request(url: string, referer: string, options: FetchOptions, previous?: PreviousFetch): Promise<Response> {
-  let response: Response;
+/**
+ * One request under the network policy, redirects kept on the hosts of the document and of the page that linked
+ * it (or their registered domains): a report link that redirects elsewhere fails as REDIRECT_OFF_SITE.
+ */
+async function request(
+  url: string,
+  referer: string,
+  options: FetchOptions,
+  previous?: PreviousFetch,
+): Promise<{ response: Response; finalUrl: string }> {
+  const invalid = unfetchableReason(url);
+  if (invalid) throw new FetchError(`${url}: ${invalid}`, { code: 'INVALID_URL', retryable: false, url });
+  let answer: { response: Response; finalUrl: string };
   try {
-    response = await fetch(url, {
-      redirect: 'follow',
-      signal: AbortSignal.timeout(options.requestTimeoutSecs * 1000),
-      dispatcher: dispatcherFor(options),
-      // Some portals (VSB download.jsp) answer attachments only with the article as Referer.
-      headers: { 'user-agent': options.userAgent, referer, accept: '*/*', ...conditionalHeaders(previous) },
-    });
+    answer = await fetchFollowing(
+      url,
+      {
+        signal: AbortSignal.timeout(options.requestTimeoutSecs * 1000),
+        dispatcher: policyDispatcher({
+          ...networkPolicyOf(options),
+          ...(options.tls ? { tls: options.tls } : {}),
+          ...(options.idleTimeoutSecs ? { idleTimeoutSecs: options.idleTimeoutSecs } : {}),
+        }),
+        // Some portals (VSB download.jsp) answer attachments only with the article as Referer.
+        headers: { 'user-agent': options.userAgent, referer, accept: '*/*', ...conditionalHeaders(previous) },
+      },
+      sameSiteAs([new URL(url).host, ...(URL.canParse(referer) ? [new URL(referer).host] : [])]),
+    );
   } catch (error) {
     throw transportError(error, url, options);
   }
+  const { response } = answer;
   if (!response.ok && !(response.status === 304 && previous)) await throwForStatus(response, url, options);
-  return response;
+  return answer;
 }
 
 function transportError(error: unknown, url: string, options: FetchOptions): FetchError {
+  const refusal = permanentCause(error);
+  if (refusal)
+    return new FetchError(`fetching ${url} failed: ${refusal.message}`, { code: refusal.code, retryable: false, url, cause: error });
   if (isCertificateError(error)) {
     const message = `fetching ${url} failed: its TLS certificate is not trusted (${describe(error)}); a source with tls: ignore skips the check`;
     return new FetchError(message, { code: 'TLS_CERTIFICATE', retryable: false, url, cause: error });
   }
-  const code = networkErrorCode(error) ?? 'NETWORK';
-  const detail = code === 'TIMEOUT' ? `no complete answer within ${options.requestTimeoutSecs} s` : describe(error);
+  const network = describeNetworkFailure(error);
+  const code = network?.code ?? 'NETWORK';
+  const detail = code === 'TIMEOUT' ? `no complete answer within ${options.requestTimeoutSecs} s` : (network?.reason ?? describe(error));
   return new FetchError(`fetching ${url} failed: ${detail}`, { code, retryable: true, url, cause: error });
 }
 
@@ -190,34 +221,31 @@ async function throwForStatus(response: Response, url: string, options: FetchOpt
   const status = response.status;
   const body = await readCappedBody(response, url, { ...options, maxBodyBytes: ERROR_BODY_BYTES }).catch(() => new Uint8Array());
   throwIfChallenge(status, body, response.headers.get('content-type'), url);
-  throw new FetchError(`${url} answered HTTP ${status} ${response.statusText}`.trim(), { code: httpStatusCode(status), retryable: isRetryableStatus(status), url });
+  throw new FetchError(`${url} answered HTTP ${status} ${response.statusText}`.trim(), {
+    code: httpStatusCode(status),
+    retryable: isRetryableStatus(status),
+    url,
+  });
 }
 
 /** Reads the body, aborting once it passes maxBodyBytes (announced by Content-Length or counted while streaming). */
 async function readCappedBody(response: Response, url: string, options: FetchOptions): Promise<Uint8Array> {
-  const tooLarge = (size: string) =>
-    new FetchError(`${url} is larger than the ${options.maxBodyBytes}-byte limit (${size})`, { code: 'BODY_TOO_LARGE', retryable: false, url });
-  const announced = Number(response.headers.get('content-length') ?? NaN);
-  if (announced > options.maxBodyBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(`Content-Length ${announced}`);
-  }
-  const chunks: Uint8Array[] = [];
-  let received = 0;
+  let body;
   try {
-    for await (const chunk of response.body ?? []) {
-      received += chunk.byteLength;
-      if (received > options.maxBodyBytes) {
-        await response.body?.cancel().catch(() => undefined);
-        throw tooLarge(`over ${received} bytes received`);
-      }
-      chunks.push(chunk);
-    }
+    body = await readCapped(response, options.maxBodyBytes);
   } catch (error) {
-    if (error instanceof FetchError) throw error;
     throw transportError(error, url, options);
   }
-  return Buffer.concat(chunks, received);
+  if (body.complete) return body.bytes;
+  const size =
+    body.received > options.maxBodyBytes && response.headers.get('content-length') === String(body.received)
+      ? `Content-Length ${body.received}`
+      : `over ${body.received} bytes received`;
+  throw new FetchError(`${url} is larger than the ${options.maxBodyBytes}-byte limit (${size})`, {
+    code: 'BODY_TOO_LARGE',
+    retryable: false,
+    url,
+  });
 }
 
 /** A 200 answer that is a WAF's JS challenge rather than the document. */
@@ -225,7 +253,12 @@ function throwIfChallenge(status: number, bytes: Uint8Array, contentType: string
   const looksLikeHtml = /html/i.test(contentType ?? '') || /^\s*</.test(Buffer.from(bytes.subarray(0, 64)).toString('latin1'));
   if (!looksLikeHtml || bytes.byteLength > 64 * 1024) return;
   const challenge = detectChallenge(status, decodeHtml(bytes, contentType).text);
-  if (challenge) throw new FetchError(`${url} answered an anti-bot page instead of the document: ${challenge}`, { code: 'BLOCKED', retryable: true, url });
+  if (challenge)
+    throw new FetchError(`${url} answered an anti-bot page instead of the document: ${challenge}`, {
+      code: 'BLOCKED',
+      retryable: true,
+      url,
+    });
 }
 
 async function exists(file: string): Promise<boolean> {

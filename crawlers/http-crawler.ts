@@ -7,29 +7,35 @@
  * (long per-host delays), and each HttpCrawler brings its own storage, autoscaled pool and system-status polling —
  * measured here, 200 crawlers at once peaked at 3.5 GB RSS and 20 s CPU for 1,000 pages. This loop keeps what the
  * crawl needs from it: a FIFO queue deduplicated by uniqueKey, maxPages, retries of 5xx/429/network errors, timeouts,
- * redirects, the TLS policy. The browser crawler (browser-crawler.ts) stays on Crawlee.
+ * redirects (kept on the source's hosts), the TLS policy, the network policy (network-policy.ts), a page-size cap and
+ * a time budget. The browser crawler (browser-crawler.ts) stays on Crawlee.
  */
 import type { RequestOptions } from '@crawlee/http';
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
-import { Agent, fetch, type Dispatcher } from 'undici';
-import { MAX_REQUEST_RETRIES, sourceConcurrency, type CrawlOptions, type CrawlState, type FailedPageHandler, type FetchedPage, type PageHandler, type RequestData } from './page-crawler.ts';
-import { isCertificateError, networkErrorCode } from './errors.ts';
+import type { Response } from 'undici';
+import {
+  DEFAULT_MAX_PAGE_BYTES,
+  MAX_REQUEST_RETRIES,
+  MAX_TIMEOUT_RETRIES,
+  sourceConcurrency,
+  type CrawlOptions,
+  type CrawlState,
+  type FailedPageHandler,
+  type FetchedPage,
+  type PageHandler,
+  type RequestData,
+} from './page-crawler.ts';
+import { readCapped } from './capped-body.ts';
+import { isCertificateError, networkErrorCode, PageError, permanentCause } from './errors.ts';
 import { politenessBudget, unthrottledHostScheduler } from './host-scheduler.ts';
+import { fetchFollowing, networkPolicyOf, policyDispatcher, sameSiteAs } from './network-policy.ts';
+import { unfetchableReason } from './url-policy.ts';
 
 /**
- * Most bytes of a page read into memory (a list or report page is far smaller). A DETAIL link answering with a file
- * (PDF, Word) is not read at all: its content type says it is a document, and the fetch stage downloads it.
+ * A DETAIL link answering with a file (PDF, Word) is not read at all: its content type says it is a document, and
+ * the fetch stage downloads it. Pages are read up to CrawlOptions.maxPageBytes.
  */
-const PAGE_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 const TEXTUAL_TYPE = /html|xml|text|json|javascript/i;
-
-/** One connection pool for every crawl whose source's TLS policy is `ignore`; strict crawls use undici's default. */
-let unverifiedTls: Agent | undefined;
-function dispatcherFor(state: CrawlState): Dispatcher | undefined {
-  if (state.source.tls !== 'ignore') return undefined;
-  unverifiedTls ??= new Agent({ connect: { rejectUnauthorized: false } });
-  return unverifiedTls;
-}
 
 interface QueuedRequest {
   url: string;
@@ -54,12 +60,19 @@ function queued(options: RequestOptions): QueuedRequest {
 }
 
 /** Crawls from `starts` over plain HTTP until no request is left or maxPages requests have been made. */
-export function crawlWithHttp(state: CrawlState, options: CrawlOptions, starts: RequestOptions[], handle: PageHandler, onFailed: FailedPageHandler): Promise<void> {
+export function crawlWithHttp(
+  state: CrawlState,
+  options: CrawlOptions,
+  starts: RequestOptions[],
+  handle: PageHandler,
+  onFailed: FailedPageHandler,
+): Promise<void> {
   const queue: QueuedRequest[] = [];
   const seen = new Set<string>();
   const parallel = sourceConcurrency(state, options);
   let started = 0;
   let inFlight = 0;
+  const budget = budgetSignal(state, options);
   return new Promise((resolve) => {
     const enqueue = (requests: RequestOptions[]) => {
       for (const request of requests) {
@@ -70,6 +83,7 @@ export function crawlWithHttp(state: CrawlState, options: CrawlOptions, starts: 
       }
     };
     const pump = () => {
+      if (budget.signal.aborted) dropQueued(state, queue.splice(0), budget.signal.reason as PageError, onFailed);
       while (inFlight < parallel && queue.length > 0 && started < options.maxPages) {
         const request = queue.shift()!;
         started += 1;
@@ -78,16 +92,39 @@ export function crawlWithHttp(state: CrawlState, options: CrawlOptions, starts: 
           enqueue(more);
           pump();
         };
-        void processRequest(state, options, request, handle, onFailed, addRequests).finally(() => {
+        void processRequest(state, options, request, handle, onFailed, addRequests, budget.signal).finally(() => {
           inFlight -= 1;
           pump();
         });
       }
-      if (inFlight === 0) resolve();
+      if (inFlight === 0) {
+        budget.clear();
+        resolve();
+      }
     };
     enqueue(starts);
     pump();
   });
+}
+
+/** The crawl's time budget: its signal aborts (with SOURCE_BUDGET_EXCEEDED) when CrawlOptions.budgetSecs have passed. */
+function budgetSignal(state: CrawlState, options: CrawlOptions): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  if (options.budgetSecs === undefined) return { signal: controller.signal, clear: () => undefined };
+  const url = state.source.startUrls[0] ?? '';
+  const timer = setTimeout(() => {
+    state.budgetExceeded = true;
+    const message = `the crawl of source ${state.source.id} ran out of its ${options.budgetSecs} s time budget (sourceBudgetSecs); pages not yet read were skipped`;
+    controller.abort(new PageError(message, { code: 'SOURCE_BUDGET_EXCEEDED', retryable: false, url }));
+  }, options.budgetSecs * 1000);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/** Requests left in the queue when the budget ran out: one failure for the crawl, and each start URL's own. */
+function dropQueued(state: CrawlState, dropped: QueuedRequest[], reason: PageError, onFailed: FailedPageHandler): void {
+  for (const request of dropped.filter((candidate) => candidate.userData.isStart)) onFailed(request.url, request.userData, 0, reason);
+  const others = dropped.filter((candidate) => !candidate.userData.isStart).length;
+  if (others > 0) state.errors.push({ url: reason.url, code: reason.code, message: `${reason.message} (${others} queued pages)` });
 }
 
 /** Requests a page and hands it over, retrying transient failures; a page that fails for good goes to `onFailed`. */
@@ -98,41 +135,67 @@ async function processRequest(
   handle: PageHandler,
   onFailed: FailedPageHandler,
   addRequests: (requests: RequestOptions[]) => Promise<void>,
+  budget: AbortSignal,
 ): Promise<void> {
+  const invalid = unfetchableReason(request.url);
+  if (invalid)
+    return onFailed(request.url, request.userData, 0, new PageError(invalid, { code: 'INVALID_URL', retryable: false, url: request.url }));
   for (;;) {
     try {
-      const page = await requestPage(state, options, request);
+      const page = await requestPage(state, options, request, budget);
       // Hundreds of crawls share a process: without a turn of the event loop between pages, a burst of answers is
       // parsed in one long chain of microtasks, and the queue's lock renewals (timers, Redis replies) wait behind it.
       await nextTurnOfEventLoop();
       await handle({ ...page, addRequests });
       return;
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      if (!isRetryable(failure) || request.retryCount >= MAX_REQUEST_RETRIES) return onFailed(request.url, request.userData, request.retryCount, failure);
+      const failure = budget.aborted ? (budget.reason as Error) : error instanceof Error ? error : new Error(String(error));
+      if (!isRetryable(failure) || request.retryCount >= retriesOf(failure))
+        return onFailed(request.url, request.userData, request.retryCount, failure);
       request.retryCount += 1;
     }
   }
 }
 
-/** A page handler's retryable error (5xx, 429), a timeout or a dropped connection; not an untrusted certificate. */
+/** A page handler's retryable error (5xx, 429), a timeout or a dropped connection; not a refusal, not an untrusted certificate. */
 function isRetryable(error: Error): boolean {
+  if (permanentCause(error)) return false;
   if ((error as { retryable?: unknown }).retryable === true) return true;
   return !isCertificateError(error) && networkErrorCode(error) !== null;
 }
 
-/** One request through the host scheduler: the slot is held until the body has been read. */
-async function requestPage(state: CrawlState, options: CrawlOptions, request: QueuedRequest): Promise<Omit<FetchedPage, 'addRequests'>> {
+function retriesOf(error: Error): number {
+  return networkErrorCode(error) === 'TIMEOUT' ? MAX_TIMEOUT_RETRIES : MAX_REQUEST_RETRIES;
+}
+
+/**
+ * One request through the host scheduler (the slot is held until the body has been read), under the network
+ * policy, redirects kept on the source's hosts or their registered domains.
+ */
+async function requestPage(
+  state: CrawlState,
+  options: CrawlOptions,
+  request: QueuedRequest,
+  budget: AbortSignal,
+): Promise<Omit<FetchedPage, 'addRequests'>> {
   const hosts = options.hosts ?? unthrottledHostScheduler();
   return hosts.run(request.url, politenessBudget(state.source.politeness), async () => {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', ...request.headers },
-      ...(request.payload !== undefined ? { body: request.payload } : {}),
-      redirect: 'follow',
-      signal: AbortSignal.timeout(options.requestTimeoutSecs * 1000),
-      dispatcher: dispatcherFor(state),
+    const dispatcher = policyDispatcher({
+      ...networkPolicyOf(options),
+      ...(state.source.tls ? { tls: state.source.tls } : {}),
+      ...(options.idleTimeoutSecs ? { idleTimeoutSecs: options.idleTimeoutSecs } : {}),
     });
+    const { response, finalUrl } = await fetchFollowing(
+      request.url,
+      {
+        method: request.method,
+        headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', ...request.headers },
+        ...(request.payload !== undefined ? { body: request.payload } : {}),
+        signal: AbortSignal.any([AbortSignal.timeout(options.requestTimeoutSecs * 1000), budget]),
+        dispatcher,
+      },
+      sameSiteAs(state.allowedHosts),
+    );
     const header = (name: string) => response.headers.get(name);
     const contentType = header('content-type');
     // Only a DETAIL link may turn out to be a file (crawl-source.ts documentKindOfResponse); its bytes are fetch's business.
@@ -140,33 +203,29 @@ async function requestPage(state: CrawlState, options: CrawlOptions, request: Qu
     const retryAfter = header('retry-after');
     return {
       request: { ...request },
-      loadedUrl: response.url || request.url,
+      loadedUrl: finalUrl,
       status: response.status,
       contentType,
       ...(retryAfter !== null ? { retryAfter } : {}),
       etag: header('etag'),
       lastModified: header('last-modified'),
-      body: isPage ? await readPageBody(response.body) : await skipBody(response.body),
+      body: isPage ? await readPage(response, request.url, options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES) : await skipBody(response),
     };
   });
 }
 
-/** Reads a page's bytes, up to PAGE_BODY_LIMIT_BYTES (the rest is left unread). */
-async function readPageBody(body: ReadableStream<Uint8Array> | null): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for await (const chunk of body ?? []) {
-    chunks.push(chunk);
-    received += chunk.byteLength;
-    if (received >= PAGE_BODY_LIMIT_BYTES) {
-      await body?.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return Buffer.concat(chunks, Math.min(received, PAGE_BODY_LIMIT_BYTES));
+/** A page's bytes; one past the cap fails as PAGE_TOO_LARGE, having held at most the cap in memory. */
+async function readPage(response: Response, url: string, maxBytes: number): Promise<Buffer> {
+  const { bytes, complete, received } = await readCapped(response, maxBytes);
+  if (complete) return bytes;
+  throw new PageError(`${url} is larger than the ${maxBytes}-byte page limit (maxPageBytes; ${received} bytes seen, after decompression)`, {
+    code: 'PAGE_TOO_LARGE',
+    retryable: false,
+    url,
+  });
 }
 
-async function skipBody(body: ReadableStream<Uint8Array> | null): Promise<Buffer> {
-  await body?.cancel().catch(() => undefined);
+async function skipBody(response: Response): Promise<Buffer> {
+  await response.body?.cancel().catch(() => undefined);
   return Buffer.alloc(0);
 }

@@ -17,10 +17,13 @@ function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
   return { key: file('self-signed.key'), cert: file('self-signed.crt') };
 }
 
-/** Starts a server on a free port of 127.0.0.1 answering with `handler`; `https` serves a self-signed certificate. */
+/**
+ * Starts a server on a free port of 127.0.0.1 (or `host`: 127.0.0.2 stands for an internal address) answering with
+ * `handler`; `https` serves a self-signed certificate.
+ */
 export async function startTestServer(
   handler: (request: IncomingMessage, response: ServerResponse) => void,
-  { https = false }: { https?: boolean } = {},
+  { https = false, host = '127.0.0.1' }: { https?: boolean; host?: string } = {},
 ): Promise<TestServer> {
   const seen: TestServer['seen'] = [];
   const listener = (request: IncomingMessage, response: ServerResponse) => {
@@ -28,10 +31,10 @@ export async function startTestServer(
     handler(request, response);
   };
   const server = https ? createTlsServer(selfSignedCertificate(), listener) : createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `${https ? 'https' : 'http'}://127.0.0.1:${port}`,
+    origin: `${https ? 'https' : 'http'}://${host}:${port}`,
     seen,
     close: () =>
       new Promise<void>((resolve) => {

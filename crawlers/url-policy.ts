@@ -42,3 +42,19 @@ export class QueryVariantCap {
     return true;
   }
 }
+
+/**
+ * Why a URL may not be requested at all, or null: only http(s), and no credentials (a portal never needs them; a
+ * link carrying them is a trap or a leak). Permanent: the URL will not change.
+ */
+export function unfetchableReason(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `${raw} is not a valid URL`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${url.protocol} URLs are not crawled (only http and https)`;
+  if (url.username || url.password) return 'URLs with credentials (user:password@) are not crawled';
+  return null;
+}

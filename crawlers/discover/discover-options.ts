@@ -1,11 +1,13 @@
 /** The options of one portal's discovery (discoverPortal), with their defaults. */
 import type { HostScheduler } from '../host-scheduler.ts';
+import type { NetworkPolicy } from '../network-policy.ts';
 
 export const DEFAULT_MAX_PAGES = 40;
 export const DEFAULT_MAX_SUB_COLUMN_CHECK_PAGES = 40;
 export const DEFAULT_DELAY_MS = 500;
 
-export interface DiscoverOptions {
+/** The network policy (network-policy.ts: allowPrivateNetworks) is required: only the demo, tests and benches allow private networks. */
+export interface DiscoverOptions extends NetworkPolicy {
   /** User-Agent header of every request. */
   userAgent: string;
   /** Timeout of one request, in seconds. */

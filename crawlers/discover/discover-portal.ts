@@ -11,6 +11,7 @@
 import type { CatalogEntry, ColumnScope, DiscoveryMethod, Platform, PortalDiscovery, ReportColumn } from '../catalog-types.ts';
 import { detectChallenge } from '../../shared/anti-bot.ts';
 import { columnEvidence, describeReports, isOurColumn, type ColumnEvidence } from './column-evidence.ts';
+import { networkPolicyOf } from '../network-policy.ts';
 import { fetchPage, PageUnreachableError, type FetchedPage } from './fetch-page.ts';
 import { classifyLink, reportScope, subColumnRole } from './link-roles.ts';
 import { pathGuesses } from './path-guesses.ts';
@@ -20,7 +21,14 @@ import { canonicalColumnUrl, columnFromReportUrl, isSingleArticleUrl } from './r
 import { IndexSiblings, isSubColumnIndex, listsReportsOf } from './sub-column-index.ts';
 import { HostScheduler } from '../host-scheduler.ts';
 import { DEFAULT_DELAY_MS, DEFAULT_MAX_PAGES, DEFAULT_MAX_SUB_COLUMN_CHECK_PAGES, type DiscoverOptions } from './discover-options.ts';
-import { ancestorNames, disclosureHostGuesses, governmentNameForms, isOwnSiteHost, namesAnotherGovernment, namesGovernment } from './site-identity.ts';
+import {
+  ancestorNames,
+  disclosureHostGuesses,
+  governmentNameForms,
+  isOwnSiteHost,
+  namesAnotherGovernment,
+  namesGovernment,
+} from './site-identity.ts';
 
 /** Hops from a home page to its 年报 column through hubs: 首页 → 政务公开 → 政府信息公开 → 年报. */
 const MAX_HUB_DEPTH = 3;
@@ -118,7 +126,10 @@ class PortalRun {
       return this.#result('moved', `home page redirects off its host to ${moved}, a site that does not name ${this.#entry.name}`, moved);
     }
     this.#siteHost = finalHost;
-    const homePlatform = recognizePlatform(home.html, homePage.links.map((link) => link.url.href));
+    const homePlatform = recognizePlatform(
+      home.html,
+      homePage.links.map((link) => link.url.href),
+    );
     this.#scan(homePage, home.finalUrl, 0, 'own');
     await this.#explore();
     if (!this.#hasGovernmentColumn()) await this.#tryPathGuesses(new URL(home.finalUrl).origin, home.finalUrl);
@@ -148,6 +159,7 @@ class PortalRun {
       fetchPage(url, {
         userAgent: this.#options.userAgent,
         timeoutMs: this.#options.requestTimeoutSecs * 1000,
+        ...networkPolicyOf(this.#options),
         ...(this.#options.maxBodyBytes ? { maxBodyBytes: this.#options.maxBodyBytes } : {}),
       }),
     );
@@ -250,17 +262,44 @@ class PortalRun {
       if (role.role === 'column') {
         const anothers = role.scope === 'government' && role.body !== undefined && !this.#names(role.body);
         if (trust === 'named-only' && !namesUs) {
-          if (depth < MAX_HUB_DEPTH) this.#push({ ...base, url: url.href, kind: 'hub', score: role.score, via: `link 「${label}」 on ${pageUrl}`, scope: 'government' });
+          if (depth < MAX_HUB_DEPTH)
+            this.#push({
+              ...base,
+              url: url.href,
+              kind: 'hub',
+              score: role.score,
+              via: `link 「${label}」 on ${pageUrl}`,
+              scope: 'government',
+            });
         } else if (within?.body && role.scope === 'government' && role.body === undefined) {
           const via = `link 「${label}」 on ${pageUrl}, the page of ${within.body}`;
-          this.#push({ ...base, url: url.href, kind: 'sub-column', score: role.score, via, scope: within.scope, body: within.body, inColumn: canonicalColumnUrl(pageUrl), checkBody: true });
+          this.#push({
+            ...base,
+            url: url.href,
+            kind: 'sub-column',
+            score: role.score,
+            via,
+            scope: within.scope,
+            body: within.body,
+            inColumn: canonicalColumnUrl(pageUrl),
+            checkBody: true,
+          });
         } else if (!anothers) {
           const body = role.scope === 'government' ? undefined : role.body;
-          this.#push({ ...base, url: url.href, kind: 'column', score: role.score - penalty, via: `link 「${label}」 on ${pageUrl}`, scope: role.scope, ...(body ? { body } : {}) });
+          this.#push({
+            ...base,
+            url: url.href,
+            kind: 'column',
+            score: role.score - penalty,
+            via: `link 「${label}」 on ${pageUrl}`,
+            scope: role.scope,
+            ...(body ? { body } : {}),
+          });
         }
       } else if (role.role === 'hub' || (role.role === 'other-governments-column' && trust === 'named-only')) {
         const score = (role.role === 'hub' ? role.score : 60) - penalty;
-        if (depth < MAX_HUB_DEPTH) this.#push({ ...base, url: url.href, kind: 'hub', score, via: `link 「${label}」 on ${pageUrl}`, scope: 'government' });
+        if (depth < MAX_HUB_DEPTH)
+          this.#push({ ...base, url: url.href, kind: 'hub', score, via: `link 「${label}」 on ${pageUrl}`, scope: 'government' });
       } else if (role.role === 'report') {
         this.#pushReportColumn(url, label, pageUrl, base, trust);
       } else if (trust === 'named-only' && namesUs && !isSingleArticleUrl(url.href)) {
@@ -284,7 +323,9 @@ class PortalRun {
     const skipHubs = this.#hasGovernmentColumn();
     // Siblings of an index not yet sampled go first (sub-column-index.ts IndexSiblings).
     const sampling = (candidate: Candidate) => (candidate.fromIndex && this.#indexes.needsSample(candidate.fromIndex) ? 0 : 1);
-    this.#frontier.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || sampling(a) - sampling(b) || b.score - a.score || a.depth - b.depth);
+    this.#frontier.sort(
+      (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || sampling(a) - sampling(b) || b.score - a.score || a.depth - b.depth,
+    );
     while (this.#frontier.length > 0) {
       const candidate = this.#frontier.shift()!;
       if (!(skipHubs && candidate.kind === 'hub')) return candidate;
@@ -306,7 +347,13 @@ class PortalRun {
       }
       const host = new URL(visited.finalUrl).host;
       const trust = this.#judge(candidate.trust, host, visited.page);
-      this.#scan(visited.page, visited.finalUrl, candidate.depth, trust, candidate.kind === 'sub-column' && candidate.body ? candidate : undefined);
+      this.#scan(
+        visited.page,
+        visited.finalUrl,
+        candidate.depth,
+        trust,
+        candidate.kind === 'sub-column' && candidate.body ? candidate : undefined,
+      );
       if (candidate.kind !== 'hub') await this.#considerColumn(candidate, visited, trust);
     }
   }
@@ -326,14 +373,19 @@ class PortalRun {
       }
     }
     if (visited.page.annualReportApp && !strict) seen = 'a gkmlpt annual-report view';
-    else if (!isOurColumn(evidence, strict) || (candidate.checkBody && !listsReportsOf(evidence, candidate.scope, candidate.body, governmentNameForms(this.#entry.name)))) {
+    else if (
+      !isOurColumn(evidence, strict) ||
+      (candidate.checkBody && !listsReportsOf(evidence, candidate.scope, candidate.body, governmentNameForms(this.#entry.name)))
+    ) {
       this.#tallySibling(candidate, false);
       // A 部门 / 乡镇 index lists the bodies' sub-columns by bare name: they are one hop further, the index no column.
       if (isSubColumnIndex(evidence, candidate)) this.#queueSubColumns(visited.page, visited.finalUrl, candidate, trust, true);
       return false;
     }
     this.#tallySibling(candidate, true);
-    const url = canonicalColumnUrl(isOwnSiteHost(new URL(visited.finalUrl).host, new URL(candidate.url).host) ? visited.finalUrl : candidate.url);
+    const url = canonicalColumnUrl(
+      isOwnSiteHost(new URL(visited.finalUrl).host, new URL(candidate.url).host) ? visited.finalUrl : candidate.url,
+    );
     const platform = this.#columnPlatform(visited.page, url);
     this.#columns.set(url, {
       url,
@@ -343,7 +395,8 @@ class PortalRun {
       method: candidate.method,
       evidence: `${candidate.via}; ${seen}`,
     });
-    if (candidate.kind === 'column' || candidate.scope !== 'government') this.#queueSubColumns(visited.page, visited.finalUrl, candidate, trust);
+    if (candidate.kind === 'column' || candidate.scope !== 'government')
+      this.#queueSubColumns(visited.page, visited.finalUrl, candidate, trust);
     return true;
   }
 
@@ -356,8 +409,11 @@ class PortalRun {
 
   #columnPlatform(page: ReadPage, url: string): Platform {
     if (page.platformHint) return page.platformHint;
-    const reportPlatform = recognizePlatform('', page.links.filter((link) => isSingleArticleUrl(link.url.href)).map((link) => link.url.href));
-    return reportPlatform !== 'other' ? reportPlatform : platformOfUrl(url) ?? 'other';
+    const reportPlatform = recognizePlatform(
+      '',
+      page.links.filter((link) => isSingleArticleUrl(link.url.href)).map((link) => link.url.href),
+    );
+    return reportPlatform !== 'other' ? reportPlatform : (platformOfUrl(url) ?? 'other');
   }
 
   /**
@@ -437,7 +493,16 @@ class PortalRun {
       // A guess that lands on the home page (a 301 to /) is the portal saying no.
       if (!visited || canonicalColumnUrl(visited.finalUrl) === home || new URL(visited.finalUrl).pathname === '/') continue;
       const accepted = await this.#considerColumn(
-        { url, kind: 'column', score: 50, depth: 1, trust: 'own', method: 'path-guess', via: `path guess ${path} answered`, scope: 'government' },
+        {
+          url,
+          kind: 'column',
+          score: 50,
+          depth: 1,
+          trust: 'own',
+          method: 'path-guess',
+          via: `path guess ${path} answered`,
+          scope: 'government',
+        },
         visited,
         'own',
       );
@@ -448,13 +513,31 @@ class PortalRun {
   async #tryDisclosureHosts(protocol: string): Promise<void> {
     for (const host of disclosureHostGuesses(this.#siteHost)) {
       if (this.#hasGovernmentColumn() || !this.#budgetLeft()) return;
-      this.#push({ url: `${protocol}//${host}/`, kind: 'hub', score: 40, depth: 1, trust: 'own', method: 'xxgk-subdomain', via: `guessed 信息公开 host ${host}`, scope: 'government' });
+      this.#push({
+        url: `${protocol}//${host}/`,
+        kind: 'hub',
+        score: 40,
+        depth: 1,
+        trust: 'own',
+        method: 'xxgk-subdomain',
+        via: `guessed 信息公开 host ${host}`,
+        scope: 'government',
+      });
       await this.#explore();
     }
   }
 
   async #tryParentPortal(parentUrl: string): Promise<void> {
-    this.#push({ url: parentUrl, kind: 'hub', score: 10, depth: 0, trust: 'named-only', method: 'parent-portal', via: `parent portal ${parentUrl}`, scope: 'government' });
+    this.#push({
+      url: parentUrl,
+      kind: 'hub',
+      score: 10,
+      depth: 0,
+      trust: 'named-only',
+      method: 'parent-portal',
+      via: `parent portal ${parentUrl}`,
+      scope: 'government',
+    });
     await this.#explore();
   }
 
@@ -470,11 +553,22 @@ class PortalRun {
     }
     if (governmentColumn) return this.#result('ok', null, null, governmentColumn.platform);
     const blocked = this.#challenges > 0 ? `; ${this.#challenges} inner page(s) answered an anti-bot challenge` : '';
-    const found = columns.length > 0 ? `only ${columns.length} department/township column(s) found, no government column` : 'no 年报 column found';
-    return this.#result('no-column', `${found} after ${this.#pagesFetched} pages (${this.#guessesTried} path guesses)${blocked}`, null, homePlatform);
+    const found =
+      columns.length > 0 ? `only ${columns.length} department/township column(s) found, no government column` : 'no 年报 column found';
+    return this.#result(
+      'no-column',
+      `${found} after ${this.#pagesFetched} pages (${this.#guessesTried} path guesses)${blocked}`,
+      null,
+      homePlatform,
+    );
   }
 
-  #result(status: PortalDiscovery['status'], reason: string | null, movedTo: string | null = null, platform: Platform | null = null): PortalDiscovery {
+  #result(
+    status: PortalDiscovery['status'],
+    reason: string | null,
+    movedTo: string | null = null,
+    platform: Platform | null = null,
+  ): PortalDiscovery {
     return {
       sourceId: this.#entry.id,
       portalUrl: this.#entry.portalUrl,

@@ -3,17 +3,21 @@
  * and location-script forwarders included) so that a move to another host is seen, the body decoded (GBK portals
  * declare their charset only in a <meta>, or wrongly). A long page is cut at the cap, not refused: its links are read.
  */
-import { Agent, fetch, type Dispatcher } from 'undici';
+import { fetch } from 'undici';
 import { decodeHtml } from '../../shared/charset.ts';
-import { isCertificateError, networkErrorCode } from '../errors.ts';
+import { isCertificateError, networkErrorCode, permanentCause } from '../errors.ts';
+import { readCapped } from '../capped-body.ts';
+import { networkPolicyOf, policyDispatcher, type NetworkPolicy } from '../network-policy.ts';
+import { unfetchableReason } from '../url-policy.ts';
 import { forwardTarget } from './read-page.ts';
 
-export interface FetchPageOptions {
+/** The network policy (network-policy.ts) applies to every hop. */
+export interface FetchPageOptions extends NetworkPolicy {
   /** User-Agent header of every request. */
   userAgent: string;
   /** Timeout of one request, body included, in milliseconds. */
   timeoutMs: number;
-  /** Most bytes read of a body; the rest is dropped. Default 5 MB. */
+  /** Most bytes read of a body (after decompression); the rest is dropped. Default 5 MB. */
   maxBodyBytes?: number;
 }
 
@@ -43,30 +47,14 @@ export class PageUnreachableError extends Error {
 const MAX_REDIRECTS = 5;
 const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-/** Portals with broken certificates are common (PORTALS.md §3); discovery only reads public pages, so it reads them anyway. */
-let unverifiedAgent: Agent | undefined;
-function unverified(): Dispatcher {
-  unverifiedAgent ??= new Agent({ connect: { rejectUnauthorized: false } });
-  return unverifiedAgent;
-}
-
 /** The most telling code of a failed request: the socket's errno (ENOTFOUND…) or TIMEOUT. */
 export function unreachableCode(error: unknown): string {
+  const refusal = permanentCause(error);
+  if (refusal) return refusal.code;
   const cause = (error as { cause?: { code?: unknown; cause?: { code?: unknown } } } | null)?.cause;
   const code = [cause?.code, cause?.cause?.code, (error as { code?: unknown } | null)?.code].find((value) => typeof value === 'string');
   if (networkErrorCode(error) === 'TIMEOUT' || (error instanceof Error && /abort|timeout/i.test(error.name))) return 'TIMEOUT';
-  return typeof code === 'string' ? code : networkErrorCode(error) ?? 'NETWORK';
-}
-
-async function readCapped(body: AsyncIterable<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for await (const chunk of body ?? []) {
-    chunks.push(chunk);
-    received += chunk.byteLength;
-    if (received >= maxBytes) break; // leaving the loop cancels the rest of the stream
-  }
-  return Buffer.concat(chunks).subarray(0, maxBytes);
+  return typeof code === 'string' ? code : (networkErrorCode(error) ?? 'NETWORK');
 }
 
 interface Hop {
@@ -75,15 +63,16 @@ interface Hop {
   html: string;
 }
 
-async function requestOnce(url: string, options: FetchPageOptions, dispatcher: Dispatcher | undefined): Promise<Hop> {
+/** One hop under the network policy (every hop's address is checked); `unverifiedTls` skips certificate checks. */
+async function requestOnce(url: string, options: FetchPageOptions, unverifiedTls: boolean): Promise<Hop> {
   const response = await fetch(url, {
     redirect: 'manual',
     signal: AbortSignal.timeout(options.timeoutMs),
     headers: { 'user-agent': options.userAgent, accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
-    ...(dispatcher ? { dispatcher } : {}),
+    dispatcher: policyDispatcher({ ...networkPolicyOf(options), tls: unverifiedTls ? 'ignore' : 'strict' }),
   });
   const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
-  const bytes = await readCapped(response.body, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const { bytes } = await readCapped(response, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   return { status: response.status, location, html: decodeHtml(bytes, response.headers.get('content-type')).text };
 }
 
@@ -95,7 +84,7 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
   for (;;) {
     let hop: Hop;
     try {
-      hop = await requestOnce(current, options, unverifiedTls ? unverified() : undefined);
+      hop = await requestOnce(current, options, unverifiedTls);
     } catch (error) {
       if (!unverifiedTls && isCertificateError(error)) {
         unverifiedTls = true;
@@ -104,7 +93,8 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
       throw new PageUnreachableError(current, unreachableCode(error), error);
     }
     const next = hop.location ? new URL(hop.location, current) : hop.status === 200 ? forwardTarget(hop.html, current) : null;
-    if (!next || redirects.length >= MAX_REDIRECTS || next.href === current) {
+    // A forward to file:, javascript: or a URL with credentials is not followed: the page is taken as it is.
+    if (!next || unfetchableReason(next.href) || redirects.length >= MAX_REDIRECTS || next.href === current) {
       return { finalUrl: current, status: hop.status, html: hop.html, redirects, unverifiedTls };
     }
     current = next.href;

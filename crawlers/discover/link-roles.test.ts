@@ -32,8 +32,12 @@ test('news that merely mentions the report, look-alike columns and work plans ar
 });
 
 test('a title with a year is one report: on an article address, and even on a folder-like one', () => {
-  assert.deepEqual(classifyLink('示例县2022年政府信息公开工作年度报告', new URL(`${folder}202301/t20230118_1234567.html`)), { role: 'report' });
-  assert.deepEqual(classifyLink('示例县2022年政府信息公开工作年度报告', new URL(`${site}/art/2023/1/18/art_28956_3301122.html`)), { role: 'report' });
+  assert.deepEqual(classifyLink('示例县2022年政府信息公开工作年度报告', new URL(`${folder}202301/t20230118_1234567.html`)), {
+    role: 'report',
+  });
+  assert.deepEqual(classifyLink('示例县2022年政府信息公开工作年度报告', new URL(`${site}/art/2023/1/18/art_28956_3301122.html`)), {
+    role: 'report',
+  });
   assert.deepEqual(classifyLink('2022年', new URL(`${folder}2022n/`)), { role: 'year', year: 2022 });
   assert.deepEqual(classifyLink('2021年政府信息公开年报', new URL(`${folder}2021n/`)), { role: 'year', year: 2021 });
 });
@@ -46,9 +50,19 @@ test('scope words make department, township and other-government columns', () =>
   assert.deepEqual(classifyLink('部门信息公开年报', new URL(`${folder}bm/`)), { role: 'column', score: 90, scope: 'department' });
   assert.deepEqual(classifyLink('县政府部门年报', new URL(`${folder}bm/`)), { role: 'column', score: 90, scope: 'department' });
   assert.deepEqual(classifyLink('乡镇（街道）年报', new URL(`${folder}xzjd/`)), { role: 'column', score: 90, scope: 'township' });
-  assert.deepEqual(classifyLink('财政局政府信息公开年报', new URL(`${folder}czj/`)), { role: 'column', score: 85, scope: 'department', body: '财政局' });
+  assert.deepEqual(classifyLink('财政局政府信息公开年报', new URL(`${folder}czj/`)), {
+    role: 'column',
+    score: 85,
+    scope: 'department',
+    body: '财政局',
+  });
   assert.deepEqual(classifyLink('县区政府信息公开年度报告', new URL(`${site}/xqnb/`)), { role: 'other-governments-column' });
-  assert.deepEqual(classifyLink('样例县政府信息公开年报', new URL(`${site}/ylx/`)), { role: 'column', score: 80, scope: 'government', body: '样例县' });
+  assert.deepEqual(classifyLink('样例县政府信息公开年报', new URL(`${site}/ylx/`)), {
+    role: 'column',
+    score: 80,
+    scope: 'government',
+    body: '样例县',
+  });
 });
 
 test('政府信息公开 and 政务公开 links are hubs on the way to the column', () => {
@@ -78,7 +92,10 @@ test('sub-columns of a 年报 column are named by their body or by a scope group
 });
 
 test('the title attribute wins over a cut or shorter anchor text', () => {
-  assert.equal(anchorLabel('示例县2022年政府信息公开工作年…', '示例县2022年政府信息公开工作年度报告'), '示例县2022年政府信息公开工作年度报告');
+  assert.equal(
+    anchorLabel('示例县2022年政府信息公开工作年…', '示例县2022年政府信息公开工作年度报告'),
+    '示例县2022年政府信息公开工作年度报告',
+  );
   assert.equal(anchorLabel('财政局', '财政局政府信息公开年报'), '财政局政府信息公开年报');
   assert.equal(anchorLabel(' 政府信息公开 ', undefined), '政府信息公开');
   assert.equal(bodyName('财政局政府信息公开工作年度报告'), '财政局');

@@ -33,7 +33,10 @@ const GOVERNMENT_NAME = /(省|市|县|区|州|盟|旗|自治县|自治州|人民
 
 /** Link words without spaces, brackets and the trailing punctuation some menus add. */
 export function normalizeLabel(label: string): string {
-  return label.replace(/[\s\u3000\u00a0]+/g, '').replace(/[»>›→]+$/, '').replace(/^[«<‹·•]+/, '');
+  return label
+    .replace(/[\s\u3000\u00a0]+/g, '')
+    .replace(/[»>›→]+$/, '')
+    .replace(/^[«<‹·•]+/, '');
 }
 
 /** The best label of an anchor: the title attribute when it holds the text (menus and lists cut names with …). */
@@ -46,7 +49,9 @@ export function anchorLabel(text: string, title: string | undefined): string {
 
 /** A body's name from a sub-column's words: `财政局政府信息公开年报` → `财政局`. */
 export function bodyName(label: string): string {
-  return normalizeLabel(label).replace(new RegExp(`(的)?(${ANNUAL_REPORT.source})(专栏|汇总)?$`), '').replace(/[（(].*[)）]$/, '');
+  return normalizeLabel(label)
+    .replace(new RegExp(`(的)?(${ANNUAL_REPORT.source})(专栏|汇总)?$`), '')
+    .replace(/[（(].*[)）]$/, '');
 }
 
 function yearRole(label: string): LinkRole | null {
@@ -62,7 +67,8 @@ function columnRole(label: string): LinkRole | null {
   if (SCOPE_PREFIX.township.test(label)) return { role: 'column', score: 90, scope: 'township' };
   const body = bodyName(label);
   if (body.length >= 2 && TOWNSHIP_NAME.test(body)) return { role: 'column', score: 85, scope: 'township', body };
-  if (body.length >= 2 && DEPARTMENT_NAME.test(body) && !/^(政府|政务|信息)/.test(body)) return { role: 'column', score: 85, scope: 'department', body };
+  if (body.length >= 2 && DEPARTMENT_NAME.test(body) && !/^(政府|政务|信息)/.test(body))
+    return { role: 'column', score: 85, scope: 'department', body };
   if (body.length >= 2 && GOVERNMENT_NAME.test(body)) return { role: 'column', score: 80, scope: 'government', body };
   const score = /^(政府)?信息公开(工作)?年(度报告|报)/.test(label) ? 100 : /公开年(度报告|报)/.test(label) ? 90 : 70;
   return { role: 'column', score, scope: 'government' };
@@ -106,8 +112,10 @@ export function subColumnRole(label: string, url: URL): { scope: ColumnScope; bo
   if (isSingleArticleUrl(url.href)) return null;
   const words = normalizeLabel(label);
   const asColumn = columnRole(words);
-  if (asColumn?.role === 'column' && asColumn.scope !== 'government') return { scope: asColumn.scope, ...(asColumn.body ? { body: asColumn.body } : {}) };
-  if (YEAR.test(words) || DECOY.test(words) || words.length > 20 || words.length < 2 || /首页|更多|上一页|下一页|尾页/.test(words)) return null;
+  if (asColumn?.role === 'column' && asColumn.scope !== 'government')
+    return { scope: asColumn.scope, ...(asColumn.body ? { body: asColumn.body } : {}) };
+  if (YEAR.test(words) || DECOY.test(words) || words.length > 20 || words.length < 2 || /首页|更多|上一页|下一页|尾页/.test(words))
+    return null;
   if (SCOPE_PREFIX.otherGovernments.test(words)) return null;
   if (/^(部门|乡镇（街道）|乡镇\(街道\)|乡镇|街道|镇街)$/.test(words)) return { scope: /部门/.test(words) ? 'department' : 'township' };
   if (TOWNSHIP_NAME.test(words)) return { scope: 'township', body: words };
@@ -123,7 +131,10 @@ export function subColumnRole(label: string, url: URL): { scope: ColumnScope; bo
  * (示例县财政局…, 示例县河东乡人民政府…) or the government itself.
  */
 export function reportScope(title: string, governmentForms: readonly string[]): { scope: ColumnScope; body?: string } {
-  let issuer = normalizeLabel(title).replace(/(19|20)\d{2}\s*年度?/g, '').split(/(政府|政务)?信息公开/)[0] ?? '';
+  let issuer =
+    normalizeLabel(title)
+      .replace(/(19|20)\d{2}\s*年度?/g, '')
+      .split(/(政府|政务)?信息公开/)[0] ?? '';
   for (const form of governmentForms) issuer = issuer.replace(form, '');
   issuer = issuer.replace(/^(人民政府|政府)/, '').replace(/(人民政府|政府)$/, '');
   if (issuer.length >= 2 && TOWNSHIP_NAME.test(issuer)) return { scope: 'township', body: issuer };

@@ -9,8 +9,18 @@ const SLUGS = ['zfxxgknb', 'xxgknb', 'zfxxgkndbg', 'zfgknb', 'xxgkndbg', 'ndbg']
 const PARENTS = ['/zfxxgk/', '/zwgk/zfxxgk/', '/xxgk/', '/gk/', '/zwgk/', '/zfxxgkml/', '/'];
 /** The places seen most on real portals (report-columns.tsv), Guangdong's annual-report view among them. */
 const LIKELIEST = [
-  '/zfxxgk/zfxxgknb/', '/zwgk/zfxxgk/zfxxgknb/', '/xxgk/zfxxgknb/', '/xxgk/xxgknb/', '/gk/zfxxgknb/', '/zwgk/zfxxgknb/',
-  '/zfxxgknb/', '/xxgknb/', '/xxgk/zfxxgkndbg/', '/zfxxgkml/zfxxgkndbg/', '/gkmlpt/annualreport', '/zwgk/xxgknb/',
+  '/zfxxgk/zfxxgknb/',
+  '/zwgk/zfxxgk/zfxxgknb/',
+  '/xxgk/zfxxgknb/',
+  '/xxgk/xxgknb/',
+  '/gk/zfxxgknb/',
+  '/zwgk/zfxxgknb/',
+  '/zfxxgknb/',
+  '/xxgknb/',
+  '/xxgk/zfxxgkndbg/',
+  '/zfxxgkml/zfxxgkndbg/',
+  '/gkmlpt/annualreport',
+  '/zwgk/xxgknb/',
 ];
 
 /** Paths to try, likeliest first, each once. */

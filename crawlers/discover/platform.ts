@@ -16,7 +16,8 @@ const URL_SHAPES: { platform: Platform; shape: RegExp }[] = [
   { platform: 'jiangsu', shape: new RegExp(`/[\\w-]+/[\\w-]+/content/${UUID}\\.html$`, 'i') },
   {
     platform: 'hanweb',
-    shape: /\/art\/\d{4}\/\d{1,2}\/\d{1,2}\/art_\d+_\d+\.html$|\/art\/\d{4}\/art_[0-9a-f]{32}\.html$|\/col\/col\d+\/|\/jpage\/|dataproxy\.jsp|xxgkAnnualReport\.jsp|jcms_files/i,
+    shape:
+      /\/art\/\d{4}\/\d{1,2}\/\d{1,2}\/art_\d+_\d+\.html$|\/art\/\d{4}\/art_[0-9a-f]{32}\.html$|\/col\/col\d+\/|\/jpage\/|dataproxy\.jsp|xxgkAnnualReport\.jsp|jcms_files/i,
   },
   { platform: 'vsb', shape: /\/info\/\d+\/\d+\.htm$/i },
   // TRS detail files: t + date + _ + id, or t + id alone on older sites; channel-id suffixed folders (zwgk_270).

@@ -9,7 +9,10 @@ const labels = (html: string) => readPage(html, base).links.map((link) => [link.
 test('reads navigation a script writes from JSON, which has no anchor in the HTML', () => {
   const html = `<div id="nav"></div><script>var navData = [{"name":"首页","url":"/"},{"name":"政务公开","url":"/zwgk/"}];
     for (var i = 0; i < navData.length; i++) { html += '<a href="' + navData[i].url + '">' + navData[i].name + '</a>'; }</script>`;
-  assert.deepEqual(labels(html), [['/', '首页'], ['/zwgk/', '政务公开']]);
+  assert.deepEqual(labels(html), [
+    ['/', '首页'],
+    ['/zwgk/', '政务公开'],
+  ]);
 });
 
 test("reads the records of a Hanweb column's inline datastore", () => {
@@ -21,26 +24,41 @@ test("reads the records of a Hanweb column's inline datastore", () => {
 
 test('reads frames and onclick targets as links', () => {
   const html = `<iframe src="http://xxgk.demo-xian.gov.cn/" title="政府信息公开"></iframe><span onclick="window.open('/zfxxgk/zfxxgknb/')">政府信息公开年报</span>`;
-  assert.deepEqual(labels(html), [['/', '政府信息公开'], ['/zfxxgk/zfxxgknb/', '政府信息公开年报']]);
+  assert.deepEqual(labels(html), [
+    ['/', '政府信息公开'],
+    ['/zfxxgk/zfxxgknb/', '政府信息公开年报'],
+  ]);
 });
 
-test("names a page by its SiteName meta, title parts and breadcrumb, and spots soft 404s", () => {
-  const page = readPage(`<html><head><meta name="SiteName" content="示例县人民政府"><title>财政局_政府信息公开年报_示例县人民政府</title></head>
-    <body><div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zfxxgk/">政府信息公开</a> &gt; 政府信息公开年报</div><a href="/">首页</a></body></html>`, base);
+test('names a page by its SiteName meta, title parts and breadcrumb, and spots soft 404s', () => {
+  const page = readPage(
+    `<html><head><meta name="SiteName" content="示例县人民政府"><title>财政局_政府信息公开年报_示例县人民政府</title></head>
+    <body><div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zfxxgk/">政府信息公开</a> &gt; 政府信息公开年报</div><a href="/">首页</a></body></html>`,
+    base,
+  );
   assert.equal(page.siteName, '示例县人民政府');
   assert.deepEqual(page.ownNames, ['财政局', '政府信息公开年报', '示例县人民政府', '政府信息公开年报']);
   assert.equal(page.softNotFound, false);
-  assert.equal(readPage('<html><title>提示</title><body>对不起，您访问的页面不存在！<a href="/">返回首页</a></body></html>', base).softNotFound, true);
+  assert.equal(
+    readPage('<html><title>提示</title><body>对不起，您访问的页面不存在！<a href="/">返回首页</a></body></html>', base).softNotFound,
+    true,
+  );
 });
 
 test('finds where a forwarding page sends the browser', () => {
-  assert.equal(forwardTarget('<meta http-equiv="refresh" content="0; url=/web/index.html">', base)?.href, 'http://www.demo-xian.gov.cn/web/index.html');
+  assert.equal(
+    forwardTarget('<meta http-equiv="refresh" content="0; url=/web/index.html">', base)?.href,
+    'http://www.demo-xian.gov.cn/web/index.html',
+  );
   assert.equal(forwardTarget('<script>window.location.href="http://www.new.gov.cn/";</script>', base)?.href, 'http://www.new.gov.cn/');
   assert.equal(forwardTarget('<script>location.reload();</script>', base), null);
 });
 
 const listPage = (titles: string[], extra = '', ownName = '政府信息公开年报') =>
-  readPage(`<html><head><title>${ownName}_示例县人民政府</title></head><body>${extra}<ul>${titles.map((title, index) => `<li><a href="./202301/t20230118_${index + 100}.html">${title}</a></li>`).join('')}</ul></body></html>`, base);
+  readPage(
+    `<html><head><title>${ownName}_示例县人民政府</title></head><body>${extra}<ul>${titles.map((title, index) => `<li><a href="./202301/t20230118_${index + 100}.html">${title}</a></li>`).join('')}</ul></body></html>`,
+    base,
+  );
 
 test("a column of this government's reports is ours; one of another government's is not", () => {
   const ours = columnEvidence(listPage(['示例县2022年政府信息公开工作年度报告', '示例县财政局2022年政府信息公开工作年度报告']), '示例县');
@@ -59,7 +77,10 @@ test('a news list with one report among many articles is no column', () => {
 });
 
 test("on another government's site only a column whose reports name us more than anyone counts", () => {
-  const mixed = columnEvidence(listPage(['兴仁市2022年政府信息公开工作年度报告', '安龙县2022年政府信息公开工作年度报告', '贞丰县2022年政府信息公开工作年度报告']), '兴仁市');
+  const mixed = columnEvidence(
+    listPage(['兴仁市2022年政府信息公开工作年度报告', '安龙县2022年政府信息公开工作年度报告', '贞丰县2022年政府信息公开工作年度报告']),
+    '兴仁市',
+  );
   assert.equal(isOurColumn(mixed, true), false);
   const ours = columnEvidence(listPage(['兴仁市2022年政府信息公开工作年度报告']), '兴仁市');
   assert.equal(isOurColumn(ours, true), true);

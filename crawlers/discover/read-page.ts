@@ -89,7 +89,10 @@ function scriptNavigationLinks($: cheerio.CheerioAPI, links: PageLink[], seen: S
 function breadcrumbSteps($: cheerio.CheerioAPI): string[] {
   const crumb = $('[class*="crumb"], [class*="position"], [class*="location"], [class*="dqwz"], [id*="crumb"], [id*="position"]').first();
   const text = cleanText(crumb.text()).replace(/^.*?(当前位置|您的位置|所在位置)[:：]?/, '');
-  return text.split(/\s*(?:>|›|»|→|\/|＞)\s*/).map((step) => step.trim()).filter((step) => step.length > 0);
+  return text
+    .split(/\s*(?:>|›|»|→|\/|＞)\s*/)
+    .map((step) => step.trim())
+    .filter((step) => step.length > 0);
 }
 
 /** Reads a page's links, names and soft-404 signs; `pageUrl` is the final URL the page was served from. */
@@ -103,11 +106,14 @@ export function readPage(html: string, pageUrl: string): ReadPage {
   scriptNavigationLinks($, links, seen, pageUrl);
 
   const meta = (name: string) => cleanText($(`meta[name="${name}" i]`).attr('content')) || null;
-  const titleParts = cleanText($('title').first().text()).split(TITLE_SEPARATOR).filter((part) => part.length > 0);
+  const titleParts = cleanText($('title').first().text())
+    .split(TITLE_SEPARATOR)
+    .filter((part) => part.length > 0);
   const siteName = meta('SiteName') ?? (titleParts.length > 1 ? titleParts.at(-1)! : null);
   const ownNames = [meta('ColumnName'), ...titleParts, breadcrumbSteps($).at(-1)].filter((name): name is string => !!name);
   const bodyText = cleanText($('body').text());
-  const softNotFound = SOFT_404.test(cleanText($('title').text()) + bodyText.slice(0, 2000)) || (bodyText.length < 40 && links.length === 0);
+  const softNotFound =
+    SOFT_404.test(cleanText($('title').text()) + bodyText.slice(0, 2000)) || (bodyText.length < 40 && links.length === 0);
   return { links, siteName, ownNames, softNotFound, platformHint: platformOfHtml(html), annualReportApp: ANNUAL_REPORT_APP.test(html) };
 }
 

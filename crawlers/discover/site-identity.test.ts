@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ancestorNames, disclosureHostGuesses, governmentNameForms, isOwnSiteHost, namesAnotherGovernment, namesGovernment } from './site-identity.ts';
+import {
+  ancestorNames,
+  disclosureHostGuesses,
+  governmentNameForms,
+  isOwnSiteHost,
+  namesAnotherGovernment,
+  namesGovernment,
+} from './site-identity.ts';
 
 test("the portal's own hosts are its www. twin and its sub-domains, not its siblings or its parent", () => {
   assert.equal(isOwnSiteHost('hnyx.gov.cn', 'www.hnyx.gov.cn'), true);
@@ -14,7 +21,12 @@ test("the portal's own hosts are its www. twin and its sub-domains, not its sibl
 });
 
 test('guesses the 信息公开 sub-domain from the host name, never for an IP address', () => {
-  assert.deepEqual(disclosureHostGuesses('www.huichang.gov.cn'), ['xxgk.huichang.gov.cn', 'zwgk.huichang.gov.cn', 'zfxxgk.huichang.gov.cn', 'gk.huichang.gov.cn']);
+  assert.deepEqual(disclosureHostGuesses('www.huichang.gov.cn'), [
+    'xxgk.huichang.gov.cn',
+    'zwgk.huichang.gov.cn',
+    'zfxxgk.huichang.gov.cn',
+    'gk.huichang.gov.cn',
+  ]);
   assert.deepEqual(disclosureHostGuesses('sxgp.gov.cn').slice(0, 1), ['xxgk.sxgp.gov.cn']);
   assert.deepEqual(disclosureHostGuesses('127.0.0.1:8001'), []);
 });

@@ -4,8 +4,14 @@ import type { ColumnEvidence } from './column-evidence.ts';
 import { governmentNameForms } from './site-identity.ts';
 import { addressShape, isSubColumnIndex, listsReportsOf, trustsSibling, type IndexTally } from './sub-column-index.ts';
 
-const evidence = (reportTitles: string[], more: Partial<ColumnEvidence> = {}): ColumnEvidence =>
-  ({ reportTitles, ours: reportTitles.length, others: 0, articleLinks: reportTitles.length, namesColumn: false, ...more });
+const evidence = (reportTitles: string[], more: Partial<ColumnEvidence> = {}): ColumnEvidence => ({
+  reportTitles,
+  ours: reportTitles.length,
+  others: 0,
+  articleLinks: reportTitles.length,
+  namesColumn: false,
+  ...more,
+});
 const forms = governmentNameForms('示例县');
 
 test('siblings of one index share an address shape; a page elsewhere on the site does not', () => {

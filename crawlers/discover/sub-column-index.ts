@@ -35,7 +35,10 @@ export const VERIFIED_PER_FAILURE = 4;
  * column. A body's own page (财政局) that is no column is not an index: its links are that body's menus, not sibling
  * columns.
  */
-export function isSubColumnIndex(evidence: ColumnEvidence, link: { kind: 'column' | 'sub-column' | 'hub'; scope: ColumnScope; body?: string }): boolean {
+export function isSubColumnIndex(
+  evidence: ColumnEvidence,
+  link: { kind: 'column' | 'sub-column' | 'hub'; scope: ColumnScope; body?: string },
+): boolean {
   // A page listing another government's reports is that government's column, and its sub-columns are its own.
   if (link.kind === 'hub' || link.body !== undefined || evidence.others > evidence.ours) return false;
   return link.kind === 'sub-column' || link.scope !== 'government' || evidence.namesColumn;
@@ -46,9 +49,16 @@ export function isSubColumnIndex(evidence: ColumnEvidence, link: { kind: 'column
  * body's kind (示例县发展和改革局… for a link 发改局). A page listing only the government's own reports, or none,
  * is not the body's column.
  */
-export function listsReportsOf(evidence: ColumnEvidence, scope: ColumnScope, body: string | undefined, governmentForms: readonly string[]): boolean {
+export function listsReportsOf(
+  evidence: ColumnEvidence,
+  scope: ColumnScope,
+  body: string | undefined,
+  governmentForms: readonly string[],
+): boolean {
   const name = body ? normalizeLabel(body) : '';
-  return evidence.reportTitles.some((title) => (name.length >= 2 && normalizeLabel(title).includes(name)) || reportScope(title, governmentForms).scope === scope);
+  return evidence.reportTitles.some(
+    (title) => (name.length >= 2 && normalizeLabel(title).includes(name)) || reportScope(title, governmentForms).scope === scope,
+  );
 }
 
 /**
@@ -60,7 +70,10 @@ export function listsReportsOf(evidence: ColumnEvidence, scope: ColumnScope, bod
 export function addressShape(raw: string): string {
   const url = new URL(raw);
   // A folder and its index page are one address (…/czj/ and …/czj/index.html).
-  const parts = url.pathname.replace(/\/index(_\d+)?\.s?html?$/i, '/').replace(/\d+/g, '0').split('/');
+  const parts = url.pathname
+    .replace(/\/index(_\d+)?\.s?html?$/i, '/')
+    .replace(/\d+/g, '0')
+    .split('/');
   let last = parts.length - 1;
   while (last > 0 && parts[last] === '') last--;
   const named = parts[last]!;
