@@ -2,9 +2,9 @@
  * What a crawl of a source remembers for the next one: per page, its validators (ETag, Last-Modified) and what
  * it led to. A re-crawl asks list pages conditionally and, on 304, replays what they led to; detail pages it
  * already knows are not requested again at all (a 304 still costs a round trip, and a report page's content is
- * checked by the fetch stage's own conditional GET anyway). Plain JSON, so the job layer can keep it in a file.
+ * checked by the fetch stage's own conditional GET anyway). Plain JSON: the single writer keeps it in the warehouse
+ * (load/crawl-states.ts) and the next crawl reads it back from there.
  */
-import { readJson } from '../shared/files.ts';
 import type { ListRequest } from './platforms/types.ts';
 import type { DiscoveredDocument } from './types.ts';
 
@@ -74,6 +74,21 @@ export function knownDocuments(state: SourceCrawlState | null): Map<string, Disc
 }
 
 /**
+ * URLs of `discovered` that the previous state did not know. Some may be vanished documents listed again (only the
+ * warehouse can tell); none without a usable previous state, where every URL is new and the candidates would be noise.
+ */
+export function unknownBefore(
+  previousState: SourceCrawlState | null,
+  sourceId: string,
+  discovered: readonly DiscoveredDocument[],
+): string[] {
+  const previous = usableState(previousState, sourceId);
+  if (!previous) return [];
+  const known = knownDocuments(previous);
+  return discovered.map((document) => document.url).filter((url) => !known.has(url));
+}
+
+/**
  * The memos of `key` and of every page reachable from it through the previous state's links: what a page that
  * failed this time (transiently) still vouches for, so that a bad night neither forgets nor "loses" its reports.
  */
@@ -88,9 +103,4 @@ export function memoSubtree(state: SourceCrawlState, key: string): Map<string, P
     pending.push(...memo.links.map((link) => pageKey(link.request)));
   }
   return found;
-}
-
-/** The state kept in `file`, or null when there is none or it is unreadable (the crawl is then a cold one). */
-export async function readCrawlState(file: string): Promise<SourceCrawlState | null> {
-  return readJson<SourceCrawlState>(file).catch(() => null);
 }

@@ -9,15 +9,20 @@ import type { Config } from '../config/config.ts';
 import type { Source } from '../crawlers/types.ts';
 import { sha256Hex } from '../shared/files.ts';
 import { JOB_ATTEMPTS, backoffWithJitter, classifyError, toJobError, type ErrorClass } from './retry-policy.ts';
-import type { DocumentFilter } from './document-filter.ts';
-import { LOAD_JOB, STAGES, type RecordFailureJobData, type Stage } from './payloads.ts';
-import { RunTracker } from './run-tracker.ts';
+import type { DocumentFilter } from '../ledger/document-filter.ts';
+import { LOAD_JOB, RECORD_RUN_JOB, STAGES, validateJobData, type RecordFailureJobData, type Stage } from './payloads.ts';
+import { RunTracker, type JobSettlement } from './run-tracker.ts';
 import { createRedis } from './redis.ts';
 import { SCHEDULED_RUN_JOB, runScheduledJob } from './schedules.ts';
 import { processors, type NextJobs, type StageOutput } from './stage-processors.ts';
+import { RUN_COUNTER } from '../ledger/run-counters.ts';
+import { reportJob } from './job-log.ts';
+import { loadKinds } from './load-kinds.ts';
+import { startLoadWorker } from './load-worker.ts';
+import { logger } from '../shared/logger.ts';
 
-/** The load-queue job that writes a run's summary once all its jobs have settled. */
-const RECORD_RUN_JOB = 'record-run';
+/** Where the failures of jobs whose data names no sound run id (or that are a run's control jobs) are recorded. */
+export const INVALID_JOBS_RUN = 'invalid-jobs';
 
 export interface Pipeline {
   config: Config;
@@ -47,8 +52,9 @@ export async function openPipeline(config: Config): Promise<Pipeline> {
   // While Redis is down every queue reports every reconnect attempt: say it once in a while, not hundreds of times.
   const logError = throttledLogger('queue');
   for (const queue of Object.values(queues)) queue.on('error', logError);
-  // DuckDB takes one writer: one load job at a time across every worker process and machine.
-  await queues.load.setGlobalConcurrency(1);
+  // DuckDB takes one writer: one batch of load jobs at a time across every worker process and machine (a second loader
+  // process gets only what the first does not hold, and takes turns with it on the file).
+  await queues.load.setGlobalConcurrency(config.loadBatchSize);
   return {
     config,
     redis,
@@ -65,14 +71,23 @@ export async function openPipeline(config: Config): Promise<Pipeline> {
 export interface RunOptions {
   /** Backfill: only discovered documents passing this filter go on to fetch. */
   filter?: DocumentFilter;
-  /** Re-check every document, also those behind unchanged list pages (see jobs/recheck-policy.ts). */
+  /** Re-check every document, also those behind unchanged list pages (see ledger/recheck-policy.ts). */
   recheck?: boolean;
 }
 
 /** Starts a run: one crawl job per source, each carrying the run's options. Returns the run id. */
 export async function enqueueRun(pipeline: Pipeline, sources: Source[], runId = newRunId(), options: RunOptions = {}): Promise<string> {
   const extra = { ...(options.filter ? { filter: options.filter } : {}), ...(options.recheck ? { recheck: true } : {}) };
-  await enqueueJobs(pipeline, runId, 'crawl', sources.map((source) => ({ name: 'crawl', key: source.id, data: { runId, source, ...extra } })));
+  if (options.filter) {
+    await pipeline.tracker.begin(runId, new Date().toISOString());
+    await pipeline.tracker.add(runId, RUN_COUNTER.filtered);
+  }
+  await enqueueJobs(
+    pipeline,
+    runId,
+    'crawl',
+    sources.map((source) => ({ name: 'crawl', key: source.id, data: { runId, source, ...extra } })),
+  );
   return runId;
 }
 
@@ -84,7 +99,12 @@ export async function enqueueJobs(
   jobs: { name: string; key: string; data: unknown }[],
 ): Promise<void> {
   await pipeline.tracker.begin(runId, new Date().toISOString());
-  await expectAndAdd(pipeline, runId, stage, jobs.map(({ name, key, data }) => ({ name, data, opts: { jobId: jobId(runId, stage, key) } })));
+  await expectAndAdd(
+    pipeline,
+    runId,
+    stage,
+    jobs.map(({ name, key, data }) => ({ name, data, opts: { jobId: jobId(runId, stage, key) } })),
+  );
   if (jobs.length === 0) await finishRun(pipeline, runId, 1);
 }
 
@@ -97,7 +117,7 @@ function throttledLogger(label: string, everyMs = 10_000): (error: Error) => voi
       skipped += 1;
       return;
     }
-    console.error(`[${label}] ${error.message}${skipped ? ` (and ${skipped} more errors)` : ''}`);
+    logger().warn({ source: label, ...(skipped ? { skipped } : {}) }, error.message);
     last = Date.now();
     skipped = 0;
   };
@@ -158,13 +178,55 @@ const JOBS_PER_WORKER = 50;
 export function startWorkers(pipeline: Pipeline, options: WorkerOptions = {}): Worker[] {
   const stages = options.stages ?? STAGES;
   return stages.flatMap((stage) => {
+    if (stage === 'load') return [startLoader(pipeline)];
     const concurrency = stageConcurrency(pipeline.config, stage, options);
     const workers = Math.ceil(concurrency / JOBS_PER_WORKER);
     return Array.from({ length: workers }, (_, index) => startWorker(pipeline, stage, Math.ceil((concurrency - index) / workers)));
   });
 }
 
-function startWorker(pipeline: Pipeline, stage: Stage, concurrency: number): Worker {
+/** The load queue's batch writer (jobs/load-worker.ts), settling its jobs in their runs as runJob does. */
+function startLoader(pipeline: Pipeline): Worker {
+  return startLoadWorker({
+    config: pipeline.config,
+    redisUrl: pipeline.config.redisUrl,
+    kinds: loadKinds(pipeline.config, pipeline.tracker),
+    admit: async (job) => {
+      try {
+        validateJobData(pipeline.config, 'load', job.name, job.data);
+      } catch (error) {
+        return failInvalidJob(pipeline, 'load', job, error).catch((failed: Error) => failed);
+      }
+      if (job.stalledCounter >= WORKER_DEATHS_LIMIT) return failKillerJob(pipeline, 'load', job).catch((failed: Error) => failed);
+      return null;
+    },
+    completed: async (job) => {
+      await reportJob(job, 'load', { outcome: 'completed', ms: Date.now() - (job.processedOn ?? Date.now()) });
+      await settle(pipeline, job.data.runId, job, counterOf('load', job), 'completed');
+    },
+    failed: async (job, failure) => {
+      await reportJob(job, 'load', {
+        outcome: 'failed',
+        ms: Date.now() - (job.processedOn ?? Date.now()),
+        code: failure.code,
+        reason: failure.reason,
+      });
+      await settleFailure(pipeline, 'load', job, failure);
+    },
+    lockDurationMs: LOADER_LOCK_DURATION_MS,
+    stalledIntervalMs: STALLED_INTERVAL_MS,
+    maxStalledCount: MAX_STALLED_COUNT,
+  });
+}
+
+/**
+ * The loader's locks last longer than other workers': appending a batch's rows to DuckDB runs on the event loop for a
+ * second or two under load, and a lock that lapsed meanwhile would count a live loader's jobs as orphaned. A killed
+ * loader's batch is taken over within ~20 s.
+ */
+const LOADER_LOCK_DURATION_MS = 3 * LOCK_DURATION_MS;
+
+function startWorker(pipeline: Pipeline, stage: Exclude<Stage, 'load'>, concurrency: number): Worker {
   const connection = createRedis(pipeline.config.redisUrl);
   const worker = new Worker(stage, (job) => runJob(pipeline, stage, job), {
     connection,
@@ -184,26 +246,50 @@ function startWorker(pipeline: Pipeline, stage: Stage, concurrency: number): Wor
 }
 
 /** Runs one job: the stage's processor, then the next stage's jobs, then the run bookkeeping. */
-async function runJob(pipeline: Pipeline, stage: Stage, job: Job): Promise<unknown> {
-  if (job.name === RECORD_RUN_JOB) return recordRunJob(pipeline, job);
+async function runJob(pipeline: Pipeline, stage: Exclude<Stage, 'load'>, job: Job): Promise<unknown> {
+  // Job data comes through Redis: checked before anything reads a file, a URL or the warehouse on its word.
+  try {
+    validateJobData(pipeline.config, stage, job.name, job.data);
+  } catch (error) {
+    return failInvalidJob(pipeline, stage, job, error);
+  }
   if (job.name === SCHEDULED_RUN_JOB) return runScheduledJob(pipeline, job, enqueueRun);
   if (job.stalledCounter >= WORKER_DEATHS_LIMIT) return failKillerJob(pipeline, stage, job);
+  const started = performance.now();
   let output: StageOutput;
   try {
     output = await processors[stage](pipeline.config, job, pipeline.tracker);
   } catch (error) {
     const failure = classifyError(error);
-    if (!failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await settleFailure(pipeline, stage, job, failure);
+    const final = !failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await reportJob(job, stage, {
+      outcome: final ? 'failed' : 'retrying',
+      ms: performance.now() - started,
+      code: failure.code,
+      reason: failure.reason,
+    });
+    if (final) await settleFailure(pipeline, stage, job, failure);
     throw toJobError(error);
   }
   const runId: string = job.data.runId;
-  if (output.next) await addNext(pipeline, runId, output.next);
+  // A cancelled run's jobs in hand finish, but start nothing new.
+  const cancelled = output.next !== undefined && (await pipeline.tracker.isCancelled(runId));
+  if (output.next && !cancelled) for (const next of output.next) await addNext(pipeline, runId, next);
+  await reportJob(job, stage, { outcome: 'completed', ms: performance.now() - started, result: output.result });
   await settle(pipeline, runId, job, counterOf(stage, job), 'completed');
   return output.result;
 }
 
 async function addNext(pipeline: Pipeline, runId: string, next: NextJobs): Promise<void> {
-  const jobs = next.jobs.map(({ name, key, data, delayMs }) => ({ name, data, opts: { jobId: jobId(runId, next.stage, key), ...(delayMs ? { delay: delayMs } : {}) } }));
+  const jobs = next.jobs.map(({ name, key, data, delayMs, removeOnComplete }) => ({
+    name,
+    data,
+    opts: {
+      jobId: jobId(runId, next.stage, key),
+      ...(delayMs ? { delay: delayMs } : {}),
+      ...(removeOnComplete ? { removeOnComplete } : {}),
+    },
+  }));
   await expectAndAdd(pipeline, runId, next.stage, jobs);
 }
 
@@ -213,36 +299,35 @@ async function failKillerJob(pipeline: Pipeline, stage: Stage, job: Job): Promis
   throw new UnrecoverableError(`WORKER_DIED: ${reason}`);
 }
 
-/** Outcome counter of a job: its stage, except failure records (so that load:completed counts documents). */
+/** Outcome counter of a job: its stage, except failure and crawl records (so that load:completed counts documents). */
 function counterOf(stage: Stage, job: Job): string {
-  return stage === 'load' && job.name === LOAD_JOB.failure ? LOAD_JOB.failure : stage;
+  return stage === 'load' && (job.name === LOAD_JOB.failure || job.name === LOAD_JOB.crawl) ? job.name : stage;
 }
 
 interface NewJob {
   name: string;
   data: unknown;
-  opts: { jobId: string; delay?: number };
+  opts: { jobId: string; delay?: number; removeOnComplete?: boolean };
 }
 
 /** Counts the jobs as the run's before adding them: a crash in between leaves them expected, and the re-run adds them. */
 async function expectAndAdd(pipeline: Pipeline, runId: string, stage: Stage, jobs: NewJob[]): Promise<void> {
   if (jobs.length === 0) return;
-  await pipeline.tracker.expect(runId, jobs.map((job) => job.opts.jobId));
+  await pipeline.tracker.expect(
+    runId,
+    jobs.map((job) => job.opts.jobId),
+  );
   await pipeline.queues[stage].addBulk(jobs);
 }
 
-async function settle(pipeline: Pipeline, runId: string, job: Job, counter: string, outcome: 'completed' | 'failed') {
+async function settle(pipeline: Pipeline, runId: string, job: Job, counter: string, outcome: JobSettlement) {
   const recording = await pipeline.tracker.settle(runId, job.id!, counter, outcome);
   if (recording !== null) await finishRun(pipeline, runId, recording);
 }
 
 /** Queues the run's summary for the loader. Its id carries the recording number: a re-opened run is summarised again. */
 async function finishRun(pipeline: Pipeline, runId: string, recording: number): Promise<void> {
-  await pipeline.queues.load.add(
-    RECORD_RUN_JOB,
-    { runId, recording },
-    { jobId: jobId(runId, 'load', `${RECORD_RUN_JOB}.${recording}`) },
-  );
+  await pipeline.queues.load.add(RECORD_RUN_JOB, { runId, recording }, { jobId: jobId(runId, 'load', `${RECORD_RUN_JOB}.${recording}`) });
 }
 
 /** Records a job's final failure (a load job for the single writer, id per run, stage and URL) and settles it. */
@@ -259,6 +344,46 @@ async function settleFailure(pipeline: Pipeline, stage: Stage, job: Job, failure
   await settle(pipeline, runId, job, counterOf(stage, job), 'failed');
 }
 
+/**
+ * Fails a job whose data does not pass its schema (INVALID_JOB, never retried) and records it: under its own run when
+ * the job is a run's stage job with a sound run id, else under INVALID_JOBS_RUN. The record keeps only the fields that
+ * are sound (a URL clipped, a sha256 or source id only when well-formed).
+ */
+async function failInvalidJob(pipeline: Pipeline, stage: Stage, job: Job, error: unknown): Promise<never> {
+  const failure = classifyError(error);
+  await reportJob(job, stage, { outcome: 'failed', ms: 0, code: failure.code, reason: failure.reason });
+  const data = (job.data ?? {}) as Record<string, any>;
+  const ownRun =
+    job.name !== RECORD_RUN_JOB &&
+    job.name !== SCHEDULED_RUN_JOB &&
+    typeof data.runId === 'string' &&
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(data.runId);
+  const runId: string = ownRun ? data.runId : INVALID_JOBS_RUN;
+  const soundOrNull = (value: unknown, pattern: RegExp) => (typeof value === 'string' && pattern.test(value) ? value : null);
+  const url =
+    [data.document?.url, data.fetched?.url, data.source?.startUrls?.[0], data.url].find((value) => typeof value === 'string') ??
+    `job ${job.id}`;
+  const record: RecordFailureJobData = {
+    runId,
+    stage,
+    url: String(url).slice(0, 2000),
+    sha256: soundOrNull(data.fetched?.sha256 ?? data.sha256, /^[0-9a-f]{64}$/),
+    sourceId: soundOrNull(
+      data.document?.sourceId ?? data.fetched?.sourceId ?? data.source?.id ?? data.sourceId,
+      /^[a-z0-9][a-z0-9_-]{0,127}$/,
+    ),
+    code: failure.code,
+    reason: failure.reason,
+  };
+  const id = jobId(runId, 'load', `failure.${stage}.${sha256Hex(`${job.id}\n${record.url}`).slice(0, 24)}`);
+  await expectAndAdd(pipeline, runId, 'load', [{ name: LOAD_JOB.failure, data: record, opts: { jobId: id } }]);
+  if (ownRun) {
+    await pipeline.tracker.noteFailure(runId, job.id!, failure.code);
+    await settle(pipeline, runId, job, counterOf(stage, job), 'failed');
+  }
+  throw toJobError(error);
+}
+
 function failureRecord(runId: string, stage: Stage, job: Job, failure: ErrorClass): RecordFailureJobData {
   const data = job.data;
   return {
@@ -272,8 +397,28 @@ function failureRecord(runId: string, stage: Stage, job: Job, failure: ErrorClas
   };
 }
 
-async function recordRunJob(pipeline: Pipeline, job: Job<{ runId: string; recording?: number }>): Promise<unknown> {
-  const summary = await processors.recordRun(pipeline.config, job, pipeline.tracker);
-  await pipeline.tracker.markRecorded(job.data.runId, job.data.recording ?? 1);
-  return summary;
+/** Job states a cancellation takes jobs out of: those no worker holds yet. */
+const NOT_STARTED_STATES = ['waiting', 'delayed', 'prioritized'] as const;
+
+/**
+ * Cancels a run: marks it cancelled (its jobs in hand finish and add nothing new) and removes its jobs not started
+ * yet, settling each as cancelled so that the run ends and its summary is recorded. Resolves with how many jobs it
+ * removed, or null when Redis knows no such run.
+ */
+export async function cancelRun(pipeline: Pipeline, runId: string): Promise<number | null> {
+  if (!(await pipeline.tracker.cancel(runId))) return null;
+  let removed = 0;
+  for (const stage of STAGES) {
+    const jobs = await pipeline.queues[stage].getJobs([...NOT_STARTED_STATES]);
+    for (const job of jobs.filter((candidate) => candidate.id?.startsWith(`${runId}.`) && candidate.name !== RECORD_RUN_JOB)) {
+      try {
+        await job.remove();
+      } catch {
+        continue; // a worker took it meanwhile: it finishes as a job of a cancelled run
+      }
+      removed += 1;
+      await settle(pipeline, runId, job, counterOf(stage, job), 'cancelled');
+    }
+  }
+  return removed;
 }

@@ -6,8 +6,7 @@ import type { Config } from '../config/config.ts';
 import { dataLayout, extractedPath, parsedPath } from '../config/data-layout.ts';
 import type { ArchivedPart, DocumentIssuer, FetchedDocument } from '../shared/document.ts';
 import type { Level } from '../shared/types.ts';
-import { runReadOnlySql } from '../load/index.ts';
-import { retryWhileLocked } from '../load/retry-locked.ts';
+import { runNamedReadOnlyQuery } from '../load/index.ts';
 import { LOAD_JOB } from './payloads.ts';
 import { enqueueJobs, newRunId, type Pipeline } from './pipeline.ts';
 
@@ -51,27 +50,29 @@ async function archivedDocuments(config: Config, since: string | undefined): Pro
   if (since !== undefined && !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since)) {
     throw new ReprocessError(`--since wants a date or timestamp (2024-01-31, 2024-01-31T08:00:00Z), not "${since}"`);
   }
-  const result = await retryWhileLocked(() =>
-    runReadOnlySql(
-      config.duckdbPath,
-      `with latest as (
-         select * from document_sightings qualify row_number() over (partition by sha256 order by fetched_at desc) = 1
-       ), parses as (
-         select sha256, arg_max(parser_version, loaded_at) as parser_version from reports group by sha256
-       )
-       select d.sha256, d.content_type, d.byte_length, d.archive_path, d.extractor_version, s.source_id, s.url,
-              s.final_url, s.title, cast(s.published_at as varchar), s.fetched_at, s.status, s.etag, s.last_modified,
-              p.parser_version, src.name, src.region_code, src.level
-         from documents d join latest s using (sha256) left join parses p using (sha256)
-         left join sources src on src.source_id = s.source_id
-        ${since ? `where s.fetched_at >= cast('${since}' as timestamptz)` : ''}
-        order by d.sha256`,
-    ),
-  );
+  const result = await runNamedReadOnlyQuery(config.duckdbPath, 'archived-documents', { since: since ?? null });
   const partsBySha = await archivedParts(config);
   return result.rows.map((row) => {
-    const [sha256, contentType, byteLength, archivePath, extractorVersion, sourceId, url, finalUrl, title, publishedAt,
-      fetchedAt, status, etag, lastModified, parserVersion, sourceName, regionCode, level] = row as (string | number | null)[];
+    const [
+      sha256,
+      contentType,
+      byteLength,
+      archivePath,
+      extractorVersion,
+      sourceId,
+      url,
+      finalUrl,
+      title,
+      publishedAt,
+      fetchedAt,
+      status,
+      etag,
+      lastModified,
+      parserVersion,
+      sourceName,
+      regionCode,
+      level,
+    ] = row as (string | number | null)[];
     const fetched: FetchedDocument = {
       sourceId: String(sourceId),
       url: String(url),
@@ -95,20 +96,28 @@ async function archivedDocuments(config: Config, since: string | undefined): Pro
 }
 
 function issuerOf(name: string, regionCode: string | number | null | undefined, level: string | number | null | undefined): DocumentIssuer {
-  return { name, ...(regionCode == null ? {} : { regionCode: String(regionCode) }), ...(level == null ? {} : { level: String(level) as Level }) };
+  return {
+    name,
+    ...(regionCode == null ? {} : { regionCode: String(regionCode) }),
+    ...(level == null ? {} : { level: String(level) as Level }),
+  };
 }
 
 /** The archived pages of multi-page articles, by article hash, in page order (none in a warehouse older than 0006). */
 async function archivedParts(config: Config): Promise<Map<string, ArchivedPart[]>> {
   const byArticle = new Map<string, ArchivedPart[]>();
-  const present = await retryWhileLocked(() => runReadOnlySql(config.duckdbPath, "select 1 from duckdb_tables() where table_name = 'document_parts'"));
+  const present = await runNamedReadOnlyQuery(config.duckdbPath, 'table-exists', { name: 'document_parts' });
   if (present.rows.length === 0) return byArticle;
-  const result = await retryWhileLocked(() =>
-    runReadOnlySql(config.duckdbPath, 'select sha256, url, part_sha256, byte_length, content_type, archive_path from document_parts order by sha256, part'),
-  );
+  const result = await runNamedReadOnlyQuery(config.duckdbPath, 'archived-parts');
   for (const [sha256, url, partSha256, byteLength, contentType, archivePath] of result.rows as (string | number | null)[][]) {
     const parts = byArticle.get(String(sha256)) ?? [];
-    parts.push({ url: String(url), sha256: String(partSha256), byteLength: Number(byteLength), contentType: contentType === null ? null : String(contentType), archivePath: String(archivePath) });
+    parts.push({
+      url: String(url),
+      sha256: String(partSha256),
+      byteLength: Number(byteLength),
+      contentType: contentType === null ? null : String(contentType),
+      archivePath: String(archivePath),
+    });
     byArticle.set(String(sha256), parts);
   }
   return byArticle;

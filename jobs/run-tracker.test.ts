@@ -23,7 +23,10 @@ test('a run finishes exactly when its last outstanding job settles', async () =>
     tracker.settle('r1', 'f2', 'fetch', 'failed'),
     tracker.settle('r1', 'f3', 'fetch', 'completed'),
   ]);
-  assert.deepEqual(last.filter((recording) => recording !== null), [1]);
+  assert.deepEqual(
+    last.filter((recording) => recording !== null),
+    [1],
+  );
   const state = await tracker.state('r1');
   assert.equal(state.status, 'finished');
   assert.equal(state.pending, 0);
@@ -78,4 +81,17 @@ test('waitUntilRecorded resolves once the summary is marked recorded', async () 
   const state = await tracker.waitUntilRecorded('r2', { pollMs: 10, signal: AbortSignal.timeout(10_000) });
   assert.equal(state.status, 'recorded');
   assert.equal(state.counts['source:a:pages'], 4);
+});
+
+test('recentRunIds lists the runs begun, newest first, and forgets those whose keys expired', async () => {
+  const tracker = new RunTracker(redis, `${prefix}:recent`);
+  await tracker.begin('older', '2026-11-20T00:00:00Z');
+  await tracker.begin('newer', '2026-11-21T00:00:00Z');
+  await tracker.begin('gone', '2026-11-22T00:00:00Z');
+  await tracker.begin('older', '2026-11-23T00:00:00Z'); // begun again (a re-run job): keeps its first start
+  assert.deepEqual(await tracker.recentRunIds(), ['gone', 'newer', 'older']);
+  await redis.del(`${prefix}:recent:run:gone`); // as its TTL would
+  assert.deepEqual(await tracker.recentRunIds(), ['newer', 'older']);
+  assert.deepEqual(await redis.zrange(`${prefix}:recent:runs`, '0', '-1'), ['older', 'newer'], 'pruned from the index too');
+  assert.deepEqual(await tracker.recentRunIds(1), ['newer']);
 });

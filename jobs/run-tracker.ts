@@ -16,6 +16,9 @@ import type { Redis } from 'ioredis';
 
 export type RunCounts = Record<string, number>;
 
+/** How a job ended for good: done, failed, or taken out of a cancelled run before it started. */
+export type JobSettlement = 'completed' | 'failed' | 'cancelled';
+
 export interface RunState {
   runId: string;
   startedAt: string | null;
@@ -24,6 +27,8 @@ export interface RunState {
   status: 'running' | 'finished' | 'recorded' | 'unknown';
   pending: number;
   counts: RunCounts;
+  /** When `yangguang run cancel` cancelled it. */
+  cancelledAt?: string;
 }
 
 /** How long a run's keys are kept in Redis after it was last touched (7 days). */
@@ -103,6 +108,8 @@ export class RunTracker {
       .hsetnx(this.key(runId), 'pending', 0)
       .expire(this.key(runId), RUN_TTL_SECS)
       .set(`${this.prefix}:last-run-id`, runId)
+      .zadd(this.runsKey(), 'NX', Date.parse(startedAt) || Date.now(), runId)
+      .expire(this.runsKey(), RUN_TTL_SECS)
       .exec();
   }
 
@@ -122,7 +129,7 @@ export class RunTracker {
    * the stage). Resolves with the recording number of the run's summary when the run is finished and its summary is
    * not recorded yet (queue it with that number in its job id), else null.
    */
-  async settle(runId: string, jobId: string, counter: string, outcome: 'completed' | 'failed'): Promise<number | null> {
+  async settle(runId: string, jobId: string, counter: string, outcome: JobSettlement): Promise<number | null> {
     const args = [jobId, counter, outcome, new Date().toISOString(), RUN_TTL_SECS];
     // A job that succeeds after a failure (retried from the UI) no longer counts among the failures.
     if (outcome === 'completed') await this.redis.hdel(`${this.key(runId)}:failures`, jobId);
@@ -133,7 +140,11 @@ export class RunTracker {
   /** Marks the run's summary recorded; `recording` is what settle() returned (ignored if the run re-opened since). */
   /** Notes why a job failed for good (its error code); shown as `failures:<code>` counts. Idempotent per job id. */
   async noteFailure(runId: string, jobId: string, code: string): Promise<void> {
-    await this.redis.multi().hset(`${this.key(runId)}:failures`, jobId, code).expire(`${this.key(runId)}:failures`, RUN_TTL_SECS).exec();
+    await this.redis
+      .multi()
+      .hset(`${this.key(runId)}:failures`, jobId, code)
+      .expire(`${this.key(runId)}:failures`, RUN_TTL_SECS)
+      .exec();
   }
 
   async markRecorded(runId: string, recording = 1): Promise<void> {
@@ -141,13 +152,10 @@ export class RunTracker {
   }
 
   async state(runId: string): Promise<RunState> {
-    const [hash, failures] = await Promise.all([
-      this.redis.hgetall(this.key(runId)),
-      this.redis.hgetall(`${this.key(runId)}:failures`),
-    ]);
+    const [hash, failures] = await Promise.all([this.redis.hgetall(this.key(runId)), this.redis.hgetall(`${this.key(runId)}:failures`)]);
     const counts: RunCounts = {};
     for (const [field, value] of Object.entries(hash)) {
-      if (!['startedAt', 'finishedAt', 'status', 'pending', 'generation'].includes(field)) counts[field] = Number(value);
+      if (!['startedAt', 'finishedAt', 'status', 'pending', 'generation', 'cancelledAt'].includes(field)) counts[field] = Number(value);
     }
     for (const code of Object.values(failures)) counts[`failures:${code}`] = (counts[`failures:${code}`] ?? 0) + 1;
     const pending = Number(hash.pending ?? 0);
@@ -159,11 +167,39 @@ export class RunTracker {
       status: status === 'running' && hash.finishedAt && pending <= 0 ? 'finished' : status,
       pending,
       counts,
+      ...(hash.cancelledAt ? { cancelledAt: hash.cancelledAt } : {}),
     };
+  }
+
+  /** Marks a known run cancelled (its jobs in hand finish but add no next jobs); false when Redis has no such run. */
+  async cancel(runId: string): Promise<boolean> {
+    if (!(await this.redis.hexists(this.key(runId), 'startedAt'))) return false;
+    await this.redis.hsetnx(this.key(runId), 'cancelledAt', new Date().toISOString());
+    return true;
+  }
+
+  async isCancelled(runId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.key(runId), 'cancelledAt')) === 1;
   }
 
   async lastRunId(): Promise<string | null> {
     return this.redis.get(`${this.prefix}:last-run-id`);
+  }
+
+  /**
+   * The latest `limit` runs begun, newest first, from a sorted set by start time (for the UI's running runs: no SCAN
+   * over a keyspace of millions of job keys). Runs whose keys have expired (7 days untouched) are dropped from it.
+   */
+  async recentRunIds(limit = 200): Promise<string[]> {
+    const ids = await this.redis.zrevrange(this.runsKey(), 0, limit - 1);
+    const alive = await Promise.all(ids.map((id) => this.redis.exists(this.key(id))));
+    const gone = ids.filter((_id, i) => alive[i] === 0);
+    if (gone.length > 0) await this.redis.zrem(this.runsKey(), ...gone);
+    return ids.filter((_id, i) => alive[i] === 1);
+  }
+
+  private runsKey(): string {
+    return `${this.prefix}:runs`;
   }
 
   /** Resolves with the run's state once its summary is recorded; polls every `pollMs` (default 200 ms). */

@@ -34,7 +34,12 @@ const sum = (values: Array<number | null>): number | null => {
   const known = values.filter((value): value is number => value !== null);
   return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
 };
-const totals = (report: PlantedReportData, pattern: RegExp) => sum(Object.keys(report.cells).filter((key) => pattern.test(key)).map((key) => cell(report, key)));
+const totals = (report: PlantedReportData, pattern: RegExp) =>
+  sum(
+    Object.keys(report.cells)
+      .filter((key) => pattern.test(key))
+      .map((key) => cell(report, key)),
+  );
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
 const groupBy = <T>(items: T[], keyOf: (item: T) => string) => {
   const groups = new Map<string, T[]>();
@@ -98,19 +103,42 @@ const expectations: Record<string, () => Row[]> = {
   '05-reports-failing-identities.sql': () =>
     planted
       .filter((r) => r.anomalies.length > 0)
-      .map((r) => ({ issuer: r.issuer, year: r.year, failures: r.anomalies.length, anomaly_ids: r.anomalies.map((a) => a.id).sort(compare).join(',') })),
+      .map((r) => ({
+        issuer: r.issuer,
+        year: r.year,
+        failures: r.anomalies.length,
+        anomaly_ids: r.anomalies
+          .map((a) => a.id)
+          .sort(compare)
+          .join(','),
+      })),
   '06-outcomes-by-year.sql': () =>
     groupBy(planted, (r) => String(r.year)).map((group) => {
       const of = (name: keyof ReturnType<typeof summary>) => sum(group.map((r) => summary(r)[name]));
-      return { year: group[0]!.year, granted: of('granted'), partial: of('partial'), denied: of('denied'), unable: of('unable'), not_processed: of('not_processed'), answered: of('answered') };
+      return {
+        year: group[0]!.year,
+        granted: of('granted'),
+        partial: of('partial'),
+        denied: of('denied'),
+        unable: of('unable'),
+        not_processed: of('not_processed'),
+        answered: of('answered'),
+      };
     }),
-  '07-who-asks.sql': () => byReason('t3.new_received.', 't3.new_received.total').map(({ name, value, share }) => ({ applicant: name, requests: value, share })),
+  '07-who-asks.sql': () =>
+    byReason('t3.new_received.', 't3.new_received.total').map(({ name, value, share }) => ({ applicant: name, requests: value, share })),
   '08-review-correction-rate.sql': () =>
     planted.flatMap((r) => {
-      const [upheld, corrected, other] = ['upheld', 'corrected', 'other'].map((m) => cell(r, `t4.review.${m}`) ?? 0) as [number, number, number];
+      const [upheld, corrected, other] = ['upheld', 'corrected', 'other'].map((m) => cell(r, `t4.review.${m}`) ?? 0) as [
+        number,
+        number,
+        number,
+      ];
       const decided = upheld + corrected + other;
       const raw = cell(r, 't4.review.corrected');
-      return decided > 0 ? [{ issuer: r.issuer, year: r.year, decided, corrected: raw, correction_rate: raw === null ? null : raw / decided }] : [];
+      return decided > 0
+        ? [{ issuer: r.issuer, year: r.year, decided, corrected: raw, correction_rate: raw === null ? null : raw / decided }]
+        : [];
     }),
   '09-backlog.sql': () =>
     planted.map((r) => {
@@ -127,14 +155,26 @@ const expectations: Record<string, () => Row[]> = {
   '11-requests-by-level.sql': () =>
     groupBy(planted, (r) => `${r.level}|${r.year}`).map((group) => {
       const requests = sum(group.map((r) => summary(r).new_requests));
-      return { level: group[0]!.level, year: group[0]!.year, reports: group.length, new_requests: requests, per_report: ratio(requests, group.length) };
+      return {
+        level: group[0]!.level,
+        year: group[0]!.year,
+        reports: group.length,
+        new_requests: requests,
+        per_report: ratio(requests, group.length),
+      };
     }),
   '12-unheld-information.sql': () =>
     planted
       .filter((r) => (summary(r).answered ?? 0) > 0)
       .map((r) => {
         const notHeld = cell(r, 't3.unable.not_held.total');
-        return { issuer: r.issuer, year: r.year, not_held: notHeld, answered: summary(r).answered, not_held_share: ratio(notHeld, summary(r).answered) };
+        return {
+          issuer: r.issuer,
+          year: r.year,
+          not_held: notHeld,
+          answered: summary(r).answered,
+          not_held_share: ratio(notHeld, summary(r).answered),
+        };
       }),
 };
 
@@ -154,7 +194,12 @@ function sameValue(actual: unknown, expected: unknown): boolean {
 const round = (value: number, digits: number) => (digits === Infinity ? value : Math.round(value * 10 ** digits) / 10 ** digits);
 
 function assertSameRows(actual: Row[], expected: Row[], name: string): void {
-  const key = (row: Row) => JSON.stringify(Object.entries(row).filter(([, v]) => typeof v === 'string' || Number.isInteger(v)).slice(0, 2));
+  const key = (row: Row) =>
+    JSON.stringify(
+      Object.entries(row)
+        .filter(([, v]) => typeof v === 'string' || Number.isInteger(v))
+        .slice(0, 2),
+    );
   const byKey = new Map(expected.map((row) => [key(row), row]));
   assert.equal(actual.length, expected.length, `${name}: ${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`);
   for (const row of actual) {
@@ -162,13 +207,18 @@ function assertSameRows(actual: Row[], expected: Row[], name: string): void {
     assert.ok(want, `${name}: unexpected row ${JSON.stringify(row)}`);
     assert.deepEqual(Object.keys(row), Object.keys(want), `${name}: columns`);
     for (const column of Object.keys(want)) {
-      assert.ok(sameValue(row[column], want[column]), `${name}: ${key(row)} ${column} = ${String(row[column])}, expected ${String(want[column])}`);
+      assert.ok(
+        sameValue(row[column], want[column]),
+        `${name}: ${key(row)} ${column} = ${String(row[column])}, expected ${String(want[column])}`,
+      );
     }
   }
 }
 
 test('docs/analyses holds at least ten analyses, each with a header comment and an expectation here', () => {
-  const files = readdirSync(ANALYSES_DIR).filter((name) => name.endsWith('.sql')).sort();
+  const files = readdirSync(ANALYSES_DIR)
+    .filter((name) => name.endsWith('.sql'))
+    .sort();
   assert.ok(files.length >= 10, `${files.length} analyses`);
   assert.deepEqual(files, Object.keys(expectations).sort());
   for (const name of files) assert.match(readFileSync(new URL(name, ANALYSES_DIR), 'utf8'), /^-- .+: /, `${name} opens with a comment`);

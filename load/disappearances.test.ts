@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { recordDisappearances, recordReappearances, type DocumentNotice } from './disappearances.ts';
-import { assessSourceHealth } from './source-health-flag.ts';
+import { assessSourceHealth } from '../ledger/source-health.ts';
 import { runReadOnlySql } from './sql.ts';
 import { withWarehouse } from './warehouse.ts';
 
@@ -25,14 +25,22 @@ test('recordDisappearances records each notice once, and vanished_reports lists 
   const later = await withWarehouse(file, (warehouse) => recordDisappearances(warehouse, [notice('run-2', '2024-03-02T02:00:00Z')]));
   assert.deepEqual([first, again, later], [1, 0, 1]);
   const { rows } = await runReadOnlySql(file, 'select url, run_id, notices, is_report from vanished_reports');
-  assert.deepEqual(rows.map((row) => [row[0], row[1], Number(row[2]), row[3]]), [[url, 'run-2', 2, null]]);
+  assert.deepEqual(
+    rows.map((row) => [row[0], row[1], Number(row[2]), row[3]]),
+    [[url, 'run-2', 2, null]],
+  );
 });
 
 test('recordReappearances records only URLs that vanished earlier, once; vanished_reports leaves them out until they vanish again', async () => {
   const file = path.join(dir, 'returned.duckdb');
   const withdrawn = 'https://www.demo-xian.gov.cn/zfxxgknb/t20240115_2.html';
   const published = 'https://www.demo-xian.gov.cn/zfxxgknb/t20240301_3.html';
-  const notice = (url: string, runId: string, noticedAt: string, sourceId = 'demo-xian'): DocumentNotice => ({ url, sourceId, runId, noticedAt });
+  const notice = (url: string, runId: string, noticedAt: string, sourceId = 'demo-xian'): DocumentNotice => ({
+    url,
+    sourceId,
+    runId,
+    noticedAt,
+  });
   const vanish = (notices: DocumentNotice[]) => withWarehouse(file, (warehouse) => recordDisappearances(warehouse, notices));
   const comeBack = (notices: DocumentNotice[]) => withWarehouse(file, (warehouse) => recordReappearances(warehouse, notices));
   const listed = async () => (await runReadOnlySql(file, 'select url, run_id from vanished_reports')).rows;
@@ -63,7 +71,13 @@ test('assessSourceHealth flags no reports and a fall below half of the previous 
     flagged: true,
     note: 'no reports found (previous run: 10); 10 documents no longer listed',
   });
-  assert.deepEqual(assessSourceHealth({ reportsFound: 4, disappeared: 0 }, previous), { flagged: true, note: 'reports found fell from 10 to 4' });
+  assert.deepEqual(assessSourceHealth({ reportsFound: 4, disappeared: 0 }, previous), {
+    flagged: true,
+    note: 'reports found fell from 10 to 4',
+  });
   assert.deepEqual(assessSourceHealth({ reportsFound: 5, disappeared: 0 }, previous), { flagged: false, note: null });
-  assert.deepEqual(assessSourceHealth({ reportsFound: 9, disappeared: 1 }, previous), { flagged: false, note: '1 document no longer listed' });
+  assert.deepEqual(assessSourceHealth({ reportsFound: 9, disappeared: 1 }, previous), {
+    flagged: false,
+    note: '1 document no longer listed',
+  });
 });

@@ -1,4 +1,5 @@
 /** Documents a portal stopped listing, and listed again: recorded by the single writer, never deleted from the warehouse. */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, runPrepared } from './queries.ts';
 import type { Warehouse } from './warehouse.ts';
 
@@ -19,8 +20,13 @@ export type Reappearance = DocumentNotice;
 
 /** Inserts the notices not yet recorded (recording a run twice adds nothing); returns how many were new. */
 export async function recordDisappearances(warehouse: Warehouse, notices: Disappearance[]): Promise<number> {
+  return inTransaction(warehouse.connection, () => writeDisappearances(warehouse.connection, notices));
+}
+
+/** recordDisappearances inside the caller's transaction. */
+export async function writeDisappearances(connection: DuckDBConnection, notices: Disappearance[]): Promise<number> {
   return insertEach(
-    warehouse,
+    connection,
     notices,
     `insert into document_disappearances (url, source_id, run_id, noticed_at)
      values ($1, $2, $3, $4::timestamptz) on conflict do nothing returning url`,
@@ -32,8 +38,13 @@ export async function recordDisappearances(warehouse: Warehouse, notices: Disapp
  * (recording a run twice adds nothing). Others are merely new documents, so they are left out; returns how many were new.
  */
 export async function recordReappearances(warehouse: Warehouse, candidates: Reappearance[]): Promise<number> {
+  return inTransaction(warehouse.connection, () => writeReappearances(warehouse.connection, candidates));
+}
+
+/** recordReappearances inside the caller's transaction. */
+export async function writeReappearances(connection: DuckDBConnection, candidates: Reappearance[]): Promise<number> {
   return insertEach(
-    warehouse,
+    connection,
     candidates,
     `insert into document_reappearances (url, source_id, run_id, noticed_at)
      select $1, $2, $3, $4::timestamptz
@@ -43,15 +54,12 @@ export async function recordReappearances(warehouse: Warehouse, candidates: Reap
   );
 }
 
-/** Runs the insert once per notice in one transaction; returns how many rows it added. */
-async function insertEach(warehouse: Warehouse, notices: DocumentNotice[], insert: string): Promise<number> {
-  const { connection } = warehouse;
+/** Runs the insert once per notice (in the caller's transaction); returns how many rows it added. */
+async function insertEach(connection: DuckDBConnection, notices: DocumentNotice[], insert: string): Promise<number> {
   let added = 0;
-  await inTransaction(connection, async () => {
-    for (const notice of notices) {
-      const reader = await runPrepared(connection, insert, [notice.url, notice.sourceId, notice.runId, notice.noticedAt]);
-      added += reader.currentRowCount;
-    }
-  });
+  for (const notice of notices) {
+    const reader = await runPrepared(connection, insert, [notice.url, notice.sourceId, notice.runId, notice.noticedAt]);
+    added += reader.currentRowCount;
+  }
   return added;
 }

@@ -34,8 +34,21 @@ const secondCheck: PortalDiscovery = {
   pagesFetched: 4,
   checkedAt: '2026-12-01T08:00:00.000Z',
   columns: [
-    { url: 'https://www.huaiyin.example/zfxxgk/zfxxgknb/', scope: 'government', platform: 'trs', method: 'link-text', evidence: 'link text 政府信息公开年报' },
-    { url: 'https://www.huaiyin.example/zfxxgk/zfxxgknb/bm/', scope: 'department', body: '财政局', platform: 'trs', method: 'path-guess', evidence: 'tried …/zfxxgknb/bm/' },
+    {
+      url: 'https://www.huaiyin.example/zfxxgk/zfxxgknb/',
+      scope: 'government',
+      platform: 'trs',
+      method: 'link-text',
+      evidence: 'link text 政府信息公开年报',
+    },
+    {
+      url: 'https://www.huaiyin.example/zfxxgk/zfxxgknb/bm/',
+      scope: 'department',
+      body: '财政局',
+      platform: 'trs',
+      method: 'path-guess',
+      evidence: 'tried …/zfxxgknb/bm/',
+    },
   ],
 };
 

@@ -16,7 +16,12 @@ import { withReadOnlyWarehouse } from './warehouse.ts';
 export async function recordDiscoveries(connection: DuckDBConnection, discoveries: readonly PortalDiscovery[]): Promise<void> {
   if (discoveries.length === 0) return;
   const columns = discoveries.flatMap((discovery) =>
-    discovery.columns.map((column) => ({ ...column, body: column.body ?? null, sourceId: discovery.sourceId, checkedAt: discovery.checkedAt })),
+    discovery.columns.map((column) => ({
+      ...column,
+      body: column.body ?? null,
+      sourceId: discovery.sourceId,
+      checkedAt: discovery.checkedAt,
+    })),
   );
   await inTransaction(connection, async () => {
     await runPrepared(connection, query('insert-portal-discoveries'), { discoveries: JSON.stringify(discoveries) });

@@ -4,35 +4,51 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ExtractedDocument, TableBlock } from '../extract/types.ts';
-import { appendRows, runPrepared, type SqlParam } from './queries.ts';
+import { appendRows, readQuery, runQuery, runScript, type SqlParam } from './queries.ts';
 
 /**
- * Writes the document's tables and text unless this extraction (sha256 + extractor version) is already loaded;
- * a newer extraction replaces the older one's rows. Runs in the caller's transaction.
+ * Writes the tables and text of the batch's documents unless that extraction (sha256 + extractor version) is loaded
+ * already; a newer extraction replaces the older one's rows. A document twice in the batch is written as its last
+ * extraction. Runs in the caller's transaction, after staged_documents holds the batch's documents (see
+ * load-document.ts). Returns the hashes whose content it wrote.
  */
-export async function loadDocumentContent(connection: DuckDBConnection, extracted: ExtractedDocument): Promise<boolean> {
-  const current = await runPrepared(connection, 'select extractor_version from document_extractions where sha256 = $1', [
-    extracted.sha256,
-  ]);
-  const loadedVersion = current.getRowObjectsJS()[0]?.extractor_version;
-  if (loadedVersion === extracted.extractorVersion) return false;
-  if (loadedVersion !== undefined) await deleteContent(connection, extracted.sha256);
-  const { tables, cells, lines } = contentRows(extracted);
+export async function loadDocumentsContent(connection: DuckDBConnection, extractions: readonly ExtractedDocument[]): Promise<Set<string>> {
+  const latest = new Map<string, ExtractedDocument>();
+  for (const extracted of extractions) latest.set(extracted.sha256, extracted);
+  const loaded = new Map(
+    (await readQuery<{ sha256: string; extractor_version: string }>(connection, 'batch-loaded-extractions')).map((row) => [
+      row.sha256,
+      row.extractor_version,
+    ]),
+  );
+  const tables: SqlParam[][] = [];
+  const cells: SqlParam[][] = [];
+  const lines: SqlParam[][] = [];
+  const staged: SqlParam[][] = [];
+  for (const extracted of latest.values()) {
+    const loadedVersion = loaded.get(extracted.sha256);
+    if (loadedVersion === extracted.extractorVersion) continue;
+    const rows = contentRows(extracted);
+    tables.push(...rows.tables);
+    cells.push(...rows.cells);
+    lines.push(...rows.lines);
+    staged.push([
+      extracted.sha256,
+      extracted.extractorVersion,
+      extracted.pages.length,
+      rows.tables.length,
+      rows.lines.length,
+      loadedVersion !== undefined,
+    ]);
+  }
+  if (staged.length === 0) return new Set();
+  await appendRows(connection, 'staged_extractions', staged);
+  if (staged.some((row) => row[5] === true)) await runScript(connection, 'batch-delete-replaced-content');
   await appendRows(connection, 'doc_tables', tables);
   await appendRows(connection, 'doc_table_cells', cells);
   await appendRows(connection, 'document_text', lines);
-  await runPrepared(
-    connection,
-    `insert into document_extractions (sha256, extractor_version, pages, tables, lines) values ($1, $2, $3, $4, $5)`,
-    [extracted.sha256, extracted.extractorVersion, extracted.pages.length, tables.length, lines.length],
-  );
-  return true;
-}
-
-async function deleteContent(connection: DuckDBConnection, sha256: string): Promise<void> {
-  for (const table of ['doc_tables', 'doc_table_cells', 'document_text', 'document_extractions']) {
-    await connection.run(`delete from ${table} where sha256 = $1`, [sha256]);
-  }
+  await runQuery(connection, 'batch-insert-extractions', {});
+  return new Set(staged.map((row) => row[0] as string));
 }
 
 /** Rows of doc_tables, doc_table_cells and document_text, in their column order. */

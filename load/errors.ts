@@ -82,3 +82,26 @@ export function causeMessage(cause: unknown): string {
 export function isLockError(error: unknown): boolean {
   return /could not set lock on file|conflicting lock/i.test(causeMessage(error));
 }
+
+/** The console was given no statement at all: empty, blank, or only comments and semicolons. */
+export class EmptySqlError extends WarehouseError {
+  readonly code = 'SQL_EMPTY';
+  readonly retryable = false;
+  constructor() {
+    super('no statement to run: the query is empty (or only comments); give a query such as `select count(*) from reports`');
+    this.name = 'EmptySqlError';
+  }
+}
+
+/** A reader's query ran past its time limit and was interrupted; the file was let go. */
+export class QueryTimeoutError extends WarehouseError {
+  readonly code = 'SQL_TIMEOUT';
+  readonly retryable = false;
+  constructor(seconds: number) {
+    super(
+      `the query ran longer than ${seconds} s and was stopped, so that it does not hold the DuckDB file from the loader ` +
+        '(raise the limit with `yangguang sql --timeout SECONDS` or the readerTimeoutSecs setting)',
+    );
+    this.name = 'QueryTimeoutError';
+  }
+}

@@ -43,7 +43,10 @@ test('Parquet export is partitioned by year and reads back with the same rows an
     `select issuer, year, key, value, raw from read_parquet('${out}/report_cells/**/*.parquet', hive_partitioning = true) order by issuer, year, key`,
   );
   assert.equal(copy.length, original.rows.length);
-  assert.deepEqual(copy.map((row) => [row[0], Number(row[1]), row[2], row[3], row[4]]), original.rows);
+  assert.deepEqual(
+    copy.map((row) => [row[0], Number(row[1]), row[2], row[3], row[4]]),
+    original.rows,
+  );
   const summary = exported.find((dataset) => dataset.name === 'report_summary')!;
   const [[count]] = (await readBack(`select count(*) from read_parquet('${out}/report_summary/*/*.parquet')`)) as [[bigint]];
   assert.equal(Number(count), summary.rows);

@@ -38,7 +38,13 @@ test('a corrected report for the same issuer and year adds revision 2 and become
     `select revision, revisions, is_latest, sha256, published_at from report_revisions where issuer = '${original.issuer}' and year = 2024 order by revision`,
   );
   assert.equal(revisions.length, 2);
-  assert.deepEqual(revisions.map((row) => row.slice(0, 3)), [[1, 2, false], [2, 2, true]]);
+  assert.deepEqual(
+    revisions.map((row) => row.slice(0, 3)),
+    [
+      [1, 2, false],
+      [2, 2, true],
+    ],
+  );
   assert.equal(revisions[1]![3], second.sha256);
   assert.equal(revisions[1]![4], '2025-04-15');
   const [[granted]] = (await rows(`select granted from report_summary where issuer = '${original.issuer}' and year = 2024`)) as [[number]];
@@ -81,18 +87,33 @@ test('regions are seeded from the GB/T 2260 table and reports roll up to prefect
     `select region_level, region_code, new_requests from region_year_rollup where year = 2020 and region_code in ('530625', '530600', '530000') order by region_code desc`,
   );
   const expected = county.cells['t3.new_received.total'];
-  assert.deepEqual(up, [['county', '530625', expected], ['prefecture', '530600', expected], ['province', '530000', expected]]);
+  assert.deepEqual(up, [
+    ['county', '530625', expected],
+    ['prefecture', '530600', expected],
+    ['province', '530000', expected],
+  ]);
   const gansu = planted.filter((report) => report.regionCode.startsWith('62') && report.year === 2020);
-  const [[gansuReports, gansuRequests]] = (await rows(`select reports, new_requests from region_year_rollup where region_code = '620000' and year = 2020`)) as [[number, number]];
+  const [[gansuReports, gansuRequests]] = (await rows(
+    `select reports, new_requests from region_year_rollup where region_code = '620000' and year = 2020`,
+  )) as [[number, number]];
   assert.equal(gansuReports, gansu.length);
-  assert.equal(gansuRequests, gansu.reduce((sum, report) => sum + (report.cells['t3.new_received.total'] ?? 0), 0));
+  assert.equal(
+    gansuRequests,
+    gansu.reduce((sum, report) => sum + (report.cells['t3.new_received.total'] ?? 0), 0),
+  );
 });
 
 test('table3_wide orders rows by the national template, as transform/keys.ts lists them', async () => {
   const order = await rows('select row_key from t3_row_order order by position');
-  assert.deepEqual(order.map(([key]) => key), T3_ROWS_ANY.map((row) => row.prefix.slice('t3.'.length)));
+  assert.deepEqual(
+    order.map(([key]) => key),
+    T3_ROWS_ANY.map((row) => row.prefix.slice('t3.'.length)),
+  );
   const huaian = await rows(`select template_row from table3_wide where issuer = '淮安市洪泽区人民政府'`);
   const positions = huaian.map(([position]) => position as number);
-  assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+  assert.deepEqual(
+    positions,
+    [...positions].sort((a, b) => a - b),
+  );
   assert.ok(positions.every((position) => position !== null));
 });

@@ -1,6 +1,8 @@
-/** The load stage: the DuckDB warehouse — migrations, one transaction per document, runs and failures, read-only SQL. */
+/** The load stage: the DuckDB warehouse — migrations, the single writer's batches, runs and failures, read-only SQL. */
 export {
+  EmptySqlError,
   LoadDocumentError,
+  QueryTimeoutError,
   MigrationError,
   QueryError,
   SqlRefusedError,
@@ -8,11 +10,46 @@ export {
   WarehouseLockedError,
   WarehouseNotFoundError,
 } from './errors.ts';
-export { loadDocument, reportIdOf, type LoadDocumentInput, type LoadDocumentResult } from './load-document.ts';
+export {
+  checkLoadInput,
+  loadDocument,
+  loadDocuments,
+  reportIdOf,
+  type LoadDocumentInput,
+  type LoadDocumentResult,
+} from './load-document.ts';
+export {
+  WINDOW_MORE_BATCHES_MS,
+  withWriteWindow,
+  writeWindow,
+  type BatchWriter,
+  type ItemOutcome,
+  type WindowPart,
+  type WriteWindow,
+} from './batch.ts';
 export { MIGRATIONS_DIR, appliedMigrations, listMigrations, migrate, type AppliedMigration, type Migration } from './migrate.ts';
 export { readLatestDiscoveries, recordDiscoveries } from './discoveries.ts';
-export { recordFailure, recordRun, type RunRecord, type SourceEntry, type SourceHealth } from './record-run.ts';
-export { SAFE_SQL_SETTINGS, formatCsv, formatJson, formatTable, runReadOnlySql, type SqlResult } from './sql.ts';
+export {
+  recordFailure,
+  recordFailures,
+  recordRun,
+  recordRunSummaries,
+  type RunRecord,
+  type RunSummary,
+  type SourceEntry,
+  type SourceHealth,
+} from './record-run.ts';
+export {
+  SAFE_SQL_SETTINGS,
+  formatCsv,
+  formatJson,
+  formatTable,
+  runNamedReadOnlyQuery,
+  runReadOnlySql,
+  type ReadOptions,
+  type SqlResult,
+} from './sql.ts';
+export { DEFAULT_READER_LIMITS, withReader, type ReaderLimits, type ReaderOptions } from './reader.ts';
 export { openWarehouse, withReadOnlyWarehouse, withWarehouse, type Warehouse } from './warehouse.ts';
 export { EXPORT_DATASETS, exportWarehouse, type ExportFormat, type ExportedDataset } from './export.ts';
 export { ReviewTargetError, listAnomalies, reviewAnomaly, type ReviewState } from './review.ts';

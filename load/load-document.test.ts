@@ -43,7 +43,14 @@ test('loads a report with its document, sighting, cells (blank ones as NULL) and
   const expected = [...input.parsed.cells]
     .sort((a, b) => (a.key < b.key ? -1 : 1))
     .map(({ key, value, provenance: p }) => [
-      key, value, p?.page ?? null, p?.table ?? null, p?.row ?? null, p?.column ?? null, p?.line ?? null, p?.raw ?? null,
+      key,
+      value,
+      p?.page ?? null,
+      p?.table ?? null,
+      p?.row ?? null,
+      p?.column ?? null,
+      p?.line ?? null,
+      p?.raw ?? null,
     ]);
   assert.deepEqual(cells.rows, expected);
   const blank = cells.rows.find(([key]) => key === 't3.not_processed.repeated.total');
@@ -55,7 +62,10 @@ test('loads a report with its document, sighting, cells (blank ones as NULL) and
   assert.deepEqual(anomaly.rows, [['identity', 'row_sum:granted', 'row_sum', 5, 6]]);
   const sighting = await runReadOnlySql(file, `select source_id, url, fetched_at, status, etag, run_id from document_sightings`);
   assert.deepEqual(sighting.rows, [['demo-xian', input.fetched.url, '2026-11-22T08:00:00.000Z', 200, '"abc, def"', 'run-1']]);
-  const traced = await runReadOnlySql(file, `select page, row_index, column_index, raw, url, archive_path from traced_cells where key = 't3.granted.total'`);
+  const traced = await runReadOnlySql(
+    file,
+    `select page, row_index, column_index, raw, url, archive_path from traced_cells where key = 't3.granted.total'`,
+  );
   assert.deepEqual(traced.rows, [[3, 4, 8, '6', input.fetched.url, input.fetched.archivePath]]);
 });
 
@@ -125,15 +135,25 @@ test('report_summary gives the headline figures of the latest report, NULL where
     input.parsed.cells
       .filter((cell) => cell.key.startsWith(prefix) && cell.key.endsWith('.total') && cell.value !== null)
       .reduce((sum, cell) => sum + cell.value!, 0);
-  assert.deepEqual(result.rows, [[
-    '示例县人民政府办公室', '620721', 2022, '2021',
-    value('t3.new_received.total'), value('t3.carried_over.total'), value('t3.granted.total'), value('t3.partial.total'),
-    sumOf('t3.denied.'), sumOf('t3.unable.'),
-    null, // the only not_processed cell is blank
-    value('t4.review.total'),
-    value('t4.litigation_direct.total')! + value('t4.litigation_after_review.total')!,
-    input.parsed.anomalies.length, input.fetched.url,
-  ]]);
+  assert.deepEqual(result.rows, [
+    [
+      '示例县人民政府办公室',
+      '620721',
+      2022,
+      '2021',
+      value('t3.new_received.total'),
+      value('t3.carried_over.total'),
+      value('t3.granted.total'),
+      value('t3.partial.total'),
+      sumOf('t3.denied.'),
+      sumOf('t3.unable.'),
+      null, // the only not_processed cell is blank
+      value('t4.review.total'),
+      value('t4.litigation_direct.total')! + value('t4.litigation_after_review.total')!,
+      input.parsed.anomalies.length,
+      input.fetched.url,
+    ],
+  ]);
 });
 
 test('table3_wide puts the applicant columns of each table-三 row side by side', async () => {
@@ -179,8 +199,14 @@ test('refuses a parse with two cells under one key before writing anything', asy
   const file = path.join(dir, 'duplicate.duckdb');
   const input = sampleInput({ name: 'duplicate' });
   input.parsed.cells.push({ ...input.parsed.cells[0]! });
-  await assert.rejects(withWarehouse(file, (warehouse) => loadDocument(warehouse, input)), { code: 'DUPLICATE_CELL_KEY' });
-  assert.deepEqual(Object.values(await rowCounts(file)), TABLES.map(() => 0));
+  await assert.rejects(
+    withWarehouse(file, (warehouse) => loadDocument(warehouse, input)),
+    { code: 'DUPLICATE_CELL_KEY' },
+  );
+  assert.deepEqual(
+    Object.values(await rowCounts(file)),
+    TABLES.map(() => 0),
+  );
 });
 
 test('a non-report is loaded too, as is_report false, and stays out of latest_reports', async () => {

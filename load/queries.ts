@@ -9,9 +9,59 @@ import {
 } from '@duckdb/node-api';
 
 const QUERY_NAMES = [
-  'update-document', 'insert-document', 'insert-sighting', 'insert-report', 'upsert-run', 'insert-failure', 'upsert-anomaly-review',
-  'lookup-sighting', 'last-source-health', 'insert-portal-discoveries', 'insert-portal-columns', 'latest-portal-discoveries',
-  'portal-status-counts', 'portals-not-ok', 'latest-portal-columns',
+  'update-document',
+  'insert-document',
+  'insert-sighting',
+  'insert-report',
+  'upsert-run',
+  'insert-failure',
+  'upsert-anomaly-review',
+  'lookup-sighting',
+  'last-source-health',
+  'insert-portal-discoveries',
+  'insert-portal-columns',
+  'latest-portal-discoveries',
+  'portal-status-counts',
+  'portals-not-ok',
+  'latest-portal-columns',
+  'ui-recent-runs',
+  'ui-failure-counts',
+  'ui-source-health',
+  'ui-failures',
+  'ui-document',
+  'ui-document-sightings',
+  'ui-document-reports',
+  'ui-source',
+  'ui-source-history',
+  'ui-warehouse-health',
+  'report-requests-by-province',
+  'report-outcomes-by-year',
+  'report-anomalies-by-source',
+  'report-coverage',
+  'report-totals',
+  'archived-documents',
+  'archived-parts',
+  'table-exists',
+  'run-source-flags',
+  'latest-report-cells',
+  'latest-report-figures',
+  'insert-crawl-state',
+  'prune-crawl-states',
+  'latest-crawl-state',
+  'upsert-source',
+  'batch-staging',
+  'batch-update-documents',
+  'batch-insert-documents',
+  'batch-insert-sightings',
+  'batch-insert-sources',
+  'batch-insert-parts',
+  'batch-loaded-extractions',
+  'batch-delete-replaced-content',
+  'batch-insert-extractions',
+  'batch-existing-reports',
+  'batch-insert-reports',
+  'batch-existing-failures',
+  'batch-insert-failures',
 ] as const;
 export type QueryName = (typeof QUERY_NAMES)[number];
 
@@ -62,6 +112,17 @@ export async function runPrepared(
   const statement = await prepared(connection, sql);
   statement.bind(params);
   return statement.runAndReadAll();
+}
+
+/** Runs load/queries/<name>.sql as a script: its statements in order, without parameters (e.g. staging tables). */
+export async function runScript(connection: DuckDBConnection, name: QueryName): Promise<void> {
+  await connection.run(query(name));
+}
+
+/** Runs load/queries/<name>.sql (one statement without parameters) and returns its rows as objects. */
+export async function readQuery<Row>(connection: DuckDBConnection, name: QueryName): Promise<Row[]> {
+  const reader = await connection.runAndReadAll(query(name));
+  return reader.getRowObjectsJS() as Row[];
 }
 
 /** Runs `work` in one transaction: committed if it resolves, rolled back (and the error rethrown) if not. */

@@ -54,12 +54,24 @@ test('a decision survives re-processing the document with a new parser version',
   const extracted = await extractDocument(bytes, { sha256, contentType: 'text/html; charset=utf-8', url: 'u', maxBytes: 1e7 });
   const parsed = { ...parseReport(extracted, { title: report.title, publishedAt: report.publishedAt }), parserVersion: 'parse-99' };
   const fetched = {
-    sourceId: report.portalId, url: 'http://127.0.0.1/again', finalUrl: 'http://127.0.0.1/again', title: report.title,
-    publishedAt: report.publishedAt, fetchedAt: '2026-01-01T00:00:00.000Z', status: 200, contentType: 'text/html',
-    sha256, byteLength: bytes.byteLength, archivePath: `data/raw/${sha256}`, etag: null, lastModified: null,
+    sourceId: report.portalId,
+    url: 'http://127.0.0.1/again',
+    finalUrl: 'http://127.0.0.1/again',
+    title: report.title,
+    publishedAt: report.publishedAt,
+    fetchedAt: '2026-01-01T00:00:00.000Z',
+    status: 200,
+    contentType: 'text/html',
+    sha256,
+    byteLength: bytes.byteLength,
+    archivePath: `data/raw/${sha256}`,
+    etag: null,
+    lastModified: null,
   };
   await withWarehouse(file, (warehouse) => loadDocument(warehouse, { fetched, extracted, parsed, runId: 'reparse' }));
-  const [[parser]] = (await runReadOnlySql(file, `select parser_version from latest_reports where issuer = '${report.issuer}'`)).rows as [[string]];
+  const [[parser]] = (await runReadOnlySql(file, `select parser_version from latest_reports where issuer = '${report.issuer}'`)).rows as [
+    [string],
+  ];
   assert.equal(parser, 'parse-99');
   assert.deepEqual(await stateOf(report.issuer, anomalyId), [['dismissed', null]]);
 });

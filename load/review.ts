@@ -43,8 +43,10 @@ export async function reviewAnomaly(
   if (target.sha256.length < 8) throw new ReviewTargetError('AMBIGUOUS_DOCUMENT', 'give at least 8 characters of the document sha256');
   return withWarehouse(file, async ({ connection }) => {
     const reader = await connection.runAndReadAll(
-      `select distinct r.sha256 from anomalies a join reports r using (report_id)
-        where starts_with(r.sha256, $prefix) and a.anomaly_id = $anomaly_id`,
+      `select distinct sha256
+         from (select r.sha256, a.anomaly_id from anomalies a join reports r using (report_id)
+               union all select sha256, anomaly_id from report_conflicts)
+        where starts_with(sha256, $prefix) and anomaly_id = $anomaly_id`,
       { prefix: target.sha256.toLowerCase(), anomaly_id: target.anomalyId },
     );
     const matches = reader.getRowsJS().map(([sha256]) => String(sha256));

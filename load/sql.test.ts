@@ -24,14 +24,20 @@ test('refuses writes (CREATE, INSERT) before running them, and the data stays as
     assert.match(error.message, /CREATE statements are refused/);
     return true;
   });
-  await assert.rejects(runReadOnlySql(file, `insert into failures (run_id, stage, url, code, reason) values ('r','load','u','C','x')`), /INSERT statements are refused/);
+  await assert.rejects(
+    runReadOnlySql(file, `insert into failures (run_id, stage, url, code, reason) values ('r','load','u','C','x')`),
+    /INSERT statements are refused/,
+  );
   const count = await runReadOnlySql(file, 'select count(*) from failures');
   assert.deepEqual(count.rows, [[0]]);
 });
 
 test('says the file does not exist rather than creating it', async () => {
   const missing = path.join(dir, 'missing.duckdb');
-  await assert.rejects(runReadOnlySql(missing, 'select 1'), { code: 'WAREHOUSE_NOT_FOUND', message: new RegExp(`no DuckDB file at ${missing}`) });
+  await assert.rejects(runReadOnlySql(missing, 'select 1'), {
+    code: 'WAREHOUSE_NOT_FOUND',
+    message: new RegExp(`no DuckDB file at ${missing}`),
+  });
 });
 
 test('converts BIGINT, DECIMAL, dates, timestamps and JSON to plain values', async () => {
@@ -54,10 +60,7 @@ const sample = {
 };
 
 test('CSV quotes fields with commas, quotes and line breaks, doubling quotes, and leaves NULL empty', () => {
-  assert.equal(
-    formatCsv(sample),
-    'issuer,note,granted\r\n"示例县, 办公室","said ""no""",5\r\nplain,"two\nlines",',
-  );
+  assert.equal(formatCsv(sample), 'issuer,note,granted\r\n"示例县, 办公室","said ""no""",5\r\nplain,"two\nlines",');
 });
 
 test('CSV of a real query result keeps the values intact', async () => {
@@ -112,9 +115,53 @@ test('refuses a batch as a whole when one statement is refused', async () => {
 });
 
 test('runs queries of every read-only kind and returns the last result', async () => {
-  for (const sql of ['describe documents', 'show tables', 'summarize failures', 'explain select 1', 'from crawl_runs', 'pragma show_tables']) {
+  for (const sql of [
+    'describe documents',
+    'show tables',
+    'summarize failures',
+    'explain select 1',
+    'from crawl_runs',
+    'pragma show_tables',
+  ]) {
     const result = await runReadOnlySql(file, sql);
     assert.ok(result.columns.length > 0, sql);
   }
   assert.deepEqual((await runReadOnlySql(file, 'select 1 as a; select 2 as b')).rows, [[2]]);
+});
+
+test('says a query is empty instead of failing in DuckDB', async () => {
+  for (const sql of ['', '   ', ';', ' ; ;', '-- only a comment', '/* a block */ ;']) {
+    await assert.rejects(runReadOnlySql(file, sql), { code: 'SQL_EMPTY', message: /no statement to run/ }, JSON.stringify(sql));
+  }
+});
+
+test('refuses every file-reading function with the same wording, whether DuckDB stops it planning or running', async () => {
+  const wording = /^refused: file and network access is disabled in the SQL console/;
+  for (const call of [
+    "read_csv('/etc/passwd')",
+    "read_parquet('/etc/passwd')",
+    "glob('/etc/*')",
+    "read_text('/etc/passwd')",
+    "read_json('/etc/passwd')",
+    "sniff_csv('/etc/passwd')",
+    "'/etc/passwd'",
+  ]) {
+    await assert.rejects(runReadOnlySql(file, `select * from ${call}`), { code: 'SQL_REFUSED', message: wording }, call);
+  }
+});
+
+test('stops a query past its time limit and names the limit', async () => {
+  const limits = { timeoutSecs: 0.5, memoryLimitMb: 512 };
+  await assert.rejects(runReadOnlySql(file, 'select count(*) from range(1000000000) a, range(1000000) b', { limits }), {
+    code: 'SQL_TIMEOUT',
+    message: /ran longer than 0.5 s and was stopped.*--timeout/,
+  });
+  // The file was let go: the next reader gets in.
+  assert.deepEqual((await runReadOnlySql(file, 'select 1')).rows, [[1]]);
+});
+
+test('fails a query past the memory limit without spilling to disk, and names the limit', async () => {
+  const limits = { timeoutSecs: 120, memoryLimitMb: 64 };
+  const sql = `select count(distinct x) from (select i::varchar || repeat('x', 60) as x from range(5000000) t(i))`;
+  await assert.rejects(runReadOnlySql(file, sql, { limits }), { code: 'SQL_QUERY_FAILED', message: /memory limit of 64 MB/ });
 });

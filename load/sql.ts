@@ -2,8 +2,6 @@
  * Read-only SQL on the warehouse for the console and the UI, with results as plain JSON-safe values, and three
  * ways to print them (table, CSV, JSON).
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import Table from 'cli-table3';
 import {
   DuckDBTypeId,
@@ -14,8 +12,11 @@ import {
   type DuckDBResultReader,
   type DuckDBType,
 } from '@duckdb/node-api';
-import { QueryError, SqlRefusedError, WarehouseError, WarehouseNotFoundError, causeMessage } from './errors.ts';
-import { withReadOnlyWarehouse } from './warehouse.ts';
+import { EmptySqlError, QueryError, SqlRefusedError, causeMessage } from './errors.ts';
+import { query, type QueryName, type SqlParam } from './queries.ts';
+import { SAFE_SQL_SETTINGS, withReader, type ReaderLimits } from './reader.ts';
+
+export { SAFE_SQL_SETTINGS };
 
 /** A query's result: column names and rows of plain values (number, string, boolean, null, arrays, objects). */
 export interface SqlResult {
@@ -23,34 +24,56 @@ export interface SqlResult {
   rows: unknown[][];
 }
 
-/**
- * DuckDB settings of the console's instance: read-only, no file system beyond the database itself, no
- * extension installs or autoloads, and locked so that a query cannot `SET` its way out.
- */
-export const SAFE_SQL_SETTINGS: Readonly<Record<string, string>> = {
-  access_mode: 'READ_ONLY',
-  enable_external_access: 'false',
-  autoinstall_known_extensions: 'false',
-  autoload_known_extensions: 'false',
-  lock_configuration: 'true',
-};
+/** How a read may run: the reader limits (default DEFAULT_READER_LIMITS) and how long to wait for the loader. */
+export interface ReadOptions {
+  limits?: ReaderLimits;
+  /** How long to wait while the loader holds the file, in ms; default 0 (throw WarehouseLockedError at once). */
+  lockWaitMs?: number;
+}
 
 /**
- * Runs `sql` (one or more statements; the last one's result is returned) on the DuckDB file opened with
- * SAFE_SQL_SETTINGS. Only queries are accepted (SELECT, FROM, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA,
- * CALL); COPY, ATTACH, INSTALL, LOAD, SET, EXPORT and any file access throw SqlRefusedError, writes DuckDB's
- * read-only error (as QueryError). Throws WarehouseNotFoundError if the file does not exist,
- * WarehouseLockedError if a writer holds it. BIGINT becomes a number when safe (else a string), DECIMAL a
- * number, DATE `YYYY-MM-DD`, timestamps ISO 8601 strings, JSON its parsed value.
+ * Runs `sql` (one or more statements; the last one's result is returned) on the DuckDB file opened by withReader
+ * (load/reader.ts) with SAFE_SQL_SETTINGS and the reader limits. Only queries are accepted (SELECT, FROM, WITH,
+ * DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL); COPY, ATTACH, INSTALL, LOAD, SET, EXPORT and any file access
+ * (read_csv, read_parquet, glob, a file name as a table …) throw SqlRefusedError with one wording, writes DuckDB's
+ * read-only error (as QueryError), no statement at all EmptySqlError, a query past its time QueryTimeoutError.
+ * Throws WarehouseNotFoundError if the file does not exist, WarehouseLockedError if a writer holds it. BIGINT becomes
+ * a number when safe (else a string), DECIMAL a number, DATE `YYYY-MM-DD`, timestamps ISO 8601 strings, JSON its
+ * parsed value.
  */
-export async function runReadOnlySql(file: string, sql: string): Promise<SqlResult> {
-  const resolved = path.resolve(file);
-  if (!existsSync(resolved)) throw new WarehouseNotFoundError(resolved);
-  try {
-    return await withReadOnlyWarehouse(resolved, ({ connection }) => runCheckedStatements(connection, sql), { ...SAFE_SQL_SETTINGS });
-  } catch (error) {
-    throw error instanceof WarehouseError ? error : new QueryError(error);
-  }
+export async function runReadOnlySql(file: string, sql: string, options: ReadOptions = {}): Promise<SqlResult> {
+  if (isEmptySql(sql)) throw new EmptySqlError();
+  return withReader(file, (connection) => runCheckedStatements(connection, sql), readerOptions(options));
+}
+
+/**
+ * Runs the named query load/queries/<name>.sql with named parameters, read-only as runReadOnlySql, waiting up to
+ * 10 s while the loader writes. For the project's own reads (status, demo, reprocess): their SQL lives in files.
+ */
+export async function runNamedReadOnlyQuery(file: string, name: QueryName, params: Record<string, SqlParam> = {}): Promise<SqlResult> {
+  return withReader(
+    file,
+    async (connection) => {
+      const statement = await connection.prepare(query(name));
+      statement.bind(params);
+      return plainResult(await statement.runAndReadAll());
+    },
+    { lockWaitMs: 10_000 },
+  );
+}
+
+function readerOptions(options: ReadOptions) {
+  return { lockWaitMs: options.lockWaitMs ?? 0, ...(options.limits ? { limits: options.limits } : {}) };
+}
+
+/** True when `sql` holds no statement: only blanks, semicolons and comments. */
+function isEmptySql(sql: string): boolean {
+  return (
+    sql
+      .replace(/--[^\n]*/g, '')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/[\s;]+/g, '') === ''
+  );
 }
 
 /** Prepares every statement first (so a refused one runs none), then runs them in order. */
@@ -60,21 +83,19 @@ async function runCheckedStatements(connection: DuckDBConnection, sql: string): 
   for (let i = 0; i < extracted.count; i += 1) statements.push(await prepareChecked(extracted, i));
   if (statements.length === 0) return { columns: [], rows: [] };
   let reader: DuckDBResultReader | undefined;
-  for (const statement of statements) reader = await statement.runAndReadAll();
-  const last = reader!;
-  const types = last.columnTypes();
-  const rows = last.getRowsJS().map((row) => row.map((value, i) => toPlain(value, types[i])));
-  return { columns: last.columnNames(), rows };
+  for (const statement of statements) reader = await refusingFileAccess(() => statement.runAndReadAll());
+  return plainResult(reader!);
+}
+
+/** A result's columns and rows as JSON-safe values. */
+function plainResult(reader: DuckDBResultReader): SqlResult {
+  const types = reader.columnTypes();
+  const rows = reader.getRowsJS().map((row) => row.map((value, i) => toPlain(value, types[i])));
+  return { columns: reader.columnNames(), rows };
 }
 
 async function prepareChecked(extracted: DuckDBExtractedStatements, index: number): Promise<DuckDBPreparedStatement> {
-  let statement: DuckDBPreparedStatement;
-  try {
-    statement = await extracted.prepare(index);
-  } catch (error) {
-    if (/^Permission Error/.test(causeMessage(error))) throw new SqlRefusedError(refusalOf(error), error);
-    throw error;
-  }
+  const statement = await refusingFileAccess(() => extracted.prepare(index));
   const type = statement.statementType;
   if (!QUERY_TYPES.has(type)) throw new SqlRefusedError(refusalOfType(type));
   return statement;
@@ -97,6 +118,22 @@ function refusalOfType(type: StatementType): string {
     [StatementType.VARIABLE_SET]: 'settings are locked',
   };
   return `${name} statements are refused: ${why[type] ?? 'the SQL console only runs queries (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN)'}`;
+}
+
+/**
+ * Runs `step`, turning DuckDB's refusals of file access — whether it refuses while planning (read_csv, glob …) or while
+ * running (sniff_csv …), or finds no table by a file's name (`from '/etc/passwd'`) — into one SqlRefusedError.
+ */
+async function refusingFileAccess<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const message = causeMessage(error);
+    if (/^Permission Error/.test(message) || /^Catalog Error: Table with name [^ ]*[\/.][^ ]* does not exist/.test(message)) {
+      throw new SqlRefusedError(refusalOf(error), error);
+    }
+    throw error;
+  }
 }
 
 function refusalOf(error: unknown): string {

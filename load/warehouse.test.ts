@@ -24,7 +24,10 @@ test('migrations apply once, in order, and are recorded in schema_migrations', a
   assert.ok(files.length >= 2);
   await withWarehouse(file, async (warehouse) => {
     const recorded = await appliedMigrations(warehouse.connection);
-    assert.deepEqual(recorded, files.map(({ version, name }) => ({ version, name })));
+    assert.deepEqual(
+      recorded,
+      files.map(({ version, name }) => ({ version, name })),
+    );
   });
   const warehouse = await openWarehouse(file);
   try {
@@ -35,15 +38,29 @@ test('migrations apply once, in order, and are recorded in schema_migrations', a
   }
   const tables = await runReadOnlySql(file, `select table_name from information_schema.tables order by table_name`);
   const names = tables.rows.map(([name]) => name);
-  for (const name of ['documents', 'document_sightings', 'reports', 'report_cells', 'anomalies', 'failures',
-    'crawl_runs', 'source_health', 'latest_reports', 'report_summary', 'table3_wide']) {
+  for (const name of [
+    'documents',
+    'document_sightings',
+    'reports',
+    'report_cells',
+    'anomalies',
+    'failures',
+    'crawl_runs',
+    'source_health',
+    'latest_reports',
+    'report_summary',
+    'table3_wide',
+  ]) {
     assert.ok(names.includes(name), `${name} exists`);
   }
 });
 
 test('withWarehouse closes the file even when the work throws', async () => {
   const file = path.join(dir, 'throws.duckdb');
-  await assert.rejects(withWarehouse(file, async () => Promise.reject(new Error('boom'))), /boom/);
+  await assert.rejects(
+    withWarehouse(file, async () => Promise.reject(new Error('boom'))),
+    /boom/,
+  );
   // Another process can open it only if this one released it.
   const output = await runInChild(`
     const { DuckDBInstance } = require('@duckdb/node-api');
@@ -69,7 +86,10 @@ test('a writer is kept out, retryably, while another process reads the file', as
   const file = path.join(dir, 'reading.duckdb');
   await withWarehouse(file, async () => undefined);
   await whileHeldInChild(file, { access_mode: 'READ_ONLY' }, async () => {
-    await assert.rejects(withWarehouse(file, async () => undefined), { code: 'WAREHOUSE_LOCKED', retryable: true });
+    await assert.rejects(
+      withWarehouse(file, async () => undefined),
+      { code: 'WAREHOUSE_LOCKED', retryable: true },
+    );
   });
   await withWarehouse(file, async () => undefined); // released: opens again
 });
@@ -78,15 +98,31 @@ test('withWarehouseWhenFree waits for a reader in another process to let go, whe
   const file = path.join(dir, 'waiting.duckdb');
   await withWarehouse(file, async () => undefined);
   // The child lets go of the file by itself, 800 ms after it took it.
-  await whileHeldInChild(file, { access_mode: 'READ_ONLY' }, async () => {
-    await assert.rejects(withWarehouse(file, async () => undefined), { code: 'WAREHOUSE_LOCKED' });
-    const written = await withWarehouseWhenFree(file, async (warehouse) => (await warehouse.connection.runAndReadAll('select 42')).getRows()[0]![0]);
-    assert.equal(written, 42);
-  }, 800);
+  await whileHeldInChild(
+    file,
+    { access_mode: 'READ_ONLY' },
+    async () => {
+      await assert.rejects(
+        withWarehouse(file, async () => undefined),
+        { code: 'WAREHOUSE_LOCKED' },
+      );
+      const written = await withWarehouseWhenFree(
+        file,
+        async (warehouse) => (await warehouse.connection.runAndReadAll('select 42')).getRows()[0]![0],
+      );
+      assert.equal(written, 42);
+    },
+    800,
+  );
 });
 
 /** Opens `file` in a child process, runs `work` while the child holds it, then ends the child. */
-async function whileHeldInChild(file: string, options: Record<string, string>, work: () => Promise<void>, releaseAfterMs?: number): Promise<void> {
+async function whileHeldInChild(
+  file: string,
+  options: Record<string, string>,
+  work: () => Promise<void>,
+  releaseAfterMs?: number,
+): Promise<void> {
   const release = releaseAfterMs === undefined ? '' : `setTimeout(() => { instance.closeSync(); process.exit(0); }, ${releaseAfterMs});`;
   const code = `
     const { DuckDBInstance } = require('@duckdb/node-api');
@@ -127,7 +163,10 @@ test('a writer killed while it creates the warehouse never leaves a file that ca
     await exited;
     const warehouse = await openWarehouse(file);
     try {
-      assert.deepEqual(await appliedMigrations(warehouse.connection), (await listMigrations()).map(({ version, name }) => ({ version, name })));
+      assert.deepEqual(
+        await appliedMigrations(warehouse.connection),
+        (await listMigrations()).map(({ version, name }) => ({ version, name })),
+      );
     } finally {
       warehouse.close();
     }

@@ -8,6 +8,7 @@ import { link, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { WarehouseLockedError, isLockError } from './errors.ts';
+import { applyViews } from './apply-views.ts';
 import { migrate } from './migrate.ts';
 import { seedRegions } from './seed-regions.ts';
 
@@ -20,7 +21,7 @@ export interface Warehouse {
   close(): void;
 }
 
-/** Opens (creating it and its directory if needed) the DuckDB file at `file` and applies pending migrations. */
+/** Opens (creating it and its directory if needed) the DuckDB file at `file`, applies pending migrations and changed views. */
 export async function openWarehouse(file: string): Promise<Warehouse> {
   const resolved = path.resolve(file);
   await mkdir(path.dirname(resolved), { recursive: true });
@@ -36,11 +37,12 @@ export async function openWarehouse(file: string): Promise<Warehouse> {
   };
   try {
     const migrated = await migrate(connection);
+    const viewsChanged = await applyViews(connection);
     const seeded = await seedRegions(connection);
     // Never leave schema changes in the WAL: DuckDB 1.5 cannot replay a WAL holding the migrations ("GetDefaultDatabase
     // with no default database set"), so a writer killed before closing would leave an unopenable file.
     // (Found by scripts/faults.ts.) Only after a change: most opens, one per load job, change nothing.
-    if (migrated.length > 0 || seeded > 0) await connection.run('checkpoint');
+    if (migrated.length > 0 || viewsChanged || seeded > 0) await connection.run('checkpoint');
   } catch (error) {
     close();
     throw error;
@@ -61,6 +63,7 @@ async function createWarehouseFile(file: string): Promise<void> {
     const connection = await instance.connect();
     try {
       await migrate(connection);
+      await applyViews(connection);
       await seedRegions(connection);
       await connection.run('checkpoint');
     } finally {

@@ -2,11 +2,15 @@
  * Fault tests on real processes: `npm run test:faults`.
  *   1. kill -9 a worker process while it extracts, at least 20 times  → every document is loaded exactly once;
  *   2. restart Redis (private, AOF) in the middle of runs              → nothing is lost;
- *   3. kill -9 the loader (the DuckDB writer) at random moments         → no partial report in DuckDB.
+ *   3. kill -9 the loader (the DuckDB writer) mid-batch at random moments → no partial report in DuckDB;
+ *   4. a reader holds the DuckDB file for 2 minutes while documents arrive → the loader waits, nothing fails or is lost.
  * Input: the demo portals. Workers: `node bin/yangguang.mjs worker` configured through the environment. A clean
  * reference run first gives the expected documents per run and the loader's throughput (reports/s).
- * The last line is `faults: trials=<n> lost=<n> duplicated=<n> partial=<n>`; the exit code is 1 unless all three are 0.
+ * The last line is `faults: trials=<n> lost=<n> duplicated=<n> partial=<n> unrecorded=<n>` (unrecorded: a job that
+ * failed for good without its failures row, or a failure record or run summary dropped); the exit code is 1 unless
+ * all four are 0.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +22,8 @@ import { enqueueRun, openPipeline, type Pipeline } from '../jobs/pipeline.ts';
 import { enqueueReprocess } from '../jobs/reprocess.ts';
 import { startPrivateRedis, type RedisHandle } from '../jobs/redis.ts';
 import { killWorker, spawnWorker, waitFor, type WorkerProcess } from '../jobs/test-support.ts';
-import { runReadOnlySql } from '../load/index.ts';
+import { runReadOnlySql, withWarehouse } from '../load/index.ts';
+import { loaderWaiting } from '../jobs/load-worker.ts';
 import { retryWhileLocked } from '../load/retry-locked.ts';
 import { startDemoPortals, type DemoPortals } from '../simulator/index.ts';
 import { compareWithPlanted } from '../cli/demo.ts';
@@ -26,6 +31,8 @@ import { compareWithPlanted } from '../cli/demo.ts';
 const EXTRACT_KILLS = Number(process.env.FAULTS_EXTRACT_KILLS ?? 20);
 const REDIS_RESTARTS = Number(process.env.FAULTS_REDIS_RESTARTS ?? 3);
 const LOADER_KILLS = Number(process.env.FAULTS_LOADER_KILLS ?? 6);
+/** How long the reader trial holds the DuckDB file while a run's documents arrive. */
+const READER_HOLD_MS = Number(process.env.FAULTS_READER_HOLD_SECS ?? 120) * 1000;
 /** Runs started together while killing extractors: more documents in flight, so more extract jobs to kill. */
 const EXTRACT_RUNS_AT_ONCE = 2;
 const RUN_TIMEOUT_MS = 240_000;
@@ -60,7 +67,10 @@ async function setUp(): Promise<Harness> {
   const redis = await startPrivateRedis(redisDir);
   const redisPort = Number(new URL(redis.url).port);
   const demo = await startDemoPortals();
-  const config = loadConfig({ env: {}, overrides: { redisUrl: redis.url, dataDir: path.join(dir, 'data'), queuePrefix: 'yg-faults' } });
+  const config = loadConfig({
+    env: {},
+    overrides: { allowPrivateNetworks: true, redisUrl: redis.url, dataDir: path.join(dir, 'data'), queuePrefix: 'yg-faults' },
+  });
   const pipeline = await openPipeline(config);
   const h: Harness = { dir, batch: null!, redisDir, redisPort, redis, demo, config, pipeline, workers: new Set(), batches: [] };
   newBatch(h, 'reference');
@@ -69,7 +79,10 @@ async function setUp(): Promise<Harness> {
 
 /** Starts a phase on a fresh data directory (stop the previous phase's workers first). */
 function newBatch(h: Harness, name: string): Batch {
-  const config = loadConfig({ env: {}, overrides: { redisUrl: h.redis.url, dataDir: path.join(h.dir, name), queuePrefix: 'yg-faults' } });
+  const config = loadConfig({
+    env: {},
+    overrides: { allowPrivateNetworks: true, redisUrl: h.redis.url, dataDir: path.join(h.dir, name), queuePrefix: 'yg-faults' },
+  });
   h.batch = { name, config, runs: [] };
   h.batches.push(h.batch);
   return h.batch;
@@ -85,7 +98,12 @@ async function tearDown(h: Harness): Promise<void> {
 
 function startWorker(h: Harness, queues: readonly Stage[]): WorkerProcess {
   const worker = spawnWorker(
-    { REDIS_URL: h.redis.url, YANGGUANG_DATA_DIR: h.batch.config.dataDir, YANGGUANG_QUEUE_PREFIX: h.config.queuePrefix },
+    {
+      REDIS_URL: h.redis.url,
+      YANGGUANG_DATA_DIR: h.batch.config.dataDir,
+      YANGGUANG_QUEUE_PREFIX: h.config.queuePrefix,
+      YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1',
+    },
     ['--queues', queues.join(','), '--concurrency', '2'],
   );
   h.workers.add(worker);
@@ -186,10 +204,21 @@ async function referenceRun(h: Harness): Promise<Expected & { reportsPerSec: num
   return { documents, failuresPerRun: failures, mismatches, reportsPerSec };
 }
 
-/** Load-document jobs per second of the single loader, from the queue's own timestamps over every load job so far. */
+/**
+ * Load-document jobs per second of the single loader while it was busy: the jobs' [taken, finished] spans from the
+ * queue's own timestamps, merged (a batch's jobs are held together), over every load job so far.
+ */
 async function loaderThroughput(h: Harness): Promise<number> {
   const jobs = (await h.pipeline.queues.load.getJobs(['completed'], 0, -1)).filter((job) => job.name === LOAD_JOB.document);
-  const busyMs = jobs.reduce((sum, job) => sum + Math.max(1, (job.finishedOn ?? 0) - (job.processedOn ?? 0)), 0);
+  const spans = jobs
+    .map((job) => [job.processedOn ?? 0, Math.max(job.finishedOn ?? 0, (job.processedOn ?? 0) + 1)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let busyMs = 0;
+  let end = -Infinity;
+  for (const [start, finish] of spans) {
+    busyMs += Math.max(0, finish - Math.max(start, end));
+    end = Math.max(end, finish);
+  }
   return jobs.length / (busyMs / 1000);
 }
 
@@ -206,6 +235,57 @@ async function restartRedisDuringRuns(h: Harness, restarts: number): Promise<num
   }
   await waitRecorded(h, runs);
   return done;
+}
+
+/**
+ * A reader (another process, as the stock `duckdb -readonly` CLI would be) holds the DuckDB file for READER_HOLD_MS
+ * while a run crawls the demo portals and its documents reach the loader, which must wait without failing anything.
+ * Resolves true when the loader was seen waiting for it.
+ */
+async function holdFileDuringRun(h: Harness): Promise<boolean> {
+  await withWarehouse(h.batch.config.duckdbPath, async () => undefined);
+  startWorker(h, ['crawl', 'fetch', 'extract', 'parse']);
+  startWorker(h, ['load']);
+  const reader = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
+      import { DuckDBInstance } from '@duckdb/node-api';
+      const instance = await DuckDBInstance.create(${JSON.stringify(h.batch.config.duckdbPath)}, { access_mode: 'READ_ONLY' });
+      await new Promise((resolve) => setTimeout(resolve, ${READER_HOLD_MS}));
+      instance.closeSync();`,
+    ],
+    { stdio: 'ignore' },
+  );
+  const released = new Promise<void>((resolve) => reader.once('exit', () => resolve()));
+  const runs = await startRuns(h, 1);
+  let seenWaiting = false;
+  while (reader.exitCode === null && reader.signalCode === null) {
+    seenWaiting ||= (await loaderWaiting(h.pipeline.redis, h.config.queuePrefix)) !== null;
+    await Promise.race([released, sleep(500)]);
+  }
+  await waitRecorded(h, runs);
+  return seenWaiting;
+}
+
+/**
+ * Jobs of the batch's runs that failed for good without a failures row, and failure records or run summaries that
+ * were dropped (failed) instead of staying queued until written.
+ */
+async function countUnrecorded(h: Harness, batch: Batch): Promise<number> {
+  const ofBatch = (id: string | undefined) => batch.runs.some((runId) => id?.startsWith(`${runId}.`));
+  const failed = (await Promise.all(Object.values(h.pipeline.queues).map((queue) => queue.getJobs(['failed'], 0, -1))))
+    .flat()
+    .filter((job) => ofBatch(job.id));
+  const dropped = failed.filter((job) => job.name === LOAD_JOB.failure || job.name === 'record-run').length;
+  const runList = batch.runs.map((runId) => `'${runId}'`).join(', ') || "''";
+  const rows = await scalar(batch, `select count(*) from failures where run_id in (${runList})`);
+  const unrecorded = dropped + Math.max(0, failed.length - dropped - rows);
+  if (unrecorded > 0)
+    log(`${batch.name}: unrecorded ${unrecorded} (failed jobs ${failed.length}, dropped records ${dropped}, failures rows ${rows})`);
+  return unrecorded;
 }
 
 async function scalar(batch: Batch, sql: string): Promise<number> {
@@ -264,12 +344,17 @@ async function countLost(h: Harness, batch: Batch, expected: Expected): Promise<
     missingRunRows: Math.max(0, batch.runs.length - (await scalar(batch, 'select count(*) from crawl_runs'))),
     missingDocuments: Math.max(0, expected.documents - (await scalar(batch, 'select count(*) from documents'))),
     extraFailures: Math.max(0, (await scalar(batch, 'select count(*) from failures')) - expected.failuresPerRun * batch.runs.length),
-    plantedMismatches: Math.max(0, (await compareWithPlanted(batch.config.duckdbPath, h.demo.planted)).mismatches.length - expected.mismatches),
+    plantedMismatches: Math.max(
+      0,
+      (await compareWithPlanted(batch.config.duckdbPath, h.demo.planted)).mismatches.length - expected.mismatches,
+    ),
   };
   const lost = Object.values(losses).reduce((sum, n) => sum + n, 0);
   if (lost > 0) {
     log(`${batch.name}: lost ${JSON.stringify(losses)}`);
-    const failures = await retryWhileLocked(() => runReadOnlySql(batch.config.duckdbPath, 'select run_id, stage, code, reason, url from failures'));
+    const failures = await retryWhileLocked(() =>
+      runReadOnlySql(batch.config.duckdbPath, 'select run_id, stage, code, reason, url from failures'),
+    );
     for (const row of failures.rows) log(`${batch.name}: failure ${row.join(' | ')}`);
   }
   return lost;
@@ -279,6 +364,7 @@ interface Trials {
   extractKills: number;
   restarts: number;
   loaderKills: number;
+  readerHolds: number;
 }
 
 /** The three fault phases, each on its own data directory; counts what was done even if a phase gives up. */
@@ -302,14 +388,24 @@ async function runPhases(h: Harness, trials: Trials): Promise<void> {
   startWorker(h, ['load']);
   const loaderTarget = { stage: 'load' as const, name: LOAD_JOB.document, runsAtOnce: 1 };
   trials.loaderKills = await killWhileActive(h, loaderTarget, LOADER_KILLS, () => void startWorker(h, ['load']));
-  log(`killed the loader mid-load ${trials.loaderKills} times`);
+  log(`killed the loader mid-batch ${trials.loaderKills} times`);
+  await Promise.all([...h.workers].map((worker) => killWorker(worker, 'SIGTERM')));
+
+  if (READER_HOLD_MS > 0) {
+    newBatch(h, 'reader-holds');
+    const waited = await holdFileDuringRun(h);
+    trials.readerHolds = 1;
+    log(
+      `a reader held the DuckDB file for ${READER_HOLD_MS / 1000} s while documents arrived; the loader ${waited ? 'waited for it' : 'was never seen waiting'}`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const h = await setUp();
-  const trials: Trials = { extractKills: 0, restarts: 0, loaderKills: 0 };
-  const result = { lost: 0, duplicated: 0, partial: 0 };
+  const trials: Trials = { extractKills: 0, restarts: 0, loaderKills: 0, readerHolds: 0 };
+  const result = { lost: 0, duplicated: 0, partial: 0, unrecorded: 0 };
   try {
     const reference = await referenceRun(h);
     log(`reference run: ${reference.documents} documents, loader ${reference.reportsPerSec.toFixed(1)} reports/s while busy`);
@@ -320,6 +416,7 @@ async function main(): Promise<void> {
       result.lost += await countLost(h, batch, reference);
       result.duplicated += await countDuplicates(batch);
       result.partial += await countPartial(batch);
+      result.unrecorded += await countUnrecorded(h, batch);
     }
     log(`${h.batches.reduce((sum, batch) => sum + batch.runs.length, 0)} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } catch (error) {
@@ -328,9 +425,11 @@ async function main(): Promise<void> {
   } finally {
     await tearDown(h);
   }
-  const count = trials.extractKills + trials.restarts + trials.loaderKills;
-  console.log(`faults: trials=${count} lost=${result.lost} duplicated=${result.duplicated} partial=${result.partial}`);
-  if (result.lost !== 0 || result.duplicated !== 0 || result.partial !== 0) process.exitCode = 1;
+  const count = trials.extractKills + trials.restarts + trials.loaderKills + trials.readerHolds;
+  console.log(
+    `faults: trials=${count} lost=${result.lost} duplicated=${result.duplicated} partial=${result.partial} unrecorded=${result.unrecorded}`,
+  );
+  if (Object.values(result).some((n) => n !== 0)) process.exitCode = 1;
 }
 
 await main();

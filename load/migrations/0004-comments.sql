@@ -1,4 +1,4 @@
--- 0004-comments: COMMENT ON every table, view and documented column, so that the catalog (duckdb_tables(),
+-- 0004-comments: COMMENT ON every table and documented column (views carry theirs in load/views/), so that the catalog (duckdb_tables(),
 -- duckdb_columns(), duckdb_views()) describes the schema; docs/data-dictionary.md is generated from it
 -- (scripts/data-dictionary.ts).
 
@@ -19,14 +19,6 @@ comment on table document_text is 'One row per line of running text of every doc
 comment on table anomaly_reviews is 'One row per reviewed anomaly of a document: confirmed or dismissed, kept across parser versions.';
 comment on table t3_row_order is 'The rows of table 三 in the order of the national template.';
 comment on table schema_migrations is 'One row per applied migration file.';
-comment on view latest_reports is 'The report to believe, one row per (issuer, year): newest parser version, newest publication, HTML over PDF.';
-comment on view report_summary is 'One row per latest report with the headline figures of tables 三 and 四 and the grant rate.';
-comment on view table3_wide is 'One row per latest report and table-三 row, the seven applicant columns as columns, in template order.';
-comment on view traced_cells is 'Every figure of the latest reports with where it was read (document, page, table slot or line).';
-comment on view document_urls is 'Every URL a document was seen at, with first and last sighting.';
-comment on view report_revisions is 'Every document of an annual report as a revision of (issuer, year), numbered from 1 in publication order.';
-comment on view anomaly_review is 'The anomalies of the latest reports with their review state (open, confirmed, dismissed).';
-comment on view region_year_rollup is 'Latest reports summed per region and year, each counted in its own region and every prefecture and province above it.';
 
 comment on column documents.sha256 is 'hex digest of the fetched bytes';
 comment on column documents.format is 'as extracted: html | pdf | docx | text';

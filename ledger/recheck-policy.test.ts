@@ -5,7 +5,14 @@ import { planFetches, type RecheckInput } from './recheck-policy.ts';
 
 const now = new Date('2026-12-01T02:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
-const documentAt = (url: string): DiscoveredDocument => ({ sourceId: 's', url, title: '年报', kindHint: 'pdf', foundOn: 'http://127.0.0.1/nb/', publishedAt: null });
+const documentAt = (url: string): DiscoveredDocument => ({
+  sourceId: 's',
+  url,
+  title: '年报',
+  kindHint: 'pdf',
+  foundOn: 'http://127.0.0.1/nb/',
+  publishedAt: null,
+});
 const urls = (documents: DiscoveredDocument[]) => documents.map((document) => document.url);
 
 function input(change: Partial<RecheckInput> = {}): RecheckInput {
@@ -13,7 +20,12 @@ function input(change: Partial<RecheckInput> = {}): RecheckInput {
     wanted: ['a', 'b', 'c', 'd'].map((name) => documentAt(`http://127.0.0.1/${name}.pdf`)),
     unchanged: new Set(['http://127.0.0.1/a.pdf', 'http://127.0.0.1/b.pdf', 'http://127.0.0.1/c.pdf']),
     loaded: new Set(['http://127.0.0.1/a.pdf', 'http://127.0.0.1/b.pdf', 'http://127.0.0.1/d.pdf']),
-    checks: { 'http://127.0.0.1/a.pdf': daysAgo(1), 'http://127.0.0.1/b.pdf': daysAgo(8), 'http://127.0.0.1/c.pdf': daysAgo(1), 'http://127.0.0.1/d.pdf': daysAgo(1) },
+    checks: {
+      'http://127.0.0.1/a.pdf': daysAgo(1),
+      'http://127.0.0.1/b.pdf': daysAgo(8),
+      'http://127.0.0.1/c.pdf': daysAgo(1),
+      'http://127.0.0.1/d.pdf': daysAgo(1),
+    },
     now,
     recheckDays: 7,
     force: false,

@@ -30,7 +30,10 @@ export function parseYears(text: string): { from: number; to: number } {
 
 /** Parses `--types pdf,html`. */
 export function parseKinds(text: string): DocumentKindHint[] {
-  const kinds = text.split(',').map((kind) => kind.trim().toLowerCase()).filter(Boolean);
+  const kinds = text
+    .split(',')
+    .map((kind) => kind.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = kinds.filter((kind) => !KINDS.includes(kind as DocumentKindHint));
   if (unknown.length > 0) throw new DocumentFilterError(`unknown --types ${unknown.join(', ')}; choose from ${KINDS.join(', ')}`);
   return kinds as DocumentKindHint[];
@@ -47,8 +50,29 @@ export function yearInTitle(title: string): number | null {
 }
 
 const DIGITS: Record<string, string> = {
-  '〇': '0', '零': '0', '○': '0', 'Ｏ': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9',
-  '０': '0', '１': '1', '２': '2', '３': '3', '４': '4', '５': '5', '６': '6', '７': '7', '８': '8', '９': '9',
+  〇: '0',
+  零: '0',
+  '○': '0',
+  Ｏ: '0',
+  一: '1',
+  二: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+  '０': '0',
+  '１': '1',
+  '２': '2',
+  '３': '3',
+  '４': '4',
+  '５': '5',
+  '６': '6',
+  '７': '7',
+  '８': '8',
+  '９': '9',
 };
 
 /** True when `document` passes `filter` (an absent filter passes everything). */

@@ -6,7 +6,7 @@
  */
 import type { DiscoveredDocument } from '../crawlers/types.ts';
 
-/** When each document URL was last sent to fetch (ISO 8601), kept per source between runs. */
+/** When each document URL was last sent to fetch (ISO 8601), kept per source between runs (in crawl_states). */
 export type DocumentChecks = Record<string, string>;
 
 export interface RecheckInput {

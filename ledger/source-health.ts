@@ -1,5 +1,11 @@
 /** When a source needs a human look: it yields no reports, or far fewer than in its previous run. */
-import type { PreviousHealth } from './known-documents.ts';
+
+/** A source's health in its latest earlier run (source_health, read by load/known-documents.ts). */
+export interface PreviousHealth {
+  runId: string;
+  reportsFound: number;
+  pagesFetched: number;
+}
 
 /** A source finding less than this share of its previous run's reports is flagged. */
 export const COLLAPSE_SHARE = 0.5;
@@ -20,7 +26,7 @@ export interface HealthFlag {
 
 /** Flags a source with no reports, or with fewer than COLLAPSE_SHARE of its previous run's; notes vanished documents. */
 export function assessSourceHealth(current: HealthCounts, previous: PreviousHealth | null): HealthFlag {
-  const gone = current.disappeared > 0 ? `${current.disappeared} document${current.disappeared === 1 ? "" : "s"} no longer listed` : null;
+  const gone = current.disappeared > 0 ? `${current.disappeared} document${current.disappeared === 1 ? '' : 's'} no longer listed` : null;
   const notes = (...parts: (string | null)[]) => parts.filter((part) => part !== null).join('; ');
   if (current.reportsFound === 0) {
     const before = previous && previous.reportsFound > 0 ? ` (previous run: ${previous.reportsFound})` : '';
