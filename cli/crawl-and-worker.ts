@@ -4,8 +4,9 @@ import type { GovernmentLevel } from '../crawlers/catalog-types.ts';
 import type { Source } from '../crawlers/types.ts';
 import { enqueueRun, openPipeline, startWorkers, type WorkerOptions } from '../jobs/pipeline.ts';
 import { ensureRedis } from '../jobs/redis.ts';
-import { parseKinds, parseYears, type DocumentFilter } from '../jobs/document-filter.ts';
-import { printRunSummary } from './status.ts';
+import { parseKinds, parseYears, type DocumentFilter } from '../ledger/document-filter.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { concludeRun, waitForRun } from './run-wait.ts';
 import { catalogSources } from '../jobs/catalog-runs.ts';
 import { readSources, sourceFromUrl } from './read-sources.ts';
 
@@ -18,7 +19,7 @@ export interface CrawlCommandOptions {
   years?: string;
   /** Backfill: `pdf,html`. */
   types?: string;
-  /** Re-check every document (see jobs/recheck-policy.ts). */
+  /** Re-check every document (see ledger/recheck-policy.ts). */
   recheck?: boolean;
   /** National catalog: the entries whose code starts with this prefix (32, 3208). */
   region?: string;
@@ -26,6 +27,10 @@ export interface CrawlCommandOptions {
   level?: GovernmentLevel;
   /** National catalog: every entry (with --region or --level, those picked). */
   catalog?: boolean;
+  /** Print the sources that would be crawled, queue nothing. */
+  dryRun?: boolean;
+  /** With --wait: stop waiting after this many seconds. */
+  timeout?: number;
 }
 
 /** The crawl's document filter from --years and --types (undefined: keep everything). */
@@ -46,7 +51,9 @@ async function sourcesFromCatalogOptions(config: Config, options: CrawlCommandOp
   const filter = { ...(options.region ? { region: options.region } : {}), ...(options.level ? { level: options.level } : {}) };
   const { sources, undiscovered } = await catalogSources(config, filter);
   if (undiscovered.length > 0) {
-    const scope = [options.region ? `--region ${options.region}` : '', options.level ? `--level ${options.level}` : ''].filter(Boolean).join(' ');
+    const scope = [options.region ? `--region ${options.region}` : '', options.level ? `--level ${options.level}` : '']
+      .filter(Boolean)
+      .join(' ');
     console.log(
       `catalog: ${sources.length} source(s) with discovered 年报 columns; ${undiscovered.length} without are not crawled ` +
         `(run \`yangguang sources discover${scope ? ` ${scope}` : ''}\` first)`,
@@ -55,32 +62,48 @@ async function sourcesFromCatalogOptions(config: Config, options: CrawlCommandOp
   return sources;
 }
 
-export async function runCrawl(config: Config, options: CrawlCommandOptions): Promise<void> {
+export async function runCrawl(config: Config, options: CrawlCommandOptions): Promise<number> {
   const sources: Source[] = [
     ...(options.sources ? readSources(options.sources) : []),
     ...(options.url ?? []).map((url) => sourceFromUrl(url)),
     ...(await sourcesFromCatalogOptions(config, options)),
   ];
-  if (sources.length === 0 && (options.catalog || options.region || options.level)) {
-    process.exitCode = 1; // said why above: nothing discovered yet
-    return;
+  if (sources.length === 0 && (options.catalog || options.region || options.level)) return EXIT.failures; // said why above: nothing discovered yet
+  if (sources.length === 0) throw new UsageError('nothing to crawl: give --sources FILE, --url URL, or --catalog, --region, --level');
+  const filter = filterFromOptions(options);
+  if (options.dryRun) {
+    printDryRun(sources, filter);
+    return EXIT.ok;
   }
-  if (sources.length === 0) throw new Error('nothing to crawl: give --sources FILE, --url URL, or --catalog, --region, --level');
   const redis = await ensureRedis(config.redisUrl, null);
   const pipeline = await openPipeline(config);
   const workers = options.inline ? startWorkers(pipeline) : [];
   try {
-    const filter = filterFromOptions(options);
-    const runId = await enqueueRun(pipeline, sources, undefined, { ...(filter ? { filter } : {}), ...(options.recheck ? { recheck: true } : {}) });
+    const runId = await enqueueRun(pipeline, sources, undefined, {
+      ...(filter ? { filter } : {}),
+      ...(options.recheck ? { recheck: true } : {}),
+    });
     console.log(`run ${runId}: ${sources.length} source(s) queued on ${config.redisUrl} (prefix ${config.queuePrefix})`);
-    if (!options.wait && !options.inline) return;
-    const state = await pipeline.tracker.waitUntilRecorded(runId);
-    printRunSummary(state);
+    if (!options.wait && !options.inline) return EXIT.ok;
+    const result = await waitForRun(pipeline, runId, {
+      inline: options.inline === true,
+      ...(options.timeout !== undefined ? { timeoutSecs: options.timeout } : {}),
+    });
+    return await concludeRun(config, result);
   } finally {
     await Promise.all(workers.map((worker) => worker.close()));
     await pipeline.close();
     await redis.stop();
   }
+}
+
+/** `crawl --dry-run`: what a run would crawl, one line per source, and the filter its documents would pass. */
+function printDryRun(sources: Source[], filter: DocumentFilter | undefined): void {
+  for (const source of sources) console.log(`${source.id}\t${source.name}\t${source.startUrls.join(' ')}`);
+  const only = filter
+    ? ` (only documents with ${[filter.years ? `years ${filter.years.from}-${filter.years.to}` : '', filter.kinds ? `kinds ${filter.kinds.join(',')}` : ''].filter(Boolean).join(', ')})`
+    : '';
+  console.log(`dry run: ${sources.length} source(s) would be crawled${only}; nothing was queued`);
 }
 
 /** How long a stopping worker waits for its jobs in hand before it exits anyway. */

@@ -15,8 +15,17 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('isDue skips a recent ok discovery unless asked to recheck, and retries anything not ok', () => {
   const now = new Date('2026-12-06T00:00:00Z');
-  const discovery = (status: PortalDiscovery['status'], checkedAt: string): PortalDiscovery =>
-    ({ sourceId: 'gov-1', portalUrl: 'http://x/', status, reason: null, movedTo: null, platform: null, columns: [], pagesFetched: 1, checkedAt });
+  const discovery = (status: PortalDiscovery['status'], checkedAt: string): PortalDiscovery => ({
+    sourceId: 'gov-1',
+    portalUrl: 'http://x/',
+    status,
+    reason: null,
+    movedTo: null,
+    platform: null,
+    columns: [],
+    pagesFetched: 1,
+    checkedAt,
+  });
   assert.equal(isDue(undefined, now), true);
   assert.equal(isDue(discovery('ok', '2026-12-01T00:00:00Z'), now), false);
   assert.equal(isDue(discovery('ok', '2026-12-01T00:00:00Z'), now, true), true);
@@ -25,23 +34,49 @@ test('isDue skips a recent ok discovery unless asked to recheck, and retries any
 });
 
 test('discovers the catalog, records every portal, prints the problems and a summary, and skips fresh ok portals next time', async () => {
-  const page = (title: string, main: string) => `<html><head><meta name="SiteName" content="示例县人民政府"><title>${title}_示例县人民政府</title></head><body>${main}</body></html>`;
+  const page = (title: string, main: string) =>
+    `<html><head><meta name="SiteName" content="示例县人民政府"><title>${title}_示例县人民政府</title></head><body>${main}</body></html>`;
   const server = await startTestServer((request, response) => {
     if (request.url === '/') return reply(response, 200, page('首页', '<a href="/zfxxgk/zfxxgknb/">政府信息公开年报</a>'));
-    if (request.url === '/zfxxgk/zfxxgknb/') return reply(response, 200, page('政府信息公开年报', '<a href="./202301/t20230118_1.html">示例县2022年政府信息公开工作年度报告</a>'));
+    if (request.url === '/zfxxgk/zfxxgknb/')
+      return reply(response, 200, page('政府信息公开年报', '<a href="./202301/t20230118_1.html">示例县2022年政府信息公开工作年度报告</a>'));
     reply(response, 404, 'not found');
   });
   const closed = await startTestServer(() => undefined);
   await closed.close();
   try {
     const entries: CatalogEntry[] = [
-      { id: 'gov-620721', regionCode: '620721', name: '示例县', level: 'county', parentCode: '620700', path: '甘肃省/张掖市/示例县', portalUrl: `${server.origin}/` },
-      { id: 'gov-620722', regionCode: '620722', name: '无人县', level: 'county', parentCode: '620700', path: '甘肃省/张掖市/无人县', portalUrl: `${closed.origin}/` },
-      { id: 'gov-320804', regionCode: '320804', name: '淮阴区', level: 'county', parentCode: '320800', path: '江苏省/淮安市/淮阴区', portalUrl: `${closed.origin}/` },
+      {
+        id: 'gov-620721',
+        regionCode: '620721',
+        name: '示例县',
+        level: 'county',
+        parentCode: '620700',
+        path: '甘肃省/张掖市/示例县',
+        portalUrl: `${server.origin}/`,
+      },
+      {
+        id: 'gov-620722',
+        regionCode: '620722',
+        name: '无人县',
+        level: 'county',
+        parentCode: '620700',
+        path: '甘肃省/张掖市/无人县',
+        portalUrl: `${closed.origin}/`,
+      },
+      {
+        id: 'gov-320804',
+        regionCode: '320804',
+        name: '淮阴区',
+        level: 'county',
+        parentCode: '320800',
+        path: '江苏省/淮安市/淮阴区',
+        portalUrl: `${closed.origin}/`,
+      },
     ];
     const catalogFile = path.join(dir, 'portals.jsonl');
     writeFileSync(catalogFile, entries.map((entry) => JSON.stringify(entry)).join('\n') + '\n');
-    const config = loadConfig({ env: {}, overrides: { dataDir: dir, requestTimeoutSecs: 5 } });
+    const config = loadConfig({ env: {}, overrides: { allowPrivateNetworks: true, dataDir: dir, requestTimeoutSecs: 5 } });
 
     const lines: string[] = [];
     await runDiscover(config, { region: '62', catalogFile }, (line) => lines.push(line));
@@ -51,7 +86,10 @@ test('discovers the catalog, records every portal, prints the problems and a sum
 
     const latest = await readLatestDiscoveries(config);
     assert.equal(latest.get('gov-620721')?.status, 'ok');
-    assert.deepEqual(latest.get('gov-620721')?.columns.map((column) => column.url), [`${server.origin}/zfxxgk/zfxxgknb/`]);
+    assert.deepEqual(
+      latest.get('gov-620721')?.columns.map((column) => column.url),
+      [`${server.origin}/zfxxgk/zfxxgknb/`],
+    );
     assert.equal(latest.get('gov-620722')?.status, 'dead');
     assert.equal(latest.has('gov-320804'), false, 'outside the region');
 

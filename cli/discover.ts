@@ -41,7 +41,11 @@ export function formatProblem(entry: CatalogEntry | undefined, discovery: Portal
 }
 
 /** Runs discovery over the chosen catalog entries, records the results, prints the non-ok portals and a summary. */
-export async function runDiscover(config: Config, options: DiscoverCommandOptions = {}, print: (line: string) => void = console.log): Promise<DiscoverySummary> {
+export async function runDiscover(
+  config: Config,
+  options: DiscoverCommandOptions = {},
+  print: (line: string) => void = console.log,
+): Promise<DiscoverySummary> {
   const filter = { ...(options.region ? { region: options.region } : {}), ...(options.level ? { level: options.level } : {}) };
   const summary = await discoverCatalog(config, { ...options, filter }, (discovery, entry) => {
     if (discovery.status !== 'ok') print(formatProblem(entry, discovery));

@@ -4,6 +4,6 @@ import { writeReportPage } from '../load/index.ts';
 
 /** Writes the page and says where. */
 export async function runReport(config: Config, options: { out: string }): Promise<void> {
-  const file = await writeReportPage(config.duckdbPath, options.out);
+  const file = await writeReportPage(config.duckdbPath, options.out, { catalogFile: config.catalogFile, timezone: config.timezone });
   console.log(`report written to ${file}`);
 }

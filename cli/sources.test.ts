@@ -49,7 +49,7 @@ describe('sources check', () => {
     assert.match(text, /bad\.yaml: broken: tls: /);
     assert.match(text, /bad\.yaml: broken: politeness\.delayMs: /);
     assert.match(text, /bad\.yaml: hosty: startUrls\.0: host b\.gov\.cn is not in allowedHosts/);
-    assert.match(text, /bad\.yaml: ok-one: startUrls\.0: Invalid URL/);
+    assert.match(text, /bad\.yaml: ok-one: startUrls\.0: not an http\(s\) URL/);
     assert.equal(lines.at(-1), `sources: entries=4 errors=${lines.length - 1}`);
     assert.throws(() => readSources(bad), /invalid sources file/);
   });
@@ -62,8 +62,19 @@ describe('sources check', () => {
   });
 
   test('checks a catalog file against the region table', () => {
-    const entry: CatalogEntry = { id: 'gov-320804', regionCode: '320804', name: '淮阴区', level: 'county', parentCode: '320800', path: '江苏省/淮安市/淮阴区', portalUrl: 'https://www.huaiyin.example/' };
-    const catalog = file('portals.jsonl', [entry, { ...entry, id: 'gov-320899', regionCode: '320899' }].map((e) => JSON.stringify(e)).join('\n'));
+    const entry: CatalogEntry = {
+      id: 'gov-320804',
+      regionCode: '320804',
+      name: '淮阴区',
+      level: 'county',
+      parentCode: '320800',
+      path: '江苏省/淮安市/淮阴区',
+      portalUrl: 'https://www.huaiyin.example/',
+    };
+    const catalog = file(
+      'portals.jsonl',
+      [entry, { ...entry, id: 'gov-320899', regionCode: '320899' }].map((e) => JSON.stringify(e)).join('\n'),
+    );
     const { code, lines } = check([catalog]);
     assert.equal(code, 1);
     assert.deepEqual(lines, [`${catalog}: gov-320899: regionCode: 320899 is not a known region`, 'sources: entries=2 errors=1']);
@@ -72,8 +83,24 @@ describe('sources check', () => {
 
 const checkedAt = '2026-12-01T08:00:00.000Z';
 function discovery(sourceId: string, status: PortalDiscovery['status'], urls: string[]): PortalDiscovery {
-  const columns = urls.map((url) => ({ url, scope: 'government' as const, platform: 'trs' as const, method: 'link-text' as const, evidence: 'link text 政府信息公开年报' }));
-  return { sourceId, portalUrl: 'https://portal.example/', status, reason: status === 'ok' ? null : 'no column', movedTo: null, platform: 'trs', columns, pagesFetched: 3, checkedAt };
+  const columns = urls.map((url) => ({
+    url,
+    scope: 'government' as const,
+    platform: 'trs' as const,
+    method: 'link-text' as const,
+    evidence: 'link text 政府信息公开年报',
+  }));
+  return {
+    sourceId,
+    portalUrl: 'https://portal.example/',
+    status,
+    reason: status === 'ok' ? null : 'no column',
+    movedTo: null,
+    platform: 'trs',
+    columns,
+    pagesFetched: 3,
+    checkedAt,
+  };
 }
 
 describe('the national catalog with its discoveries', async () => {
@@ -88,7 +115,11 @@ describe('the national catalog with its discoveries', async () => {
   test('sources list: the entries of a region, each with its latest discovery', async () => {
     const listed = await listSources({ duckdbPath }, { region: '3208' });
     assert.deepEqual(listed.map((s) => s.regionCode).slice(0, 3), ['320800', '320803', '320804']);
-    assert.deepEqual(listed.map((s) => s.discovery).slice(0, 3), [null, { status: 'no-column', columns: 0, checkedAt }, { status: 'ok', columns: 1, checkedAt }]);
+    assert.deepEqual(listed.map((s) => s.discovery).slice(0, 3), [
+      null,
+      { status: 'no-column', columns: 0, checkedAt },
+      { status: 'ok', columns: 1, checkedAt },
+    ]);
     const lines: string[] = [];
     await printSources({ duckdbPath }, { region: '3208', level: 'county' }, (line) => lines.push(line));
     assert.match(lines[0]!, /320804 .*淮阴区 .*county .*320800 .*ok 2026-12-01 .*1/);
@@ -103,9 +134,10 @@ describe('the national catalog with its discoveries', async () => {
 
   test('crawl --region: only entries with discovered columns become sources', async () => {
     const { sources, undiscovered } = await catalogSources({ duckdbPath }, { region: '3208' });
-    assert.deepEqual(sources.map((s) => [s.id, s.name, s.regionCode, s.level, s.startUrls, s.allowedHosts]), [
-      ['gov-320804', '淮安市淮阴区人民政府', '320804', 'county', ['http://127.0.0.1:9/huaiyin/zfxxgknb/'], ['127.0.0.1:9']],
-    ]);
+    assert.deepEqual(
+      sources.map((s) => [s.id, s.name, s.regionCode, s.level, s.startUrls, s.allowedHosts]),
+      [['gov-320804', '淮安市淮阴区人民政府', '320804', 'county', ['http://127.0.0.1:9/huaiyin/zfxxgknb/'], ['127.0.0.1:9']]],
+    );
     assert.ok(undiscovered.some((entry) => entry.id === 'gov-320803'));
     assert.ok(undiscovered.some((entry) => entry.id === 'gov-320800'));
   });

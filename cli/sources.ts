@@ -15,7 +15,10 @@ import { plainTable } from './plain-table.ts';
 /** The sources files: sources/*.yaml|yml|json under `root` (the national catalog lives apart, in sources/national/). */
 export function catalogFiles(root = 'sources'): string[] {
   try {
-    return readdirSync(root).filter((name) => /\.(ya?ml|json)$/.test(name)).sort().map((name) => path.join(root, name));
+    return readdirSync(root)
+      .filter((name) => /\.(ya?ml|json)$/.test(name))
+      .sort()
+      .map((name) => path.join(root, name));
   } catch {
     return [];
   }
@@ -77,7 +80,10 @@ export interface ListedSource extends CatalogEntry {
 }
 
 /** The catalog entries picked by the filter, each with its latest discovery from the warehouse. */
-export async function listSources(config: Pick<Config, 'duckdbPath' | 'catalogFile'>, options: ListSourcesOptions): Promise<ListedSource[]> {
+export async function listSources(
+  config: Pick<Config, 'duckdbPath' | 'catalogFile'>,
+  options: ListSourcesOptions,
+): Promise<ListedSource[]> {
   const entries = filterCatalog(readCatalog(options.catalogFile ?? config.catalogFile), options);
   const discoveries = await readLatestDiscoveries(config);
   return entries.map((entry) => {
@@ -87,7 +93,11 @@ export async function listSources(config: Pick<Config, 'duckdbPath' | 'catalogFi
 }
 
 /** `yangguang sources list`: prints the entries as a table (or JSON), then how many have been discovered. */
-export async function printSources(config: Pick<Config, 'duckdbPath'>, options: ListSourcesOptions, print: (line: string) => void = console.log): Promise<void> {
+export async function printSources(
+  config: Pick<Config, 'duckdbPath'>,
+  options: ListSourcesOptions,
+  print: (line: string) => void = console.log,
+): Promise<void> {
   const listed = await listSources(config, options);
   if (options.format === 'json') {
     print(JSON.stringify(listed, null, 2));
@@ -96,7 +106,15 @@ export async function printSources(config: Pick<Config, 'duckdbPath'>, options: 
   const table = plainTable(['code', 'name', 'level', 'parent', 'portal', 'discovery', 'columns']);
   for (const source of listed) {
     const discovery = source.discovery;
-    table.push([source.regionCode ?? source.id, source.name, source.level, source.parentCode ?? '', source.portalUrl, discovery ? `${discovery.status} ${discovery.checkedAt.slice(0, 10)}` : '', discovery ? String(discovery.columns) : '']);
+    table.push([
+      source.regionCode ?? source.id,
+      source.name,
+      source.level,
+      source.parentCode ?? '',
+      source.portalUrl,
+      discovery ? `${discovery.status} ${discovery.checkedAt.slice(0, 10)}` : '',
+      discovery ? String(discovery.columns) : '',
+    ]);
   }
   print(table.toString());
   const discovered = listed.filter((source) => source.discovery !== null).length;

@@ -2,24 +2,33 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Config } from '../config/config.ts';
-import { retryWhileLocked } from '../load/retry-locked.ts';
-import { WarehouseError, formatCsv, formatJson, formatTable, runReadOnlySql } from '../load/index.ts';
+import { ServiceError } from './errors.ts';
+import { WarehouseError, formatCsv, formatJson, formatTable, runReadOnlySql, type ReadOptions } from '../load/index.ts';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
 const formatters = { table: formatTable, csv: formatCsv, json: formatJson } as const;
 
-/** Runs `query` and prints its result; with no query, reads statements from stdin until `.quit` or EOF. */
-export async function runSql(config: Config, query: string | undefined, format: OutputFormat): Promise<void> {
+/** How long a query waits while the loader holds the file: a write window lasts a couple of seconds at most. */
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * Runs `query` and prints its result; with no query, reads statements from stdin until `.quit` or EOF. Each query runs
+ * within the reader limits: `timeoutSecs` (else config readerTimeoutSecs) and config readerMemoryLimitMb.
+ */
+export async function runSql(config: Config, query: string | undefined, format: OutputFormat, timeoutSecs?: number): Promise<void> {
   if (!existsSync(config.duckdbPath)) {
-    throw new Error(`no DuckDB file at ${config.duckdbPath} yet: run \`yangguang demo\` or a crawl first`);
+    throw new ServiceError(`no DuckDB file at ${config.duckdbPath} yet: run \`yangguang demo\` or a crawl first`);
   }
+  const options: ReadOptions = {
+    limits: { timeoutSecs: timeoutSecs ?? config.readerTimeoutSecs, memoryLimitMb: config.readerMemoryLimitMb },
+    lockWaitMs: LOCK_WAIT_MS,
+  };
   if (query !== undefined) {
-    const result = await retryWhileLocked(() => runReadOnlySql(config.duckdbPath, query));
-    console.log(formatters[format](result));
+    console.log(formatters[format](await runReadOnlySql(config.duckdbPath, query, options)));
     return;
   }
-  await runShell(config.duckdbPath, format);
+  await runShell(config.duckdbPath, format, options);
 }
 
 /**
@@ -27,7 +36,7 @@ export async function runSql(config: Config, query: string | undefined, format: 
  * (refusals included) are printed and the shell goes on; the file is opened per statement, so writers are
  * not locked out while the shell idles.
  */
-async function runShell(file: string, format: OutputFormat): Promise<void> {
+async function runShell(file: string, format: OutputFormat, options: ReadOptions): Promise<void> {
   const interactive = process.stdin.isTTY === true;
   const lines = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive, prompt: 'yangguang> ' });
   if (interactive) {
@@ -39,19 +48,19 @@ async function runShell(file: string, format: OutputFormat): Promise<void> {
     if (pending === '' && /^\s*\.(quit|exit)\s*$/.test(line)) break;
     pending += `${line}\n`;
     if (/;\s*$/.test(line)) {
-      await runAndPrint(file, pending, format);
+      await runAndPrint(file, pending, format, options);
       pending = '';
     }
     if (interactive) lines.setPrompt(pending === '' ? 'yangguang> ' : '      ...> ');
     if (interactive) lines.prompt();
   }
-  if (pending.trim() !== '') await runAndPrint(file, pending, format);
+  if (pending.trim() !== '') await runAndPrint(file, pending, format, options);
   lines.close();
 }
 
-async function runAndPrint(file: string, sql: string, format: OutputFormat): Promise<void> {
+async function runAndPrint(file: string, sql: string, format: OutputFormat, options: ReadOptions): Promise<void> {
   try {
-    console.log(formatters[format](await retryWhileLocked(() => runReadOnlySql(file, sql))));
+    console.log(formatters[format](await runReadOnlySql(file, sql, options)));
   } catch (error) {
     if (!(error instanceof WarehouseError)) throw error;
     console.log(`error: ${error.message}`);

@@ -16,20 +16,41 @@ const dir = mkdtempSync(path.join(tmpdir(), 'yg-status-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const entry = (n: number): CatalogEntry => ({
-  id: `gov-6207${String(n).padStart(2, '0')}`, regionCode: `6207${String(n).padStart(2, '0')}`, name: `县${n}`, level: 'county',
-  parentCode: '620700', path: `甘肃省/张掖市/县${n}`, portalUrl: `http://county-${n}.example/`,
+  id: `gov-6207${String(n).padStart(2, '0')}`,
+  regionCode: `6207${String(n).padStart(2, '0')}`,
+  name: `县${n}`,
+  level: 'county',
+  parentCode: '620700',
+  path: `甘肃省/张掖市/县${n}`,
+  portalUrl: `http://county-${n}.example/`,
 });
 
 /** Two portals ok, then 25 dead ones checked a minute apart (the last one checked latest). */
 function discoveries(): PortalDiscovery[] {
   const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 8, minute)).toISOString();
   const ok = [1, 2].map((n): PortalDiscovery => ({
-    sourceId: entry(n).id, portalUrl: entry(n).portalUrl, status: 'ok', reason: null, movedTo: null, platform: 'trs', pagesFetched: 3, checkedAt: at(0),
-    columns: [{ url: `http://county-${n}.example/zfxxgknb/`, scope: 'government', platform: 'trs', method: 'link-text', evidence: 'link text' }],
+    sourceId: entry(n).id,
+    portalUrl: entry(n).portalUrl,
+    status: 'ok',
+    reason: null,
+    movedTo: null,
+    platform: 'trs',
+    pagesFetched: 3,
+    checkedAt: at(0),
+    columns: [
+      { url: `http://county-${n}.example/zfxxgknb/`, scope: 'government', platform: 'trs', method: 'link-text', evidence: 'link text' },
+    ],
   }));
   const dead = Array.from({ length: 25 }, (_, i): PortalDiscovery => ({
-    sourceId: entry(i + 10).id, portalUrl: entry(i + 10).portalUrl, status: i === 0 ? 'moved' : 'dead', reason: `ECONNREFUSED ${i + 10}`,
-    movedTo: i === 0 ? 'https://new-county.example/' : null, platform: null, columns: [], pagesFetched: 1, checkedAt: at(i + 1),
+    sourceId: entry(i + 10).id,
+    portalUrl: entry(i + 10).portalUrl,
+    status: i === 0 ? 'moved' : 'dead',
+    reason: `ECONNREFUSED ${i + 10}`,
+    movedTo: i === 0 ? 'https://new-county.example/' : null,
+    platform: null,
+    columns: [],
+    pagesFetched: 1,
+    checkedAt: at(i + 1),
   }));
   return [...ok, ...dead];
 }
@@ -56,13 +77,18 @@ test('counts portals per status, lists the 20 not ok checked last with name, rea
   assert.equal(rows.length, 20);
   assert.match(rows[0]!, /gov-620734 .*甘肃省\/张掖市\/县34 .*dead .*ECONNREFUSED 34 .*2026-12-01T08:25:00Z/);
   assert.ok(!lines[1]!.includes('gov-620710'), 'the moved portal, checked first, is among the five not shown');
-  assert.equal(lines[2], '… and 5 more; see `yangguang sources list` (or the UI\'s Portals page)');
+  assert.equal(lines[2], "… and 5 more; see `yangguang sources list` (or the UI's Portals page)");
 });
 
-test('`yangguang status` shows portal health from the warehouse even when no Redis answers', () => {
-  const env = { ...process.env, REDIS_URL: 'redis://127.0.0.1:9', YANGGUANG_DATA_DIR: dir, YANGGUANG_DUCKDB_PATH: path.join(dir, 'status.duckdb') };
+test('`yangguang status` shows portal health from the warehouse even when no Redis answers, and exits 3 for the missing Redis', () => {
+  const env = {
+    ...process.env,
+    REDIS_URL: 'redis://127.0.0.1:9',
+    YANGGUANG_DATA_DIR: dir,
+    YANGGUANG_DUCKDB_PATH: path.join(dir, 'status.duckdb'),
+  };
   const result = spawnSync(process.execPath, [bin, 'status'], { env, encoding: 'utf8', timeout: 60_000 });
-  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.status, 3, result.stderr);
   assert.match(result.stdout, /queues: no Redis answers at redis:\/\/127\.0\.0\.1:9/);
   assert.match(result.stdout, /portals by their latest discovery \(27\): ok 2 · dead 24 · moved 1/);
 });

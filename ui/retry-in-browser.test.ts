@@ -31,14 +31,24 @@ let browser: Browser;
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'yangguang-ui-'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-ui-${process.pid}-${Date.now()}` } });
+  config = loadConfig({
+    env: {},
+    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-ui-${process.pid}-${Date.now()}` },
+  });
   pipeline = await openPipeline(config);
   workers = startWorkers(pipeline, { concurrency: 2 });
   server = await startHoldingServer();
   ui = await startUi(pipeline, { port: 0 });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
     proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
   });
 });
@@ -102,10 +112,14 @@ test('a failed report is retried from the queue UI once its cause is gone, and l
   await retry.click();
   await page.getByRole('button', { name: 'Confirm' }).click();
 
-  const reports = await waitFor(async () => {
-    const rows = await sql('select is_report, year from reports where url = $1', [url]);
-    return rows.length > 0 ? rows : undefined;
-  }, signal, 300);
+  const reports = await waitFor(
+    async () => {
+      const rows = await sql('select is_report, year from reports where url = $1', [url]);
+      return rows.length > 0 ? rows : undefined;
+    },
+    signal,
+    300,
+  );
   assert.equal(reports.length, 1);
   assert.equal(await pipeline.queues.fetch.getJobState(id), 'completed');
   const state = await pipeline.tracker.waitUntilRecorded(runId, { signal });

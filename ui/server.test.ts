@@ -13,9 +13,11 @@ import { recordDiscoveries } from '../load/discoveries.ts';
 import { withWarehouse } from '../load/warehouse.ts';
 import { openPipeline, type Pipeline } from '../jobs/pipeline.ts';
 import { deleteKeys } from '../jobs/test-support.ts';
-import { UiBindError, isLoopback, startUi } from './server.ts';
+import { isLoopback } from './loopback.ts';
+import { UiBindError, startUi } from './server.ts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const STRONG_TOKEN = 'q8Jx2mVt9LrZp4WcN7bKe5Hs';
 let dir: string;
 let config: Config;
 let pipeline: Pipeline;
@@ -53,7 +55,7 @@ test('any non-loopback address is refused without a token', async () => {
 });
 
 test('with a token, every request needs it, as bearer or as the basic-auth password', async () => {
-  const ui = await startUi(pipeline, { host: '0.0.0.0', port: 0, token: 's3cret-token' });
+  const ui = await startUi(pipeline, { host: '0.0.0.0', port: 0, token: STRONG_TOKEN });
   const local = ui.url.replace('0.0.0.0', '127.0.0.1');
   const basic = (password: string) => `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
   try {
@@ -61,8 +63,8 @@ test('with a token, every request needs it, as bearer or as the basic-auth passw
     assert.equal((await fetch(`${local}/queues/api/queues`)).status, 401);
     assert.equal((await fetch(`${local}/runs`, { headers: { authorization: 'Bearer wrong-token!' } })).status, 401);
     assert.equal((await fetch(`${local}/runs`, { headers: { authorization: basic('wrong') } })).status, 401);
-    assert.equal((await fetch(`${local}/runs`, { headers: { authorization: 'Bearer s3cret-token' } })).status, 200);
-    assert.equal((await fetch(`${local}/queues/api/queues`, { headers: { authorization: basic('s3cret-token') } })).status, 200);
+    assert.equal((await fetch(`${local}/runs`, { headers: { authorization: `Bearer ${STRONG_TOKEN}` } })).status, 200);
+    assert.equal((await fetch(`${local}/queues/api/queues`, { headers: { authorization: basic(STRONG_TOKEN) } })).status, 200);
   } finally {
     await ui.close();
   }
@@ -70,17 +72,56 @@ test('with a token, every request needs it, as bearer or as the basic-auth passw
 
 /** A portal found ok twice (a department column added the second time), and two that a portal's data makes hostile. */
 function portalDiscoveries(): PortalDiscovery[] {
-  const government = { url: 'https://www.huaiyin.example/zfxxgknb/', scope: 'government', platform: 'trs', method: 'link-text', evidence: 'link text 政府信息公开年报' } as const;
+  const government = {
+    url: 'https://www.huaiyin.example/zfxxgknb/',
+    scope: 'government',
+    platform: 'trs',
+    method: 'link-text',
+    evidence: 'link text 政府信息公开年报',
+  } as const;
   const firstCheck: PortalDiscovery = {
-    sourceId: 'gov-320804', portalUrl: 'https://www.huaiyin.example/', status: 'ok', reason: null, movedTo: null, platform: 'trs',
-    columns: [government], pagesFetched: 3, checkedAt: '2026-11-01T08:00:00.000Z',
+    sourceId: 'gov-320804',
+    portalUrl: 'https://www.huaiyin.example/',
+    status: 'ok',
+    reason: null,
+    movedTo: null,
+    platform: 'trs',
+    columns: [government],
+    pagesFetched: 3,
+    checkedAt: '2026-11-01T08:00:00.000Z',
   };
-  const department = { url: 'javascript:alert(1)', scope: 'department', body: '财政局<b>', platform: 'trs', method: 'path-guess', evidence: '"><img src=x onerror=alert(1)>' } as const;
+  const department = {
+    url: 'javascript:alert(1)',
+    scope: 'department',
+    body: '财政局<b>',
+    platform: 'trs',
+    method: 'path-guess',
+    evidence: '"><img src=x onerror=alert(1)>',
+  } as const;
   return [
     firstCheck,
     { ...firstCheck, columns: [government, department], checkedAt: '2026-12-01T08:00:00.000Z' },
-    { ...firstCheck, sourceId: 'gov-320803', portalUrl: 'http://www.huaian-qu.example/', status: 'dead', platform: null, columns: [], reason: '<script>alert("dead")</script>', checkedAt: '2026-12-02T09:30:00.000Z' },
-    { ...firstCheck, sourceId: 'gov-320812', portalUrl: 'http://old.qingjiangpu.example/', status: 'moved', platform: null, columns: [], reason: 'redirected off its host', movedTo: 'https://new.qingjiangpu.example/', checkedAt: '2026-12-02T09:00:00.000Z' },
+    {
+      ...firstCheck,
+      sourceId: 'gov-320803',
+      portalUrl: 'http://www.huaian-qu.example/',
+      status: 'dead',
+      platform: null,
+      columns: [],
+      reason: '<script>alert("dead")</script>',
+      checkedAt: '2026-12-02T09:30:00.000Z',
+    },
+    {
+      ...firstCheck,
+      sourceId: 'gov-320812',
+      portalUrl: 'http://old.qingjiangpu.example/',
+      status: 'moved',
+      platform: null,
+      columns: [],
+      reason: 'redirected off its host',
+      movedTo: 'https://new.qingjiangpu.example/',
+      checkedAt: '2026-12-02T09:00:00.000Z',
+    },
   ];
 }
 
@@ -100,20 +141,34 @@ test('the Portals page, linked from every page, counts portals per status and li
 
     await withWarehouse(config.duckdbPath, ({ connection }) => recordDiscoveries(connection, portalDiscoveries()));
     const html = await portalsPage();
-    assert.match(html, /<td>ok<\/td><td>1<\/td><td>2026-12-01T08:00:00Z<\/td>/);
-    assert.match(html, /<td>dead<\/td><td>1<\/td>/);
-    assert.match(html, /<td>moved<\/td><td>1<\/td>/);
+    // Times in the configured zone (Asia/Shanghai by default): 08:00 UTC is 16:00 there.
+    assert.match(html, /<td>ok<\/td><td class="n">1<\/td><td><time datetime="[^"]+">2026-12-01 16:00:00<\/time><\/td>/);
+    assert.match(html, /<td>dead<\/td><td class="n">1<\/td>/);
+    assert.match(html, /<td>moved<\/td><td class="n">1<\/td>/);
     // Not ok, most recently checked first, with the reason and where the moved one went.
-    const dead = html.indexOf('<td>gov-320803</td>');
-    const moved = html.indexOf('<td>gov-320812</td>');
+    const dead = html.indexOf('<td><a href="/sources/gov-320803">gov-320803</a></td>');
+    const moved = html.indexOf('<td><a href="/sources/gov-320812">gov-320812</a></td>');
     assert.ok(dead > 0 && moved > dead, 'the dead portal (checked last) comes first');
-    assert.match(html, /<td>gov-320803<\/td><td>江苏省\/淮安市\/淮安区<\/td><td>dead<\/td>/, 'named by its place in the catalog');
-    assert.match(html, /&lt;script&gt;alert\(&quot;dead&quot;\)&lt;\/script&gt;<\/td><td><\/td><td>2026-12-02T09:30:00Z/);
-    assert.match(html, /redirected off its host<\/td><td>https:\/\/new\.qingjiangpu\.example\/<\/td>/);
+    assert.match(html, /gov-320803<\/a><\/td><td>江苏省\/淮安市\/淮安区<\/td><td>dead<\/td>/, 'named by its place in the catalog');
+    assert.match(
+      html,
+      /&lt;script&gt;alert\(&quot;dead&quot;\)&lt;\/script&gt;<\/td><td><\/td><td><time datetime="[^"]+">2026-12-02 17:30:00/,
+    );
+    assert.match(
+      html,
+      /redirected off its host<\/td><td><a href="https:\/\/new\.qingjiangpu\.example\/" rel="noreferrer noopener" target="_blank">/,
+    );
     // The columns of the latest check: the government column first found a month before the department one.
-    assert.match(html, /<a href="https:\/\/www\.huaiyin\.example\/zfxxgknb\/" rel="noreferrer">[^<]+<\/a><\/td><td>government<\/td><td><\/td><td>trs<\/td><td>link-text<\/td><td>link text 政府信息公开年报<\/td><td>2026-11-01T08:00:00Z<\/td><td>2026-12-01T08:00:00Z<\/td>/);
-    assert.match(html, /<td>javascript:alert\(1\)<\/td><td>department<\/td><td>财政局&lt;b&gt;<\/td>/, 'a non-http URL is text, not a link');
-    assert.match(html, /&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;<\/td><td>2026-12-01T08:00:00Z<\/td>/);
+    assert.match(
+      html,
+      /<a href="https:\/\/www\.huaiyin\.example\/zfxxgknb\/" rel="noreferrer noopener" target="_blank">[^<]+<\/a><\/td><td>government<\/td><td><\/td><td>trs<\/td><td>link-text<\/td><td>link text 政府信息公开年报<\/td><td><time datetime="[^"]+">2026-11-01 16:00:00<\/time><\/td><td><time datetime="[^"]+">2026-12-01 16:00:00<\/time><\/td>/,
+    );
+    assert.match(
+      html,
+      /<td>javascript:alert\(1\)<\/td><td>department<\/td><td>财政局&lt;b&gt;<\/td>/,
+      'a non-http URL is text, not a link',
+    );
+    assert.match(html, /&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;<\/td><td><time datetime="[^"]+">2026-12-01 16:00:00<\/time><\/td>/);
     assert.doesNotMatch(html, /<script>|<img|<b>|href="javascript/);
   } finally {
     await ui.close();

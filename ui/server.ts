@@ -1,16 +1,19 @@
 /**
  * The queue UI: bull-board for every queue (retry, clean, inspect), plus pages of runs, of failed documents and
- * of the catalog's portal health, read from DuckDB. Binds 127.0.0.1 unless given a token; with a token every request needs it (bearer or basic).
+ * of the catalog's portal health, read from DuckDB. Binds 127.0.0.1 unless given a token; with a token every request needs it
+(bearer or basic). Every request passes the guards of security.ts first (Host allow-list, token, same-origin, no job writes).
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
-import { isIP } from 'node:net';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
+import helmet from 'helmet';
+import { uiTokenWeakness } from '../config/ui-token.ts';
 import type { Pipeline } from '../jobs/pipeline.ts';
-import { renderFailuresPage, renderPortalsPage, renderRunsPage } from './pages.ts';
+import { mountPages } from './routes.ts';
+import { isLoopback } from './loopback.ts';
+import { uiGuards } from './security.ts';
 
 export interface UiOptions {
   /** Address to listen on; default 127.0.0.1. Any non-loopback address needs a token. */
@@ -19,6 +22,8 @@ export interface UiOptions {
   port?: number;
   /** Shared secret: `Authorization: Bearer <token>`, or basic auth with the token as password. */
   token?: string;
+  /** uiPublicHost: the name people reach the UI by beyond loopback (besides loopback names and `host`). */
+  publicHost?: string;
 }
 
 export class UiBindError extends Error {
@@ -26,30 +31,33 @@ export class UiBindError extends Error {
   readonly retryable = false;
 }
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
-
 /** Starts the UI; resolves with its URL once listening. */
 export async function startUi(pipeline: Pipeline, options: UiOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host) && !options.token) {
-    throw new UiBindError(`refusing to listen on ${host} without a token: pass --token or set YANGGUANG_UI_TOKEN`);
+    throw new UiBindError(
+      `refusing to listen on ${host} without a token: set YANGGUANG_UI_TOKEN (or uiToken in the config file); \`yangguang ui --new-token\` prints a strong one`,
+    );
   }
+  const weakness = options.token === undefined ? null : uiTokenWeakness(options.token);
+  if (weakness) throw new UiBindError(`the UI token (YANGGUANG_UI_TOKEN / uiToken) is ${weakness}`);
   const app = express();
   app.disable('x-powered-by');
-  if (options.token) app.use(requireToken(options.token));
+  // Its default CSP would block bull-board's bundled page; the other headers (no framing, nosniff, …) fit.
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(
+    uiGuards({
+      listenHost: host,
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.publicHost ? { publicHost: options.publicHost } : {}),
+    }),
+  );
 
   const board = new ExpressAdapter();
   board.setBasePath('/queues');
   createBullBoard({ queues: Object.values(pipeline.queues).map((queue) => new BullMQAdapter(queue)), serverAdapter: board });
   app.use('/queues', board.getRouter());
-  app.get('/', (_request, response) => response.redirect('/runs'));
-  app.get('/runs', page(() => renderRunsPage(pipeline.config.duckdbPath)));
-  app.get('/failures', page(() => renderFailuresPage(pipeline.config.duckdbPath)));
-  app.get('/portals', page(() => renderPortalsPage(pipeline.config.duckdbPath)));
+  mountPages(app, pipeline);
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? 3000, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -59,37 +67,10 @@ export async function startUi(pipeline: Pipeline, options: UiOptions = {}): Prom
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
-
-function page(render: () => Promise<string>) {
-  return async (_request: Request, response: Response, next: NextFunction) => {
-    try {
-      response.type('html').send(await render());
-    } catch (error) {
-      next(error);
-    }
-  };
-}
-
-function requireToken(token: string) {
-  const expected = Buffer.from(token);
-  const matches = (given: string) => {
-    const buffer = Buffer.from(given);
-    return buffer.length === expected.length && timingSafeEqual(buffer, expected);
-  };
-  return (request: Request, response: Response, next: NextFunction) => {
-    const header = request.headers.authorization ?? '';
-    const [scheme, value = ''] = header.split(' ');
-    const given =
-      scheme?.toLowerCase() === 'bearer' ? value
-      : scheme?.toLowerCase() === 'basic' ? Buffer.from(value, 'base64').toString('utf8').split(':').slice(1).join(':')
-      : '';
-    if (given && matches(given)) return next();
-    response.status(401).set('WWW-Authenticate', 'Basic realm="yangguang"').send('token required');
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
