@@ -46,3 +46,24 @@ test('an unknown key in the config file is refused', () => {
   writeFileSync(file, JSON.stringify({ redisURL: 'redis://x' }));
   assert.throws(() => loadConfig({ file, env: {} }), /redisURL/);
 });
+
+test('private networks are refused by default; the env spells the allowance true/false/1/0', () => {
+  const defaults = loadConfig({ env: {}, file: undefined });
+  assert.deepEqual([defaults.allowPrivateNetworks, defaults.allowedPrivateAddresses], [false, []]);
+  assert.equal(loadConfig({ env: { YANGGUANG_ALLOW_PRIVATE_NETWORKS: 'false' } }).allowPrivateNetworks, false);
+  assert.equal(loadConfig({ env: { YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1' } }).allowPrivateNetworks, true);
+  assert.deepEqual(loadConfig({ env: { YANGGUANG_ALLOWED_PRIVATE_ADDRESSES: '10.0.0.5, ::1' } }).allowedPrivateAddresses, [
+    '10.0.0.5',
+    '::1',
+  ]);
+  assert.throws(
+    () => loadConfig({ env: { YANGGUANG_ALLOW_PRIVATE_NETWORKS: 'yes please' } }),
+    /allowPrivateNetworks \(env YANGGUANG_ALLOW_PRIVATE_NETWORKS\)/,
+  );
+  assert.throws(() => loadConfig({ env: { YANGGUANG_ALLOWED_PRIVATE_ADDRESSES: 'intranet.local' } }), /allowedPrivateAddresses/);
+});
+
+test('pages, idle connections and sources are bounded by default', () => {
+  const config = loadConfig({ env: {}, file: undefined });
+  assert.deepEqual([config.maxPageBytes, config.idleTimeoutSecs, config.sourceBudgetSecs], [4 * 1024 * 1024, 15, 3600]);
+});

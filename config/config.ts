@@ -6,10 +6,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { uiTokenWeakness } from './ui-token.ts';
 
-const redisUrl = z
-  .string()
-  .refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://');
+const redisUrl = z.string().refine((value) => /^rediss?:\/\//.test(value), 'must start with redis:// or rediss://');
+
+/** True when this Node knows `zone` as a time zone. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const configSchema = z.strictObject({
   /** Redis for the queues. */
@@ -24,9 +33,48 @@ export const configSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
     .default('yangguang'),
   /** Largest body a fetch accepts, in bytes (100 MB). */
-  maxBodyBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1024 * 1024),
   /** Timeout of one HTTP request, in seconds. */
   requestTimeoutSecs: z.coerce.number().positive().default(30),
+  /** Longest a connection may stay silent (no headers, no body bytes) before the request fails, in seconds. */
+  idleTimeoutSecs: z.coerce.number().positive().default(15),
+  /**
+   * Largest page a crawl or discovery reads (list, detail, robots.txt, browser answers), in bytes, counted after
+   * decompression while it streams in: a larger list or detail page fails as PAGE_TOO_LARGE (4 MB: a page is parsed
+   * on the worker's event loop, and 4 MB take 1–3 s on a busy 2-core machine, inside the job's lock renewal).
+   */
+  maxPageBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
+  /** Longest one crawl of one source may run, in seconds: then it stops, keeping what it found (SOURCE_BUDGET_EXCEEDED). */
+  sourceBudgetSecs: z.coerce.number().positive().default(3600),
+  /**
+   * Lets requests reach loopback, private (RFC 1918), link-local, CGNAT, multicast and IPv6 ULA addresses. Off in
+   * production: a portal, a redirect or a DNS answer pointing inside the network is refused (ADDRESS_REFUSED). The
+   * demo, the tests and the benches, whose portals run on 127.0.0.1, set it.
+   */
+  allowPrivateNetworks: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')])
+    .default(false),
+  /** Single addresses reachable even when allowPrivateNetworks is off (an intranet mirror); env: comma-separated. */
+  allowedPrivateAddresses: z
+    .union([
+      z.array(z.ipv4().or(z.ipv6())),
+      z.string().transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(z.ipv4().or(z.ipv6())))
+    .default([]),
   /** Most pages one crawl of one source may request. */
   maxPagesPerSource: z.coerce.number().int().positive().default(500),
   /** Parallel requests per crawl (each still waits for its host's turn, see hostConcurrency and hostDelayMs). */
@@ -55,6 +103,14 @@ export const configSchema = z.strictObject({
    * answered 304 (0: every run re-checks every document). Catches a report replaced in place under an unchanged list.
    */
   recheckDocumentsDays: z.coerce.number().min(0).default(7),
+  /** Most documents the single writer loads in one write window (one open, one transaction). */
+  loadBatchSize: z.coerce.number().int().positive().max(10_000).default(200),
+  /** How long the single writer gathers a batch after its first job arrives, in milliseconds. */
+  loadBatchWaitMs: z.coerce.number().int().nonnegative().max(60_000).default(500),
+  /** Longest a reader's statement may run (`yangguang sql`, export, the UI), in seconds: then it is interrupted. */
+  readerTimeoutSecs: z.coerce.number().positive().default(60),
+  /** Memory a reader's DuckDB instance may use, in MB (DuckDB's memory_limit). */
+  readerMemoryLimitMb: z.coerce.number().int().positive().default(2048),
   /** Identifies the crawler honestly to portal operators. */
   userAgent: z.string().min(1).default('yangguang/0.1 (+https://github.com/yangguang; government report research)'),
   /**
@@ -62,8 +118,27 @@ export const configSchema = z.strictObject({
    * another file serves a private list of portals, or the national simulator's (simulator/national/serve.ts).
    */
   catalogFile: z.string().min(1).optional(),
-  /** Shared secret of the queue UI; required to listen on any non-loopback address. */
-  uiToken: z.string().min(16, 'at least 16 characters').optional(),
+  /** IANA time zone of schedules (`schedule set` without --tz) and of times shown to people. */
+  timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Asia/Shanghai, UTC)').default('Asia/Shanghai'),
+  /**
+   * Shared secret of the queue UI; required to listen on any non-loopback address. At least 24 characters and about
+   * 96 bits of entropy, no whitespace (`yangguang ui --new-token` prints one).
+   */
+  uiToken: z
+    .string()
+    .superRefine((token, context) => {
+      const weakness = uiTokenWeakness(token);
+      if (weakness) context.addIssue({ code: 'custom', message: weakness });
+    })
+    .optional(),
+  /**
+   * The host name (with :port where not default) people use to reach the queue UI when it listens beyond loopback,
+   * e.g. `yangguang.example.org`. Requests naming any other Host than this or a loopback name are refused (DNS rebinding).
+   */
+  uiPublicHost: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i, 'a host name, with :port where not default')
+    .optional(),
 });
 
 export type Config = Omit<z.infer<typeof configSchema>, 'duckdbPath'> & { duckdbPath: string };
@@ -76,6 +151,11 @@ export const configEnv: Record<keyof z.infer<typeof configSchema>, string> = {
   queuePrefix: 'YANGGUANG_QUEUE_PREFIX',
   maxBodyBytes: 'YANGGUANG_MAX_BODY_BYTES',
   requestTimeoutSecs: 'YANGGUANG_REQUEST_TIMEOUT_SECS',
+  idleTimeoutSecs: 'YANGGUANG_IDLE_TIMEOUT_SECS',
+  maxPageBytes: 'YANGGUANG_MAX_PAGE_BYTES',
+  sourceBudgetSecs: 'YANGGUANG_SOURCE_BUDGET_SECS',
+  allowPrivateNetworks: 'YANGGUANG_ALLOW_PRIVATE_NETWORKS',
+  allowedPrivateAddresses: 'YANGGUANG_ALLOWED_PRIVATE_ADDRESSES',
   maxPagesPerSource: 'YANGGUANG_MAX_PAGES_PER_SOURCE',
   crawlConcurrency: 'YANGGUANG_CRAWL_CONCURRENCY',
   hostConcurrency: 'YANGGUANG_HOST_CONCURRENCY',
@@ -84,9 +164,15 @@ export const configEnv: Record<keyof z.infer<typeof configSchema>, string> = {
   crawlJobConcurrency: 'YANGGUANG_CRAWL_JOB_CONCURRENCY',
   fetchJobConcurrency: 'YANGGUANG_FETCH_JOB_CONCURRENCY',
   recheckDocumentsDays: 'YANGGUANG_RECHECK_DOCUMENTS_DAYS',
+  loadBatchSize: 'YANGGUANG_LOAD_BATCH_SIZE',
+  loadBatchWaitMs: 'YANGGUANG_LOAD_BATCH_WAIT_MS',
+  readerTimeoutSecs: 'YANGGUANG_READER_TIMEOUT_SECS',
+  readerMemoryLimitMb: 'YANGGUANG_READER_MEMORY_LIMIT_MB',
   userAgent: 'YANGGUANG_USER_AGENT',
   catalogFile: 'YANGGUANG_CATALOG_FILE',
   uiToken: 'YANGGUANG_UI_TOKEN',
+  uiPublicHost: 'YANGGUANG_UI_PUBLIC_HOST',
+  timezone: 'YANGGUANG_TIMEZONE',
 };
 
 export class ConfigError extends Error {

@@ -19,6 +19,7 @@ const options: CrawlOptions = {
   userAgent: 'yangguang-test/1.0',
   maxPages: 300,
   requestTimeoutSecs: 5,
+  allowPrivateNetworks: true,
   concurrency: 4,
   browserProxy: LOOPBACK_ONLY_PROXY,
 };
@@ -66,7 +67,15 @@ interface HanwebSite {
  * other one is listed only by dataproxy.jsp POSTs (the demo's two inline records would hold all its reports).
  */
 async function startHanwebSite(onRequest: RequestObserver): Promise<HanwebSite> {
-  const settings = { id: 'huaian', siteName: '淮安市人民政府', regionCode: '320800', level: 'prefecture' as const, columnId: 28956, unitId: 88231, perPage: 1 };
+  const settings = {
+    id: 'huaian',
+    siteName: '淮安市人民政府',
+    regionCode: '320800',
+    level: 'prefecture' as const,
+    columnId: 28956,
+    unitId: 88231,
+    perPage: 1,
+  };
   const build = buildHanwebPortal(settings);
   let handler = build.handler;
   const server = await listen('127.0.0.1', (request, url, body) => handler(request, url, body), onRequest);
@@ -106,7 +115,10 @@ describe('browser crawl of a Hanweb portal', () => {
     }
     const listedByPost = site.planted.filter((report) => isDataproxy(found.get(report.detailUrl)!.foundOn));
     assert.ok(listedByPost.length > 0, 'some planted reports are listed only by dataproxy.jsp');
-    assert.ok(coldRequests.some((served) => served.method === 'POST' && isDataproxy(served.url) && served.status === 200), 'POSTed');
+    assert.ok(
+      coldRequests.some((served) => served.method === 'POST' && isDataproxy(served.url) && served.status === 200),
+      'POSTed',
+    );
     const overHttp = await crawlSource({ ...site.source, crawler: 'cheerio' }, options);
     assert.deepEqual(urlsOf(cold), urlsOf(overHttp));
   });
@@ -136,7 +148,10 @@ describe('browser crawl of a Hanweb portal', () => {
       const third = await crawlSource(site.source, options, crawls.warm.state);
       const expectedGone = [withdrawn.detailUrl, withdrawn.pdfUrl].filter((url): url is string => url !== null).sort();
       assert.deepEqual(third.disappeared.map((document) => document.url).sort(), expectedGone);
-      assert.deepEqual(urlsOf(third), urlsOf(crawls.warm).filter((url) => !expectedGone.includes(url)));
+      assert.deepEqual(
+        urlsOf(third),
+        urlsOf(crawls.warm).filter((url) => !expectedGone.includes(url)),
+      );
       const changed = requestsTo(log.slice(start), site.source).filter((served) => served.conditional && served.status === 200);
       assert.ok(changed.length > 0, 'a conditional request answered in full');
       assert.deepEqual(third.errors, []);
@@ -163,7 +178,11 @@ describe('browser crawl behind a JS cookie challenge', () => {
       assert.ok(served.conditional, `${served.method} ${served.url} asked conditionally`);
       assert.ok(!detailUrls.has(served.url), `detail page ${served.url} not requested again`);
     }
-    assert.deepEqual(warmRequests.map((served) => served.status), [521, 304], 'the challenge, then the reload with its cookie');
+    assert.deepEqual(
+      warmRequests.map((served) => served.status),
+      [521, 304],
+      'the challenge, then the reload with its cookie',
+    );
     assert.equal(warm.pagesNotModified, 1);
     assert.equal(warm.pagesSkipped, detailUrls.size);
     assert.deepEqual(urlsOf(warm), urlsOf(cold));
@@ -174,10 +193,18 @@ describe('browser crawl behind a JS cookie challenge', () => {
     const site = expiringChallengeSite();
     const server = await startTestServer(site.handler);
     try {
-      const source: Source = { id: 'expiring', name: 'expiring', startUrls: [`${server.origin}/col/index.html`], allowedHosts: [new URL(server.origin).host] };
+      const source: Source = {
+        id: 'expiring',
+        name: 'expiring',
+        startUrls: [`${server.origin}/col/index.html`],
+        allowedHosts: [new URL(server.origin).host],
+      };
       const result = await crawlSource(inBrowser(source), options);
       assert.deepEqual(result.errors, []);
-      assert.deepEqual(urlsOf(result), site.titles.map((_, index) => `${server.origin}/art/${index}.html`));
+      assert.deepEqual(
+        urlsOf(result),
+        site.titles.map((_, index) => `${server.origin}/art/${index}.html`),
+      );
       assert.deepEqual(site.postStatuses.slice(0, 2), [521, 200], 'the first POST met the challenge, its second try passed');
     } finally {
       await server.close();
@@ -212,12 +239,20 @@ function expiringChallengeSite() {
     if (isDataproxy(url.href) && request.method === 'POST') {
       const start = Number(url.searchParams.get('startrecord'));
       const end = Number(url.searchParams.get('endrecord'));
-      const records = titles.map((_, index) => record(index)).slice(start - 1, end).join('\n');
-      return [200, `<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>${titles.length}</totalrecord><recordset>${records}</recordset></datastore>`];
+      const records = titles
+        .map((_, index) => record(index))
+        .slice(start - 1, end)
+        .join('\n');
+      return [
+        200,
+        `<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>${titles.length}</totalrecord><recordset>${records}</recordset></datastore>`,
+      ];
     }
     const article = /^\/art\/(\d)\.html$/.exec(url.pathname);
     const title = article ? titles[Number(article[1])] : undefined;
-    return title ? [200, `<html><head><meta name="ArticleTitle" content="${title}"></head><body><h1>${title}</h1></body></html>`] : [404, '<h1>404</h1>'];
+    return title
+      ? [200, `<html><head><meta name="ArticleTitle" content="${title}"></head><body><h1>${title}</h1></body></html>`]
+      : [404, '<h1>404</h1>'];
   };
   const handler = (request: IncomingMessage, response: ServerResponse) => {
     if (request.method === 'POST' && cookiesExpire) {

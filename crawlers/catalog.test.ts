@@ -21,7 +21,17 @@ function column(url: string, scope: ReportColumn['scope']): ReportColumn {
 }
 
 function discovery(columns: ReportColumn[], status: PortalDiscovery['status'] = 'ok'): PortalDiscovery {
-  return { sourceId: huaiyin.id, portalUrl: huaiyin.portalUrl, status, reason: null, movedTo: null, platform: 'trs', columns, pagesFetched: 3, checkedAt: '2026-12-01T00:00:00Z' };
+  return {
+    sourceId: huaiyin.id,
+    portalUrl: huaiyin.portalUrl,
+    status,
+    reason: null,
+    movedTo: null,
+    platform: 'trs',
+    columns,
+    pagesFetched: 3,
+    checkedAt: '2026-12-01T00:00:00Z',
+  };
 }
 
 describe('the shipped national catalog', () => {
@@ -33,7 +43,13 @@ describe('the shipped national catalog', () => {
     const { portalUrl, ...shipped } = entries.find((entry) => entry.id === 'gov-320804')!;
     assert.deepEqual({ ...shipped, portalUrl: huaiyin.portalUrl }, huaiyin);
     assert.match(portalUrl, /^https?:\/\//);
-    assert.deepEqual(entries.filter((entry) => entry.regionCode === null).map((entry) => entry.id).sort(), ['gov-cq-liangjiang', 'gov-xjbt']);
+    assert.deepEqual(
+      entries
+        .filter((entry) => entry.regionCode === null)
+        .map((entry) => entry.id)
+        .sort(),
+      ['gov-cq-liangjiang', 'gov-xjbt'],
+    );
   });
 
   it('picks entries by code prefix and level, a codeless body under its parent', () => {

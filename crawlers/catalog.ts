@@ -39,7 +39,10 @@ export function readCatalog(file: string = DEFAULT_CATALOG_FILE): CatalogEntry[]
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const result = entrySchema.safeParse(parseJsonLine(line));
-    if (!result.success) throw new Error(`${file}:${index + 1}: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    if (!result.success)
+      throw new Error(
+        `${file}:${index + 1}: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+      );
     entries.push(result.data);
   });
   return entries;
@@ -94,14 +97,16 @@ export function checkCatalog(entries: readonly CatalogEntry[], file = 'sources/n
 
 /** A coded entry must name a known region at its level, under its parent; a codeless one must be a known body. */
 function checkRegion(entry: CatalogEntry): string[] {
-  if (entry.regionCode === null) return entry.id in CODELESS_GOVERNMENTS ? [] : [`no region code, and ${entry.id} is not a known body without one`];
+  if (entry.regionCode === null)
+    return entry.id in CODELESS_GOVERNMENTS ? [] : [`no region code, and ${entry.id} is not a known body without one`];
   if (!/^\d{6}$/.test(entry.regionCode)) return [`${entry.regionCode} is not a 6-digit GB/T 2260 code`];
   const region = getRegion(entry.regionCode);
   if (!region) return [`${entry.regionCode} is not a known region`];
   const messages: string[] = [];
   if (region.former) messages.push(`${entry.regionCode} ${region.name} is a former code`);
   if (region.level !== entry.level) messages.push(`level ${entry.level}, but ${region.name} is a ${region.level}`);
-  if (region.parentCode !== entry.parentCode) messages.push(`parent ${entry.parentCode}, but ${region.name} lies under ${region.parentCode}`);
+  if (region.parentCode !== entry.parentCode)
+    messages.push(`parent ${entry.parentCode}, but ${region.name} lies under ${region.parentCode}`);
   return messages;
 }
 

@@ -8,7 +8,13 @@ import { CrawlError } from './errors.ts';
 import { reply, startTestServer, type TestServer } from './test-server.ts';
 import type { Source } from './types.ts';
 
-const options: CrawlOptions = { userAgent: 'yangguang-test/1.0', maxPages: 200, requestTimeoutSecs: 5, concurrency: 4 };
+const options: CrawlOptions = {
+  userAgent: 'yangguang-test/1.0',
+  maxPages: 200,
+  requestTimeoutSecs: 5,
+  concurrency: 4,
+  allowPrivateNetworks: true,
+};
 
 function sourceOf(server: TestServer, path: string, id = 'test'): Source {
   return { id, name: id, startUrls: [server.origin + path], allowedHosts: [new URL(server.origin).host] };
@@ -78,7 +84,10 @@ describe('crawlSource on the demo portals', () => {
     const foundOn = (id: string) => new Set(results.get(id)!.discovered.map((document) => path(document.foundOn)));
     assert.ok(foundOn('gansu').has('/zwgk/zfxxgknb/index_1.html'), 'TRS 0-based page 2 is index_1.html');
     assert.ok(foundOn('county').has('/xxgk/xxgknb/index_2.html'), 'TRS 1-based page 2 is index_2.html');
-    assert.ok([...foundOn('huaian')].some((page) => page.startsWith('/module/web/jpage/dataproxy.jsp?startrecord=')), 'Hanweb dataproxy');
+    assert.ok(
+      [...foundOn('huaian')].some((page) => page.startsWith('/module/web/jpage/dataproxy.jsp?startrecord=')),
+      'Hanweb dataproxy',
+    );
     assert.ok(results.get('county')!.pagesFetched > 0);
   });
 
@@ -141,7 +150,10 @@ describe('crawlSource on small test servers', () => {
     });
     const result = await crawlSource(sourceOf(server, '/nb/index.html'), options);
     await server.close();
-    assert.deepEqual(result.discovered.map((document) => new URL(document.url).pathname), ['/a.html']);
+    assert.deepEqual(
+      result.discovered.map((document) => new URL(document.url).pathname),
+      ['/a.html'],
+    );
     const codes = Object.fromEntries(result.errors.map((error) => [new URL(error.url).pathname, error.code]));
     assert.deepEqual(codes, { '/gone.html': 'HTTP_404', '/walled.html': 'BLOCKED' });
   });
@@ -173,8 +185,10 @@ describe('crawlSource on small test servers', () => {
   test('takes the full title from the detail page when the list cuts it, and sends its User-Agent', async () => {
     const full = '丁县人民政府2022年政府信息公开工作年度报告';
     const server = await startTestServer((request, response) => {
-      if (request.url === '/nb/') return reply(response, 200, '<ul><li><a href="d.html">丁县人民政府2022年政府信息公…</a> 2023年1月5日</li></ul>');
-      if (request.url === '/nb/d.html') return reply(response, 200, `<meta name="ArticleTitle" content="${full}"><meta name="PubDate" content="2023-01-05 10:00">`);
+      if (request.url === '/nb/')
+        return reply(response, 200, '<ul><li><a href="d.html">丁县人民政府2022年政府信息公…</a> 2023年1月5日</li></ul>');
+      if (request.url === '/nb/d.html')
+        return reply(response, 200, `<meta name="ArticleTitle" content="${full}"><meta name="PubDate" content="2023-01-05 10:00">`);
       reply(response, 404, 'no');
     });
     const result = await crawlSource(sourceOf(server, '/nb/'), options);
@@ -191,8 +205,12 @@ describe('crawlSource on small test servers', () => {
       <iframe src="/pdfjs/web/viewer.html?file=/files/table.docx"></iframe>`;
     const server = await startTestServer((request, response) => {
       if (request.url === '/nb/index.html') {
-        return reply(response, 200, `<li><a href="/show?id=7">庚县2021年政府信息公开工作年度报告</a> 2022-02-01</li>
-          <li><a href="/show?id=8">辛县2021年政府信息公开工作年度报告</a> 2022-02-02</li>`);
+        return reply(
+          response,
+          200,
+          `<li><a href="/show?id=7">庚县2021年政府信息公开工作年度报告</a> 2022-02-01</li>
+          <li><a href="/show?id=8">辛县2021年政府信息公开工作年度报告</a> 2022-02-02</li>`,
+        );
       }
       if (request.url === '/show?id=7') return reply(response, 200, detail);
       if (request.url === '/show?id=8') return reply(response, 200, '%PDF-1.4', { 'content-type': 'application/pdf' });
@@ -200,7 +218,11 @@ describe('crawlSource on small test servers', () => {
     });
     const result = await crawlSource(sourceOf(server, '/nb/index.html'), options);
     await server.close();
-    const found = result.discovered.map((document) => [new URL(document.url).pathname + new URL(document.url).search, document.kindHint, document.title]);
+    const found = result.discovered.map((document) => [
+      new URL(document.url).pathname + new URL(document.url).search,
+      document.kindHint,
+      document.title,
+    ]);
     assert.deepEqual(found.sort(), [
       ['/files/report.pdf', 'pdf', '庚县2021年政府信息公开工作年度报告'],
       ['/files/table.docx', 'docx', '庚县2021年政府信息公开工作年度报告'],
@@ -212,13 +234,17 @@ describe('crawlSource on small test servers', () => {
 
   test('records a detail page that never answers as TIMEOUT', async () => {
     const server = await startTestServer((request, response) => {
-      if (request.url === '/nb/index.html') return reply(response, 200, '<li><a href="/hang.html">己县2021年政府信息公开工作年度报告</a></li>');
+      if (request.url === '/nb/index.html')
+        return reply(response, 200, '<li><a href="/hang.html">己县2021年政府信息公开工作年度报告</a></li>');
       response.flushHeaders();
     });
     const result = await crawlSource(sourceOf(server, '/nb/index.html'), { ...options, requestTimeoutSecs: 1 });
     await server.close();
     assert.deepEqual(result.discovered, []);
-    assert.deepEqual(result.errors.map((error) => [new URL(error.url).pathname, error.code]), [['/hang.html', 'TIMEOUT']]);
+    assert.deepEqual(
+      result.errors.map((error) => [new URL(error.url).pathname, error.code]),
+      [['/hang.html', 'TIMEOUT']],
+    );
   });
 
   test('never leaves the allowed hosts', async () => {

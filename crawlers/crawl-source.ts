@@ -9,10 +9,19 @@ import * as cheerio from 'cheerio';
 import type { RequestOptions } from '@crawlee/http';
 import { detectChallenge } from '../shared/anti-bot.ts';
 import { decodeHtml } from '../shared/charset.ts';
-import { CrawlError, httpStatusCode, isCertificateError, isRetryableStatus, networkErrorCode } from './errors.ts';
+import { CrawlError, describeNetworkFailure, httpStatusCode, isCertificateError, isRetryableStatus, permanentCause } from './errors.ts';
 import { politenessBudget, unthrottledHostScheduler, type HostScheduler } from './host-scheduler.ts';
 import { crawlWithHttp } from './http-crawler.ts';
-import { DETAIL, LIST, type CrawlOptions, type CrawlPageError, type CrawlState, type FetchedPage, type RequestData, type StartFailure } from './page-crawler.ts';
+import {
+  DETAIL,
+  LIST,
+  type CrawlOptions,
+  type CrawlPageError,
+  type CrawlState,
+  type FetchedPage,
+  type RequestData,
+  type StartFailure,
+} from './page-crawler.ts';
 import { attachmentKind, isReportTitle } from './links.ts';
 import type { ListItem, ListRequest } from './platforms/types.ts';
 import {
@@ -28,7 +37,8 @@ import {
 } from './crawl-state.ts';
 import { attachmentTitle, readAttachments, readDetailInfo } from './read-detail-page.ts';
 import { readListPage } from './read-list-page.ts';
-import { RobotsPolicy } from './robots.ts';
+import { RobotsPolicy, type RobotsOptions } from './robots.ts';
+import { networkPolicyOf, policyDispatcher } from './network-policy.ts';
 import type { DiscoveredDocument, DocumentKindHint, Source } from './types.ts';
 import { canonicalUrl, QueryVariantCap } from './url-policy.ts';
 
@@ -66,7 +76,10 @@ export interface CrawlResult {
 /** Thrown inside a page handler so that the crawler retries the page (5xx, 429), after any Retry-After wait. */
 class RetryablePageError extends Error {
   readonly retryable = true;
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -89,13 +102,22 @@ export async function crawlSource(source: Source, options: CrawlOptions, previou
   return finish(state, options, 'http');
 }
 
-async function runCrawl(source: Source, options: CrawlOptions, mode: 'http' | 'browser', previous: SourceCrawlState | null): Promise<CrawlState> {
+async function runCrawl(
+  source: Source,
+  options: CrawlOptions,
+  mode: 'http' | 'browser',
+  previous: SourceCrawlState | null,
+): Promise<CrawlState> {
   const state = newState(source, options, previous);
   const starts = source.startUrls.map((url) => request(state, { url, method: 'GET' }, LIST, { isStart: true, depth: 0 }));
   // The browser crawler (Crawlee, Playwright) is loaded only by a process that needs it: it costs a plain-HTTP worker ~100 MB.
   const run = mode === 'http' ? crawlWithHttp : (await import('./browser-crawler.ts')).crawlWithBrowser;
-  await run(state, options, await filterByRobots(state, starts), (page) => handlePage(state, page), (url, data, retries, error) =>
-    recordFailedPage(state, url, data, retries, error),
+  await run(
+    state,
+    options,
+    await filterByRobots(state, starts),
+    (page) => handlePage(state, page),
+    (url, data, retries, error) => recordFailedPage(state, url, data, retries, error),
   );
   return state;
 }
@@ -112,13 +134,21 @@ function finish(state: CrawlState, options: CrawlOptions, crawler: 'http' | 'bro
     pagesSkipped: state.pagesSkipped,
     unchanged: [...state.discovered.keys()].filter((url) => !state.reachedFresh.has(url)),
     disappeared: disappearedDocuments(state, options),
-    state: { version: CRAWL_STATE_VERSION, sourceId: state.source.id, crawledAt: new Date().toISOString(), pages: Object.fromEntries(state.pages) },
+    state: {
+      version: CRAWL_STATE_VERSION,
+      sourceId: state.source.id,
+      crawledAt: new Date().toISOString(),
+      pages: Object.fromEntries(state.pages),
+    },
   };
 }
 
-/** Previously known documents neither found nor vouched for now; none when the crawl hit maxPages (it may have missed some). */
+/**
+ * Previously known documents neither found nor vouched for now; none when the crawl hit maxPages or its time budget
+ * (it may have missed some).
+ */
 function disappearedDocuments(state: CrawlState, options: CrawlOptions): DiscoveredDocument[] {
-  if (state.pagesFetched >= options.maxPages) return [];
+  if (state.pagesFetched >= options.maxPages || state.budgetExceeded) return [];
   const known = knownDocuments(state.previous);
   return [...known.values()].filter((document) => !state.discovered.has(document.url) && !state.carried.has(document.url));
 }
@@ -131,7 +161,7 @@ function newState(source: Source, options: CrawlOptions, previous: SourceCrawlSt
     allowedHosts: new Set(source.allowedHosts.length > 0 ? source.allowedHosts : source.startUrls.map((url) => new URL(url).host)),
     maxDepth: source.hints?.maxDepth ?? DEFAULT_MAX_DEPTH,
     variants: new QueryVariantCap(options.maxQueryVariants ?? 40),
-    robots: obeyRobots ? new RobotsPolicy(options.userAgent, options.requestTimeoutSecs * 1000, robotsGate(source, options)) : null,
+    robots: obeyRobots ? new RobotsPolicy(robotsOptions(source, options), robotsGate(source, options)) : null,
     pagesFetched: 0,
     blocked: 0,
     discovered: new Map(),
@@ -143,6 +173,19 @@ function newState(source: Source, options: CrawlOptions, previous: SourceCrawlSt
     pagesSkipped: 0,
     carried: new Set(),
     reachedFresh: new Set(),
+    budgetExceeded: false,
+  };
+}
+
+function robotsOptions(source: Source, options: CrawlOptions): RobotsOptions {
+  return {
+    userAgent: options.userAgent,
+    timeoutMs: options.requestTimeoutSecs * 1000,
+    dispatcher: policyDispatcher({
+      ...networkPolicyOf(options),
+      ...(source.tls ? { tls: source.tls } : {}),
+      ...(options.idleTimeoutSecs ? { idleTimeoutSecs: options.idleTimeoutSecs } : {}),
+    }),
   };
 }
 
@@ -179,7 +222,13 @@ async function filterByRobots(state: CrawlState, requests: RequestOptions[]): Pr
   const kept: RequestOptions[] = [];
   for (const candidate of requests) {
     if (await state.robots.allows(candidate.url)) kept.push(candidate);
-    else recordFailure(state, candidate.url, candidate.userData as RequestData, { url: candidate.url, code: 'ROBOTS_DISALLOWED', retryable: false, message: 'robots.txt disallows this URL for our User-Agent' });
+    else
+      recordFailure(state, candidate.url, candidate.userData as RequestData, {
+        url: candidate.url,
+        code: 'ROBOTS_DISALLOWED',
+        retryable: false,
+        message: 'robots.txt disallows this URL for our User-Agent',
+      });
   }
   return kept;
 }
@@ -218,7 +267,8 @@ function throwIfEveryStartFailed(state: CrawlState): void {
 /** Seconds to wait before retrying: Retry-After (seconds or a date) when given, else a short exponential backoff. */
 function retryDelaySecs(retryAfter: string | undefined, retryCount: number): number {
   const seconds = Number(retryAfter);
-  const fromHeader = Number.isFinite(seconds) && retryAfter?.trim() ? seconds : retryAfter ? (Date.parse(retryAfter) - Date.now()) / 1000 : NaN;
+  const fromHeader =
+    Number.isFinite(seconds) && retryAfter?.trim() ? seconds : retryAfter ? (Date.parse(retryAfter) - Date.now()) / 1000 : NaN;
   const wait = Number.isFinite(fromHeader) ? fromHeader : 0.25 * 2 ** retryCount;
   return Math.min(MAX_RETRY_AFTER_SECS, Math.max(0, wait));
 }
@@ -347,7 +397,18 @@ function addDocument(state: CrawlState, document: DiscoveredDocument, memo?: Pag
 function addLinkedDocument(state: CrawlState, page: FetchedPage, kindHint: DocumentKindHint, memo: PageMemo): PageMemo {
   const data = page.request.userData;
   const { url } = page.request;
-  addDocument(state, { sourceId: state.source.id, url, title: data.title ?? '', kindHint, foundOn: data.foundOn ?? url, publishedAt: data.publishedAt ?? null }, memo);
+  addDocument(
+    state,
+    {
+      sourceId: state.source.id,
+      url,
+      title: data.title ?? '',
+      kindHint,
+      foundOn: data.foundOn ?? url,
+      publishedAt: data.publishedAt ?? null,
+    },
+    memo,
+  );
   return memo;
 }
 
@@ -356,7 +417,10 @@ function articlePartUrls(text: string, pageUrl: string): string[] {
   const match = /createPageHTML\s*\(\s*(\w+|\d+)\s*,\s*\d+\s*,\s*["'](t\d{8}_\d+)["']\s*,\s*["'](\w+)["']/.exec(text);
   if (!match) return [];
   const count = /^\d+$/.test(match[1]!) ? Number(match[1]) : Number(new RegExp(`\\b${match[1]}\\s*=\\s*(\\d+)`).exec(text)?.[1] ?? 1);
-  return Array.from({ length: Math.max(0, Math.min(count, 50) - 1) }, (_, index) => new URL(`${match[2]}_${index + 1}.${match[3]}`, pageUrl).href);
+  return Array.from(
+    { length: Math.max(0, Math.min(count, 50) - 1) },
+    (_, index) => new URL(`${match[2]}_${index + 1}.${match[3]}`, pageUrl).href,
+  );
 }
 
 function addDetailDocuments(state: CrawlState, page: FetchedPage, text: string, $: cheerio.CheerioAPI, memo: PageMemo): void {
@@ -369,9 +433,32 @@ function addDetailDocuments(state: CrawlState, page: FetchedPage, text: string, 
   const sourceId = state.source.id;
   // The further parts of a multi-page article travel with it: fetched and extracted together, they are one report.
   const partUrls = articlePartUrls(text, pageUrl).filter((url) => isAllowed(state, url));
-  addDocument(state, { sourceId, url: pageUrl, title, kindHint: 'html', foundOn: data.foundOn ?? pageUrl, publishedAt, ...(partUrls.length > 0 ? { partUrls } : {}) }, memo);
+  addDocument(
+    state,
+    {
+      sourceId,
+      url: pageUrl,
+      title,
+      kindHint: 'html',
+      foundOn: data.foundOn ?? pageUrl,
+      publishedAt,
+      ...(partUrls.length > 0 ? { partUrls } : {}),
+    },
+    memo,
+  );
   for (const attachment of readAttachments($, page.loadedUrl || pageUrl)) {
-    addDocument(state, { sourceId, url: attachment.url, title: attachmentTitle(attachment, title), kindHint: attachment.kindHint, foundOn: pageUrl, publishedAt }, memo);
+    addDocument(
+      state,
+      {
+        sourceId,
+        url: attachment.url,
+        title: attachmentTitle(attachment, title),
+        kindHint: attachment.kindHint,
+        foundOn: pageUrl,
+        publishedAt,
+      },
+      memo,
+    );
   }
 }
 
@@ -382,18 +469,34 @@ function admitListPage(state: CrawlState, next: ListRequest, depth: number): boo
   return next.method !== 'GET' || state.variants.admit(canonicalUrl(next.url));
 }
 
-async function followListPage(state: CrawlState, page: FetchedPage, usable: { text: string; $: cheerio.CheerioAPI }, memo: PageMemo): Promise<void> {
+async function followListPage(
+  state: CrawlState,
+  page: FetchedPage,
+  usable: { text: string; $: cheerio.CheerioAPI },
+  memo: PageMemo,
+): Promise<void> {
   const { request: current } = page;
   const url = page.loadedUrl || current.url;
   const depth = current.userData.depth ?? 0;
-  const listing = readListPage({ url, method: current.method, ...(current.payload ? { payload: current.payload } : {}), text: usable.text, $: usable.$ });
+  const listing = readListPage({
+    url,
+    method: current.method,
+    ...(current.payload ? { payload: current.payload } : {}),
+    text: usable.text,
+    $: usable.$,
+  });
   for (const next of listing.nextPages) {
     const nextDepth = next.kind === 'column' ? depth + 1 : depth;
     if (admitListPage(state, next, nextDepth)) memo.links.push({ label: LIST, request: next, data: { depth: nextDepth } });
   }
   for (const item of listing.items.filter((candidate) => isAllowed(state, candidate.url))) {
     const kindHint = attachmentKind(new URL(item.url), item.title);
-    if (kindHint) addDocument(state, { sourceId: state.source.id, url: item.url, title: item.title, kindHint, foundOn: url, publishedAt: item.publishedAt }, memo);
+    if (kindHint)
+      addDocument(
+        state,
+        { sourceId: state.source.id, url: item.url, title: item.title, kindHint, foundOn: url, publishedAt: item.publishedAt },
+        memo,
+      );
     else memo.links.push({ label: DETAIL, request: { url: item.url, method: 'GET' }, data: detailData(item, url) });
   }
   await followLinks(state, page, memo.links);
@@ -405,10 +508,22 @@ function detailData(item: ListItem, foundOn: string): PageLink['data'] {
 
 /** After the crawler's retries: records the page's last error with a code. */
 function recordFailedPage(state: CrawlState, url: string, data: RequestData, retryCount: number, error: Error): void {
+  // A refusal (network policy, off-site redirect, page size, budget) says what it is, whatever wraps it.
+  const refusal = permanentCause(error);
+  if (refusal) return recordFailure(state, url, data, { url, code: refusal.code, retryable: false, message: refusal.message });
   const statusMatch = /^(\d{3}) - /.exec(error.message);
   const status = statusMatch ? Number(statusMatch[1]) : null;
-  const code = error instanceof RetryablePageError ? error.code : status ? httpStatusCode(status) : isCertificateError(error) ? 'TLS_CERTIFICATE' : (networkErrorCode(error) ?? 'PAGE_FAILED');
-  const message = `${error.message.split('\n')[0]} (after ${retryCount} retries)`;
+  const network = status || error instanceof RetryablePageError ? null : describeNetworkFailure(error);
+  const code =
+    error instanceof RetryablePageError
+      ? error.code
+      : status
+        ? httpStatusCode(status)
+        : isCertificateError(error)
+          ? 'TLS_CERTIFICATE'
+          : (network?.code ?? 'PAGE_FAILED');
+  // The network cause, not the wrapper's first line (Crawlee's "Detected a session error, rotating session…").
+  const message = `${network?.reason ?? error.message.split('\n')[0]} (after ${retryCount} retries)`;
   const retryable = status ? isRetryableStatus(status) : code !== 'PAGE_FAILED' && code !== 'TLS_CERTIFICATE';
   recordFailure(state, url, data, { url, code, retryable, message });
 }

@@ -14,12 +14,19 @@ let rawDir: string;
 let options: FetchOptions;
 before(async () => {
   rawDir = await mkdtemp(path.join(tmpdir(), 'yangguang-fetch-'));
-  options = { rawDir, userAgent: 'yangguang-test/1.0', requestTimeoutSecs: 5, maxBodyBytes: 1024 * 1024 };
+  options = { rawDir, userAgent: 'yangguang-test/1.0', requestTimeoutSecs: 5, maxBodyBytes: 1024 * 1024, allowPrivateNetworks: true };
 });
 after(async () => rm(rawDir, { recursive: true, force: true }));
 
 function discovered(url: string, kindHint: DiscoveredDocument['kindHint'] = 'pdf'): DiscoveredDocument {
-  return { sourceId: 'test', url, title: '甲县2021年政府信息公开工作年度报告', kindHint, foundOn: new URL('/nb/', url).href, publishedAt: '2022-01-10' };
+  return {
+    sourceId: 'test',
+    url,
+    title: '甲县2021年政府信息公开工作年度报告',
+    kindHint,
+    foundOn: new URL('/nb/', url).href,
+    publishedAt: '2022-01-10',
+  };
 }
 
 async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
@@ -61,12 +68,21 @@ describe('fetchDocument on the demo portals', () => {
     const report = demo.planted.find((candidate) => candidate.partUrls.length > 0)!;
     const article = { ...discovered(report.detailUrl, 'html'), partUrls: report.partUrls };
     const fetched = await fetchDocument(article, options);
-    assert.deepEqual(fetched.parts?.map((part) => part.url), [report.detailUrl, ...report.partUrls]);
+    assert.deepEqual(
+      fetched.parts?.map((part) => part.url),
+      [report.detailUrl, ...report.partUrls],
+    );
     const hashes = await Promise.all(fetched.parts!.map(async (part) => sha256Hex(await readFile(part.archivePath))));
-    assert.deepEqual(hashes, fetched.parts!.map((part) => part.sha256));
+    assert.deepEqual(
+      hashes,
+      fetched.parts!.map((part) => part.sha256),
+    );
     assert.equal(fetched.sha256, partsSha256(hashes));
     assert.equal(fetched.archivePath, fetched.parts![0]!.archivePath);
-    assert.equal(fetched.byteLength, fetched.parts!.reduce((sum, part) => sum + part.byteLength, 0));
+    assert.equal(
+      fetched.byteLength,
+      fetched.parts!.reduce((sum, part) => sum + part.byteLength, 0),
+    );
     const missingPart = `${report.detailUrl.replace(/\.html$/, '')}_9.html`;
     const error = await fetchError(fetchDocument({ ...article, partUrls: [...report.partUrls, missingPart] }, options));
     assert.deepEqual([error.code, error.retryable, error.url], ['HTTP_404', false, missingPart]);
@@ -93,7 +109,12 @@ describe('fetchDocument on a small test server', () => {
         '/removed.pdf': () => reply(response, 410, 'gone'),
         '/busy.pdf': () => reply(response, 503, 'busy'),
         '/slow-down.pdf': () => reply(response, 429, 'too many', { 'retry-after': '1' }),
-        '/tagged.pdf': () => reply(response, 200, '%PDF-1.4 tagged', { 'content-type': 'application/pdf', etag: '"v1"', 'last-modified': 'Mon, 10 Jan 2022 08:00:00 GMT' }),
+        '/tagged.pdf': () =>
+          reply(response, 200, '%PDF-1.4 tagged', {
+            'content-type': 'application/pdf',
+            etag: '"v1"',
+            'last-modified': 'Mon, 10 Jan 2022 08:00:00 GMT',
+          }),
         '/announced-big.pdf': () => reply(response, 200, big, { 'content-type': 'application/pdf' }),
         '/streamed-big.pdf': () => {
           response.writeHead(200, { 'content-type': 'application/pdf' });
@@ -150,10 +171,10 @@ describe('fetchDocument on a small test server', () => {
     assert.deepEqual([error.code, error.retryable], ['TIMEOUT', true]);
   });
 
-  test('reports a refused connection as retryable NETWORK', async () => {
+  test('reports a refused connection as retryable CONNECTION_REFUSED', async () => {
     const closed = await startTestServer((_request, response) => reply(response, 200, ''));
     await closed.close();
     const error = await fetchError(fetchDocument(discovered(`${closed.origin}/x.pdf`), options));
-    assert.deepEqual([error.code, error.retryable], ['NETWORK', true]);
+    assert.deepEqual([error.code, error.retryable], ['CONNECTION_REFUSED', true]);
   });
 });

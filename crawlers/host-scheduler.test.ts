@@ -33,7 +33,15 @@ class ManualClock implements SchedulerClock {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Asks for `count` slots on `host`, logging each grant as `host@time`; pushes the releases to `releases` in grant order. */
-function ask(scheduler: HostScheduler, clock: ManualClock, host: string, count: number, log: string[], budget = {}, releases: ReleaseSlot[] = []): ReleaseSlot[] {
+function ask(
+  scheduler: HostScheduler,
+  clock: ManualClock,
+  host: string,
+  count: number,
+  log: string[],
+  budget = {},
+  releases: ReleaseSlot[] = [],
+): ReleaseSlot[] {
   for (let index = 0; index < count; index += 1) {
     void scheduler.acquire(host, budget).then((release) => {
       log.push(`${host}@${clock.now()}`);
@@ -90,7 +98,10 @@ describe('HostScheduler', () => {
       assert.equal(log.length, before + 1);
     }
     // The first grant went to big while it was alone; from then on each host in turn.
-    assert.deepEqual(log.map((grant) => grant.split('@')[0]), ['big', 'big', 'b', 'c', 'big', 'b', 'c', 'big', 'big', 'big']);
+    assert.deepEqual(
+      log.map((grant) => grant.split('@')[0]),
+      ['big', 'big', 'b', 'c', 'big', 'b', 'c', 'big', 'big', 'big'],
+    );
   });
 
   test('a host waiting out its delay leaves the global slots to hosts that are ready', async () => {
@@ -125,9 +136,11 @@ describe('HostScheduler', () => {
 
   test('run releases the slot when the task throws', async () => {
     const scheduler = new HostScheduler({ defaultBudget: { concurrency: 1, delayMs: 0 } });
-    await assert.rejects(scheduler.run('http://h.example/', {}, async () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      scheduler.run('http://h.example/', {}, async () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(scheduler.inFlight, 0);
     assert.equal(await scheduler.run('http://h.example/x', {}, async () => 'again'), 'again');
   });
 });
-

@@ -11,7 +11,13 @@ import type { CrawlOptions } from './page-crawler.ts';
 import { reply, startTestServer } from './test-server.ts';
 import type { Source } from './types.ts';
 
-const options: CrawlOptions = { userAgent: 'yangguang-test/1.0', maxPages: 300, requestTimeoutSecs: 5, concurrency: 4 };
+const options: CrawlOptions = {
+  userAgent: 'yangguang-test/1.0',
+  maxPages: 300,
+  requestTimeoutSecs: 5,
+  concurrency: 4,
+  allowPrivateNetworks: true,
+};
 
 /** The requests a server log saw for one origin, robots.txt left out. */
 function requestsTo(log: ServedRequest[], source: Source): ServedRequest[] {
@@ -77,15 +83,22 @@ describe('incremental re-crawl of the demo portals', () => {
       const third = await crawlSource(source, options, warm.state);
       const expectedGone = [withdrawn.detailUrl, withdrawn.pdfUrl].filter((url): url is string => url !== null).sort();
       assert.deepEqual(third.disappeared.map((document) => document.url).sort(), expectedGone);
-      assert.deepEqual(urlsOf(third), urlsOf(warm).filter((url) => !expectedGone.includes(url)));
+      assert.deepEqual(
+        urlsOf(third),
+        urlsOf(warm).filter((url) => !expectedGone.includes(url)),
+      );
       const detailRequests = requestsTo(log.slice(start), source).filter((served) => /\/t\d{8}_\d+\.html$/.test(served.url));
       assert.deepEqual(detailRequests, [], 'the remaining detail pages are known');
       // What a list page that answered in full leads to may have changed with it: only a 304 page's documents are vouched for.
       const listRequests = requestsTo(log.slice(start), source); // no detail page among them (above)
       const detailsUnder = (status: number) =>
-        listRequests.filter((served) => served.status === status).flatMap((served) =>
-          third.state.pages[pageKey({ method: 'GET', url: served.url })]!.links.filter((link) => link.label === 'DETAIL').map((link) => link.request.url),
-        );
+        listRequests
+          .filter((served) => served.status === status)
+          .flatMap((served) =>
+            third.state.pages[pageKey({ method: 'GET', url: served.url })]!.links.filter((link) => link.label === 'DETAIL').map(
+              (link) => link.request.url,
+            ),
+          );
       assert.ok(detailsUnder(200).length > 0 && detailsUnder(304).length > 0, 'one list page changed, one did not');
       for (const url of detailsUnder(200)) assert.ok(!third.unchanged.includes(url), `${url} is under a page that changed`);
       for (const url of detailsUnder(304)) assert.ok(third.unchanged.includes(url), `${url} is under a page that answered 304`);
@@ -121,12 +134,20 @@ describe('incremental re-crawl when a list page fails', () => {
       reply(response, 404, 'gone');
     });
     try {
-      const source: Source = { id: 'flaky', name: 'flaky', startUrls: [`${server.origin}/nb/index.html`], allowedHosts: [new URL(server.origin).host] };
+      const source: Source = {
+        id: 'flaky',
+        name: 'flaky',
+        startUrls: [`${server.origin}/nb/index.html`],
+        allowedHosts: [new URL(server.origin).host],
+      };
       const cold = await crawlSource(source, options);
       assert.deepEqual(urlsOf(cold), [`${server.origin}/a.html`]);
       failing = true;
       const warm = await crawlSource(source, options, cold.state);
-      assert.deepEqual(warm.errors.map((error) => error.code), ['HTTP_503']);
+      assert.deepEqual(
+        warm.errors.map((error) => error.code),
+        ['HTTP_503'],
+      );
       assert.deepEqual(warm.disappeared, []);
       assert.deepEqual(Object.keys(warm.state.pages).sort(), Object.keys(cold.state.pages).sort());
     } finally {

@@ -5,4 +5,4 @@ export { fetchDocument, type FetchOptions } from './fetch-document.ts';
 export { CrawlError, FetchError } from './errors.ts';
 export type { DiscoveredDocument, DocumentKindHint, Source } from './types.ts';
 export { DEFAULT_CATALOG_FILE, checkCatalog, filterCatalog, readCatalog, sourceFromCatalog, type CatalogFilter } from './catalog.ts';
-export { CRAWL_STATE_VERSION, knownDocuments, readCrawlState, usableState, type PageMemo, type SourceCrawlState } from './crawl-state.ts';
+export { CRAWL_STATE_VERSION, knownDocuments, unknownBefore, usableState, type PageMemo, type SourceCrawlState } from './crawl-state.ts';

@@ -20,7 +20,10 @@ test('tells reports from guides, notices and website reports', () => {
 test('names attachment kinds from the path, a filename parameter or the link text', () => {
   assert.equal(attachmentKind(new URL('http://a.test/nb/202201/P020220120512345679012.pdf'), ''), 'pdf');
   assert.equal(attachmentKind(new URL('http://a.test/module/download/downfile.jsp?classid=0&filename=3f9c.docx'), ''), 'docx');
-  assert.equal(attachmentKind(new URL('http://a.test/system/_content/download.jsp?urltype=news.DownloadAttachUrl&wbfileid=7'), '2020年年报.wps'), 'wps');
+  assert.equal(
+    attachmentKind(new URL('http://a.test/system/_content/download.jsp?urltype=news.DownloadAttachUrl&wbfileid=7'), '2020年年报.wps'),
+    'wps',
+  );
   assert.equal(attachmentKind(new URL('http://a.test/attach/0/x.XLSX'), ''), 'xls');
   assert.equal(attachmentKind(new URL('http://a.test/nb/t20220120_1.html'), '年报.pdf'), null);
 });
@@ -44,7 +47,10 @@ test('decodes GBK by header, by meta alone, by an XML declaration, and when misl
   assert.equal(decodeHtml(iconv.encode(xml, 'gbk'), 'text/xml').text, xml);
   const utf8 = Buffer.from('<p>政府信息公开年报</p>');
   assert.equal(decodeHtml(utf8, null).charset, 'utf-8');
-  assert.equal(decodeHtml(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]), 'text/html; charset=gbk').text, '<p>政府信息公开年报</p>');
+  assert.equal(
+    decodeHtml(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]), 'text/html; charset=gbk').text,
+    '<p>政府信息公开年报</p>',
+  );
 });
 
 test('recognises challenge pages but not report pages', () => {

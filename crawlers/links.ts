@@ -36,8 +36,18 @@ export function isColumnLink(text: string, url: URL): boolean {
 type PageNode = Parameters<typeof contains>[0];
 
 const KIND_BY_EXTENSION: Record<string, DocumentKindHint> = {
-  pdf: 'pdf', doc: 'doc', docx: 'docx', wps: 'wps', xls: 'xls', xlsx: 'xls', et: 'xls',
-  ofd: 'other', rtf: 'other', zip: 'other', rar: 'other', '7z': 'other',
+  pdf: 'pdf',
+  doc: 'doc',
+  docx: 'docx',
+  wps: 'wps',
+  xls: 'xls',
+  xlsx: 'xls',
+  et: 'xls',
+  ofd: 'other',
+  rtf: 'other',
+  zip: 'other',
+  rar: 'other',
+  '7z': 'other',
 };
 const EXTENSION = /\.([a-z0-9]{1,4})$/i;
 /** Download scripts of Hanweb (downfile.jsp), VSB (download.jsp) and friends, and attachment folders. */
@@ -62,7 +72,10 @@ export function attachmentKind(url: URL, linkText: string): DocumentKindHint | n
 
 /** The name of an attachment without its extension: `X年度报告.pdf` → `X年度报告`. */
 export function stripExtension(name: string): string {
-  return name.trim().replace(/\.(pdf|docx?|wps|xlsx?|et|ofd|rtf|zip|rar|7z)$/i, '').trim();
+  return name
+    .trim()
+    .replace(/\.(pdf|docx?|wps|xlsx?|et|ofd|rtf|zip|rar|7z)$/i, '')
+    .trim();
 }
 
 /** YYYY-MM-DD from `2022-01-11`, `2022/1/11`, `2022.01.11` or `2022年1月11日`, or null. */

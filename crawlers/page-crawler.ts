@@ -8,15 +8,25 @@ import type { RobotsPolicy } from './robots.ts';
 import type { DiscoveredDocument, Source } from './types.ts';
 import type { QueryVariantCap } from './url-policy.ts';
 import type { HostScheduler } from './host-scheduler.ts';
+import type { NetworkPolicy } from './network-policy.ts';
 
-/** How to crawl; the job layer passes these from the configuration. */
-export interface CrawlOptions {
+/**
+ * How to crawl; the job layer passes these from the configuration. The network policy (allowPrivateNetworks) is
+ * required, so that every caller decides: only the demo, tests and benches on 127.0.0.1 allow private networks.
+ */
+export interface CrawlOptions extends NetworkPolicy {
   /** User-Agent header of every request. */
   userAgent: string;
   /** Most pages (list + detail) fetched in this crawl; further ones are skipped. */
   maxPages: number;
-  /** Timeout of one request, in seconds. */
+  /** Timeout of one request, body included, in seconds. */
   requestTimeoutSecs: number;
+  /** Largest page read, in bytes after decompression; a larger one fails as PAGE_TOO_LARGE. Default 4 MB. */
+  maxPageBytes?: number;
+  /** Longest a connection may stay silent, in seconds. Default 15. */
+  idleTimeoutSecs?: number;
+  /** Longest the whole crawl may run, in seconds; then it stops with what it found (SOURCE_BUDGET_EXCEEDED). Default: none. */
+  budgetSecs?: number;
   /** Most requests in flight at once (a source's politeness.concurrencyPerHost lowers it). */
   concurrency: number;
   /** Proxy for the browser (tests: an unreachable one, so that chromium cannot call home). */
@@ -34,9 +44,10 @@ export interface CrawlOptions {
 export interface CrawlPageError {
   url: string;
   /**
-   * HTTP_<status>, BLOCKED (anti-bot page), TIMEOUT, NETWORK, SOFT_404 (a 200 saying 页面不存在),
-   * MOVED_TO_HOMEPAGE (a start URL redirected to the site root), ROBOTS_DISALLOWED, TLS_CERTIFICATE (an untrusted
-   * certificate, under the strict TLS policy), or PAGE_FAILED.
+   * HTTP_<status>, BLOCKED (anti-bot page), TIMEOUT, NETWORK (and the other network causes of errors.ts), SOFT_404
+   * (a 200 saying 页面不存在), MOVED_TO_HOMEPAGE (a start URL redirected to the site root), ROBOTS_DISALLOWED,
+   * TLS_CERTIFICATE (an untrusted certificate, under the strict TLS policy), ADDRESS_REFUSED (a private address, see
+   * network-policy.ts), REDIRECT_OFF_SITE, PAGE_TOO_LARGE, INVALID_URL, SOURCE_BUDGET_EXCEEDED, or PAGE_FAILED.
    */
   code: string;
   message: string;
@@ -87,6 +98,8 @@ export interface CrawlState {
   carried: Set<string>;
   /** URLs of documents reached through a page that answered in full this time (see CrawlResult.unchanged). */
   reachedFresh: Set<string>;
+  /** Set when the crawl ran out of its time budget: it may not have seen everything. */
+  budgetExceeded: boolean;
 }
 
 /** One answered page, whichever crawler fetched it. */
@@ -110,8 +123,12 @@ export type PageHandler = (page: FetchedPage) => Promise<void>;
 /** Records a page that failed for good (after retries). */
 export type FailedPageHandler = (url: string, data: RequestData, retryCount: number, error: Error) => void;
 
-/** Retries of a page after a 5xx, 429, timeout or reset (4xx and anti-bot pages are not retried). */
+/** Retries of a page after a 5xx, 429 or reset (4xx and anti-bot pages are not retried). */
 export const MAX_REQUEST_RETRIES = 3;
+/** Retries of a page after a timeout: a page that dribbled for a whole timeout rarely does better twice. */
+export const MAX_TIMEOUT_RETRIES = 1;
+/** Default of CrawlOptions.maxPageBytes. */
+export const DEFAULT_MAX_PAGE_BYTES = 4 * 1024 * 1024;
 
 /** Requests in flight for this source: the crawl's concurrency, lowered by the source's politeness. */
 export function sourceConcurrency(state: CrawlState, options: CrawlOptions): number {

@@ -22,7 +22,9 @@ export interface DetailAttachment {
 /** The content of `<meta name="…">`, matching the name case-insensitively (old pages write ARTICLETITLE). */
 function metaContent($: CheerioAPI, name: string): string | null {
   const wanted = name.toLowerCase();
-  const element = $('meta[name]').filter((_, meta) => ($(meta).attr('name') ?? '').toLowerCase() === wanted).first();
+  const element = $('meta[name]')
+    .filter((_, meta) => ($(meta).attr('name') ?? '').toLowerCase() === wanted)
+    .first();
   return cleanText(element.attr('content')) || null;
 }
 

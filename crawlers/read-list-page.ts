@@ -12,7 +12,6 @@ import { pageKey } from './crawl-state.ts';
 
 const PLATFORM_READERS: ListPageReader[] = [readHanwebListPage, readTrsListPage, readVsbListPage, readJsonApiListPage];
 
-
 function uniqueBy<T>(values: T[], key: (value: T) => string): T[] {
   return [...new Map(values.map((value) => [key(value), value] as const)).values()];
 }
@@ -39,6 +38,9 @@ export function readListPage(page: LoadedListPage): PlatformListing {
   );
   return {
     items: mergeItems(listings.flatMap((listing) => listing.items)),
-    nextPages: uniqueBy(listings.flatMap((listing) => listing.nextPages), pageKey),
+    nextPages: uniqueBy(
+      listings.flatMap((listing) => listing.nextPages),
+      pageKey,
+    ),
   };
 }

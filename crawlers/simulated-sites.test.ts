@@ -10,6 +10,7 @@ const options: CrawlOptions = {
   userAgent: 'yangguang-test/1.0',
   maxPages: 300,
   requestTimeoutSecs: 5,
+  allowPrivateNetworks: true,
   concurrency: 4,
   browserProxy: LOOPBACK_ONLY_PROXY,
 };

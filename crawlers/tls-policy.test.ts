@@ -16,14 +16,27 @@ describe('a portal serving a self-signed certificate', () => {
   let server: TestServer;
   let rawDir: string;
   let fetchOptions: FetchOptions;
-  const crawlOptions: CrawlOptions = { userAgent: 'yangguang-test/1.0', maxPages: 20, requestTimeoutSecs: 5, concurrency: 2 };
+  const crawlOptions: CrawlOptions = {
+    userAgent: 'yangguang-test/1.0',
+    maxPages: 20,
+    requestTimeoutSecs: 5,
+    concurrency: 2,
+    allowPrivateNetworks: true,
+  };
 
   before(async () => {
     rawDir = await mkdtemp(path.join(tmpdir(), 'yangguang-tls-'));
-    fetchOptions = { rawDir, userAgent: 'yangguang-test/1.0', requestTimeoutSecs: 5, maxBodyBytes: 1024 * 1024 };
+    fetchOptions = {
+      rawDir,
+      userAgent: 'yangguang-test/1.0',
+      requestTimeoutSecs: 5,
+      maxBodyBytes: 1024 * 1024,
+      allowPrivateNetworks: true,
+    };
     server = await startTestServer(
       (request, response) => {
-        if (request.url === '/nb/index.html') reply(response, 200, `<ul><li><a href="./report.pdf" title="${TITLE}">${TITLE}</a><span>2023-01-20</span></li></ul>`);
+        if (request.url === '/nb/index.html')
+          reply(response, 200, `<ul><li><a href="./report.pdf" title="${TITLE}">${TITLE}</a><span>2023-01-20</span></li></ul>`);
         else if (request.url === '/nb/report.pdf') reply(response, 200, '%PDF-1.4 report', { 'content-type': 'application/pdf' });
         else reply(response, 404, 'no');
       },
@@ -36,10 +49,19 @@ describe('a portal serving a self-signed certificate', () => {
   });
 
   const source = (tls: Source['tls']): Source => ({
-    id: 'tls', name: '乙县', startUrls: [`${server.origin}/nb/index.html`], allowedHosts: [new URL(server.origin).host], tls,
+    id: 'tls',
+    name: '乙县',
+    startUrls: [`${server.origin}/nb/index.html`],
+    allowedHosts: [new URL(server.origin).host],
+    tls,
   });
   const document: () => DiscoveredDocument = () => ({
-    sourceId: 'tls', url: `${server.origin}/nb/report.pdf`, title: TITLE, kindHint: 'pdf', foundOn: `${server.origin}/nb/index.html`, publishedAt: '2023-01-20',
+    sourceId: 'tls',
+    url: `${server.origin}/nb/report.pdf`,
+    title: TITLE,
+    kindHint: 'pdf',
+    foundOn: `${server.origin}/nb/index.html`,
+    publishedAt: '2023-01-20',
   });
 
   test('strict (the default): the crawl fails on the certificate, and so does the fetch, not to be retried', async () => {
@@ -60,13 +82,22 @@ describe('a portal serving a self-signed certificate', () => {
   test('ignore: the browser crawler gets through too, while strict fails it the same way', { timeout: 120_000 }, async () => {
     const browser = { ...crawlOptions, browserProxy: LOOPBACK_ONLY_PROXY };
     const result = await crawlSource({ ...source('ignore'), crawler: 'playwright' }, browser);
-    assert.deepEqual(result.discovered.map((found) => found.url), [document().url]);
-    await assert.rejects(crawlSource({ ...source(undefined), crawler: 'playwright' }, browser), (error: unknown) => error instanceof CrawlError && error.code === 'TLS_CERTIFICATE');
+    assert.deepEqual(
+      result.discovered.map((found) => found.url),
+      [document().url],
+    );
+    await assert.rejects(
+      crawlSource({ ...source(undefined), crawler: 'playwright' }, browser),
+      (error: unknown) => error instanceof CrawlError && error.code === 'TLS_CERTIFICATE',
+    );
   });
 
   test('ignore: the crawl finds the report and the fetch archives it', async () => {
     const result = await crawlSource(source('ignore'), crawlOptions);
-    assert.deepEqual(result.discovered.map((found) => found.url), [document().url]);
+    assert.deepEqual(
+      result.discovered.map((found) => found.url),
+      [document().url],
+    );
     const fetched = await fetchDocument(document(), { ...fetchOptions, tls: 'ignore' });
     assert.equal((await readFile(fetched.archivePath)).toString('latin1'), '%PDF-1.4 report');
   });

@@ -26,14 +26,8 @@ export interface Source {
 /** Which crawler a source needs. */
 export type CrawlerKind = 'cheerio' | 'playwright' | 'auto';
 
-/** Optional site-specific discovery hints. */
+/** Optional site-specific discovery hints (list paging and report links are recognised per platform, not hinted). */
 export interface SourceHints {
-  /** CSS selector of the report links on list pages (default: every anchor). */
-  listSelector?: string;
-  /** Pagination family when it is not recognisable from the page. */
-  pagination?: 'trs' | 'hanweb' | 'vsb' | 'json' | 'query';
-  /** Most list pages followed (beyond the start URLs), a cap against traps. Default: the crawl's maxPages. */
-  maxListPages?: number;
   /** Deepest list-page depth from a start URL (default 6). */
   maxDepth?: number;
 }

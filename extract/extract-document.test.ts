@@ -33,7 +33,10 @@ describe('extractDocument chooses the extractor by sniffing the bytes', () => {
     const pdf = buildMinimalPdf({ content: 'BT /F1 12 Tf 20 150 Td (Hello) Tj 60 0 Td (World) Tj ET' });
     const document = await extractDocument(pdf, { ...hints, contentType: 'text/html', url: 'http://127.0.0.1/a.html' });
     assert.equal(document.format, 'pdf');
-    assert.deepEqual(document.pages[0]!.blocks.map((block) => block.kind === 'line' && block.text), ['Hello\tWorld']);
+    assert.deepEqual(
+      document.pages[0]!.blocks.map((block) => block.kind === 'line' && block.text),
+      ['Hello\tWorld'],
+    );
   });
 
   it('reads an HTML page served as application/octet-stream as HTML', async () => {
@@ -47,7 +50,10 @@ describe('extractDocument chooses the extractor by sniffing the bytes', () => {
     const text = new Uint8Array(Buffer.from([0xc4, 0xea, 0xb1, 0xa8, 0x0a, 0x31, 0x09, 0x32, 0x0a])); // 年报\n1\t2\n in GBK
     const document = await extractDocument(text, hints);
     assert.equal(document.format, 'text');
-    assert.deepEqual(document.pages[0]!.blocks.map((block) => block.kind === 'line' && block.text), ['年报', '1\t2']);
+    assert.deepEqual(
+      document.pages[0]!.blocks.map((block) => block.kind === 'line' && block.text),
+      ['年报', '1\t2'],
+    );
   });
 });
 
@@ -55,7 +61,7 @@ describe('extractDocument rejects bad input with specific permanent errors', () 
   const cases: [string, () => Uint8Array, Partial<ExtractHints>, new (...args: never[]) => Error, string][] = [
     ['empty input', () => new Uint8Array(0), {}, EmptyDocumentError, 'EMPTY_DOCUMENT'],
     ['input over maxBytes', () => bytesOf('<html><body>x</body></html>'), { maxBytes: 10 }, DocumentTooLargeError, 'DOCUMENT_TOO_LARGE'],
-    ['a PNG image', () => PNG_HEADER, {}, UnsupportedFormatError, 'UNSUPPORTED_FORMAT'],
+    ['a PNG header with no image after it', () => PNG_HEADER, {}, UnsupportedFormatError, 'UNSUPPORTED_FORMAT'],
     ['a legacy .doc/.wps file', () => OLE2_HEADER, {}, UnsupportedFormatError, 'UNSUPPORTED_FORMAT'],
     ['PDF magic followed by garbage', () => bytesOf('%PDF-1.7\nthis is not a PDF body\n'), {}, CorruptPdfError, 'CORRUPT_PDF'],
     [
@@ -72,7 +78,13 @@ describe('extractDocument rejects bad input with specific permanent errors', () 
       EncryptedPdfError,
       'ENCRYPTED_PDF',
     ],
-    ['a PDF without any text (a scan)', () => buildMinimalPdf({ content: '0 0 1 rg 20 20 100 100 re f' }), {}, NoTextLayerError, 'NO_TEXT_LAYER'],
+    [
+      'a PDF without any text (a scan)',
+      () => buildMinimalPdf({ content: '0 0 1 rg 20 20 100 100 re f' }),
+      {},
+      NoTextLayerError,
+      'NO_TEXT_LAYER',
+    ],
     [
       'a PDF whose font maps every glyph to private-use code points (broken ToUnicode)',
       () => buildMinimalPdf({ content: 'BT /F2 12 Tf 20 150 Td (Garbled figures 3119) Tj ET' }),
@@ -98,15 +110,27 @@ describe('a PDF garbled on some pages only', () => {
 
   it('keeps the readable pages and warns GARBLED_TEXT on the garbled page, whose glyphs are dropped', async () => {
     const document = await extractDocument(buildMinimalPdf({ pages: [readable, garbled] }), { ...hints, pdf: { ocr: false } });
-    assert.deepEqual(document.pages[0]!.blocks.map((block) => block.kind === 'line' && block.text), ['Readable page']);
+    assert.deepEqual(
+      document.pages[0]!.blocks.map((block) => block.kind === 'line' && block.text),
+      ['Readable page'],
+    );
     assert.deepEqual(document.pages[1]!.blocks, []);
     const warnings = document.warnings.filter((warning) => warning.code === 'GARBLED_TEXT');
-    assert.deepEqual(warnings.map((warning) => warning.page), [2]);
+    assert.deepEqual(
+      warnings.map((warning) => warning.page),
+      [2],
+    );
   });
 
   it('OCRs the garbled page, left empty once its glyphs are dropped', { timeout: 120_000 }, async () => {
     const document = await extractDocument(buildMinimalPdf({ pages: [readable, garbled] }), hints);
-    assert.deepEqual(document.pages[1]!.blocks.map((block) => block.kind === 'line' && block.text), ['Garbled page']);
-    assert.deepEqual(document.warnings.filter((warning) => warning.page === 2).map((warning) => warning.code), ['GARBLED_TEXT', 'OCR']);
+    assert.deepEqual(
+      document.pages[1]!.blocks.map((block) => block.kind === 'line' && block.text),
+      ['Garbled page'],
+    );
+    assert.deepEqual(
+      document.warnings.filter((warning) => warning.page === 2).map((warning) => warning.code),
+      ['GARBLED_TEXT', 'OCR'],
+    );
   });
 });

@@ -1,9 +1,9 @@
 /** The one entry of the extract stage: sniffs the bytes and hands them to the extractor of their format. */
-import { detectChallenge } from '../shared/anti-bot.ts';
 import { decodeHtml } from '../shared/charset.ts';
-import { BlockedPageError, DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError } from './errors.ts';
+import { DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError } from './errors.ts';
 import { extractDecodedHtml } from './html.ts';
 import { extractPdf, type PdfExtractOptions } from './pdf.ts';
+import { extractImage } from './scan.ts';
 import { sniffFormat, type SniffedFormat } from './sniff.ts';
 import { extractText } from './text.ts';
 import type { ExtractedDocument } from './types.ts';
@@ -18,8 +18,6 @@ export interface ExtractHints {
   url: string;
   /** Largest input accepted, in bytes. */
   maxBytes: number;
-  /** HTTP status of the response, if known: helps tell an anti-bot challenge page (412, 521) from a page. */
-  status?: number;
   /** PDF options (OCR of pages without a text layer, ruling tables). */
   pdf?: PdfExtractOptions;
 }
@@ -28,28 +26,21 @@ const UNSUPPORTED: Partial<Record<SniffedFormat, string>> = {
   xlsx: 'an Excel .xlsx workbook',
   ofd: 'an OFD document (GB/T 33190, zip with OFD.xml); convert it to PDF first',
   zip: 'a zip archive',
-  image: 'an image',
   binary: 'binary data of an unknown kind',
 };
 
-/** A challenge page has hardly any text of its own; a report page that quotes a marker has plenty. */
-const MAX_BLOCKED_PAGE_TEXT = 400;
-
+/**
+ * An HTML page as fetched. No anti-bot check here: the fetch stage owns it (crawlers/fetch-document.ts), where a
+ * challenge page is refused before it is archived and retried by asking the portal again; archived bytes never are one.
+ */
 function extractHtmlPage(bytes: Uint8Array, hints: ExtractHints): ExtractedDocument {
-  const decoded = decodeHtml(bytes, hints.contentType);
-  const document = extractDecodedHtml(decoded, hints.sha256);
-  const challenge = detectChallenge(hints.status ?? 200, decoded.text);
-  const visibleText = document.pages.flatMap((page) => page.blocks).reduce((sum, block) => sum + (block.kind === 'line' ? block.text.length : 100), 0);
-  if (challenge && visibleText < MAX_BLOCKED_PAGE_TEXT) {
-    throw new BlockedPageError(`${hints.url} is an anti-bot page, not the document: ${challenge}`);
-  }
-  return document;
+  return extractDecodedHtml(decodeHtml(bytes, hints.contentType), hints.sha256);
 }
 
 /**
  * Extracts text and tables from a fetched document, choosing the extractor by sniffing the bytes (the content
  * type and URL are hints only). Throws an ExtractError: EmptyDocumentError, DocumentTooLargeError,
- * UnsupportedFormatError, ZipBombError, BlockedPageError (retryable), or the PDF errors (CorruptPdfError,
+ * UnsupportedFormatError, ZipBombError, or the PDF errors (CorruptPdfError,
  * EncryptedPdfError, NoTextLayerError, GarbledTextError, NeedsOcrError).
  */
 export async function extractDocument(bytes: Uint8Array, hints: ExtractHints): Promise<ExtractedDocument> {
@@ -67,6 +58,8 @@ export async function extractDocument(bytes: Uint8Array, hints: ExtractHints): P
       return extractDocx(bytes, hints.sha256);
     case 'doc':
       return extractDoc(bytes, hints.sha256);
+    case 'image':
+      return extractImage(bytes, hints.sha256);
     case 'text':
       // Same charset rules as HTML (BOM, declared, UTF-8 if valid, else gb18030); a text file has no <meta>.
       return extractText(decodeHtml(bytes, hints.contentType).text, hints.sha256);

@@ -8,7 +8,19 @@ import type { AnyNode, Element } from 'domhandler';
 
 /** Never content: these tags, any [hidden] element and any element styled display:none. */
 const NOISE_TAGS = new Set([
-  'script', 'style', 'noscript', 'template', 'nav', 'iframe', 'object', 'embed', 'svg', 'canvas', 'select', 'textarea', 'button',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'nav',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'canvas',
+  'select',
+  'textarea',
+  'button',
 ]);
 /** Page chrome, dropped only when no main-content container is found and the whole body is read. */
 const CHROME_TAGS = new Set(['header', 'footer', 'aside']);
@@ -140,7 +152,15 @@ function visitElement(element: Element, place: Place, state: ScanState): void {
  * come back in `candidates` in the same order.
  */
 export function scanPage(root: AnyNode, selectors: readonly string[]): PageScan {
-  const scan: PageScan = { noise: [], chrome: [], tables: [], tablesHoldingTables: new Set(), candidates: selectors.map(() => []), textOnly: [], titles: {} };
+  const scan: PageScan = {
+    noise: [],
+    chrome: [],
+    tables: [],
+    tablesHoldingTables: new Set(),
+    candidates: selectors.map(() => []),
+    textOnly: [],
+    titles: {},
+  };
   const state: ScanState = { scan, selectors: selectors.map(parseSimpleSelector), openTables: [] };
   const children = 'children' in root ? root.children : [];
   const top: Place = { inBody: false, inHead: false, inNoise: false };

@@ -121,7 +121,9 @@ describe('extractHtml charset decisions', () => {
   });
 
   it('falls back to gb18030 when nothing is declared and the bytes are not UTF-8', () => {
-    const withoutMeta = Buffer.from(gbkBytes).toString('latin1').replace(/<meta[^>]*>/, '');
+    const withoutMeta = Buffer.from(gbkBytes)
+      .toString('latin1')
+      .replace(/<meta[^>]*>/, '');
     const document = extractHtml(new Uint8Array(Buffer.from(withoutMeta, 'latin1')), 'x', null);
     assert.equal(document.title, '示范县2022年政府信息公开工作年度报告_示范县人民政府');
   });
@@ -143,11 +145,10 @@ test('reads past the 信息公开目录 metadata table above the article, keepin
     <div id="zoom"><p>一、总体情况：本年度持续推进政务公开工作，公开质量稳步提升。</p>
     <table><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>2</td></tr></table></div></body></html>`;
   const blocks = extractHtmlString(html, 'sha').pages[0]!.blocks;
-  assert.deepEqual(blocks.map((block) => (block.kind === 'line' ? block.text : `table ${block.rows.length}`)), [
-    '发布机构：示例县人民政府办公室',
-    '一、总体情况：本年度持续推进政务公开工作，公开质量稳步提升。',
-    'table 2',
-  ]);
+  assert.deepEqual(
+    blocks.map((block) => (block.kind === 'line' ? block.text : `table ${block.rows.length}`)),
+    ['发布机构：示例县人民政府办公室', '一、总体情况：本年度持续推进政务公开工作，公开质量稳步提升。', 'table 2'],
+  );
 });
 
 test('keeps the article-info lines a CMS prints above the body, and nothing else outside it', () => {

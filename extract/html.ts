@@ -14,15 +14,69 @@ export const HTML_EXTRACTOR_VERSION = 'html-4';
 
 /** Where portal CMSs (TRS, Hanweb, UCAP, …) put the article body, most specific first. */
 const MAIN_CONTENT = [
-  '.TRS_Editor', '.trs_editor_view', '.TRS_UEDITOR', '.Custom_UnionStyle', '#zoom', '#Zoom', '#UCAP-CONTENT',
-  '.v_news_content', '#vsb_content', '.ewb-article-detail', '.article-content', '.article_content', '.news_content',
-  '.wzy_content', '#article', 'article', 'main', '#content', '.content',
+  '.TRS_Editor',
+  '.trs_editor_view',
+  '.TRS_UEDITOR',
+  '.Custom_UnionStyle',
+  '#zoom',
+  '#Zoom',
+  '#UCAP-CONTENT',
+  '.v_news_content',
+  '#vsb_content',
+  '.ewb-article-detail',
+  '.article-content',
+  '.article_content',
+  '.news_content',
+  '.wzy_content',
+  '#article',
+  'article',
+  'main',
+  '#content',
+  '.content',
 ];
 const MIN_MAIN_CONTENT_CHARS = 30;
 const BLOCK_TAGS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'caption', 'center', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
-  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li',
-  'main', 'ol', 'p', 'pre', 'section', 'summary', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'body', 'html',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'caption',
+  'center',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'body',
+  'html',
 ]);
 /** Characters between which a line break inside a cell is dropped rather than turned into a space. */
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
@@ -122,7 +176,8 @@ function walkChildren($: CheerioAPI, element: Element, collector: Collector): vo
 }
 
 /** Labels of the 信息公开目录 header (索引号, 发布机构, 生成日期 …) that xxgk pages print above the article. */
-const METADATA_LABEL = /^(索\s*引\s*号|发布机构|发文机关|发文字号|文\s*号|生成日期|成文日期|发布日期|主题分类|公开方式|公开范围|有\s*效\s*性|名\s*称|标\s*题)\s*[:：]?$/;
+const METADATA_LABEL =
+  /^(索\s*引\s*号|发布机构|发文机关|发文字号|文\s*号|生成日期|成文日期|发布日期|主题分类|公开方式|公开范围|有\s*效\s*性|名\s*称|标\s*题)\s*[:：]?$/;
 
 /** A small table of label–value pairs describing the article (at least two labels), not a table of the article. */
 function isMetadataTable($: CheerioAPI, table: Element): boolean {
@@ -168,7 +223,9 @@ const ARTICLE_INFO = /^(来源|信息来源|发布机构|发布单位|发文机�
 function metadataLines($: CheerioAPI, table: Element): string[] {
   return ownRows(table).flatMap((row) => {
     const texts = ownCells(row).map((cell) => normalizeWhitespace($(cell).text()));
-    return texts.flatMap((text, index) => (METADATA_LABEL.test(text) && texts[index + 1] ? [`${text.replace(/[:：]$/, '')}：${texts[index + 1]}`] : []));
+    return texts.flatMap((text, index) =>
+      METADATA_LABEL.test(text) && texts[index + 1] ? [`${text.replace(/[:：]$/, '')}：${texts[index + 1]}`] : [],
+    );
   });
 }
 

@@ -8,7 +8,6 @@ export { extractDoc, extractDocx, WORD_EXTRACTOR_VERSION } from './word.ts';
 export { assertNotZipBomb, DEFAULT_ZIP_LIMITS, readZipEntries, type ZipEntryInfo, type ZipLimits } from './zip.ts';
 export { sniffFormat, type SniffedFormat } from './sniff.ts';
 export {
-  BlockedPageError,
   CorruptPdfError,
   DocumentTooLargeError,
   EmptyDocumentError,
@@ -17,6 +16,7 @@ export {
   GarbledTextError,
   NeedsOcrError,
   NoTextLayerError,
+  OcrTimeoutError,
   UnsupportedFormatError,
   ZipBombError,
 } from './errors.ts';

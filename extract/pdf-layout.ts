@@ -47,7 +47,8 @@ export function removeRunningLines(pages: LaidOutPage[]): ExtractWarning[] {
   if (pages.length < 2) return [];
   const edges = pages.map(edgeLines);
   const pagesPerKey = new Map<string, number>();
-  for (const pageEdges of edges) for (const key of new Set(pageEdges.map((edge) => edge.key))) pagesPerKey.set(key, (pagesPerKey.get(key) ?? 0) + 1);
+  for (const pageEdges of edges)
+    for (const key of new Set(pageEdges.map((edge) => edge.key))) pagesPerKey.set(key, (pagesPerKey.get(key) ?? 0) + 1);
   const needed = Math.max(2, Math.ceil(pages.length * RUNNING_SHARE));
   let removed = 0;
   pages.forEach((laidOut, index) => {
@@ -68,12 +69,21 @@ export function removeRepeatedHeadingRows(pages: LaidOutPage[]): ExtractWarning[
     const previous = new Set(lines(pages[index - 1]!.page).map((line) => line.text));
     const current = lines(pages[index]!.page);
     let count = 0;
-    while (count < Math.min(current.length, MAX_REPEATED_HEADING_ROWS) && previous.has(current[count]!.text) && CJK.test(current[count]!.text)) count++;
+    while (
+      count < Math.min(current.length, MAX_REPEATED_HEADING_ROWS) &&
+      previous.has(current[count]!.text) &&
+      CJK.test(current[count]!.text)
+    )
+      count++;
     if (count === 0 || count === current.length) continue;
     const repeated = new Set(current.slice(0, count));
     const page = pages[index]!.page;
     page.blocks = page.blocks.filter((block) => !(block.kind === 'line' && repeated.has(block)));
-    warnings.push({ code: 'REPEATED_TABLE_HEADING_REMOVED', message: `page ${page.number}: ${count} repeated table heading line(s) removed`, page: page.number });
+    warnings.push({
+      code: 'REPEATED_TABLE_HEADING_REMOVED',
+      message: `page ${page.number}: ${count} repeated table heading line(s) removed`,
+      page: page.number,
+    });
   }
   return warnings;
 }

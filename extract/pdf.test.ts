@@ -43,7 +43,10 @@ describe('extractPdf on the simulator PDFs (LibreOffice)', () => {
       assert.equal(document.format, 'pdf');
       assert.equal(document.title, report(id).title);
       const lines = allLines(document);
-      assert.ok(lines.some((line) => line.text.includes('政府信息公开')), 'Chinese text is not empty');
+      assert.ok(
+        lines.some((line) => line.text.includes('政府信息公开')),
+        'Chinese text is not empty',
+      );
       const row = lines.find((line) => line.text.includes('本年新收政府信息公开申请数量'));
       assert.ok(row, 'the 本年新收 row');
       const cells = row.text.split('\t');
@@ -61,7 +64,10 @@ describe('extractPdf on the simulator PDFs (LibreOffice)', () => {
         assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= 600 && box.y + box.height <= 850, JSON.stringify(box));
       }
       const tops = boxes.map((box) => box!.y);
-      assert.deepEqual(tops, [...tops].sort((a, b) => a - b));
+      assert.deepEqual(
+        tops,
+        [...tops].sort((a, b) => a - b),
+      );
     }
     assert.deepEqual(document.warnings, []);
   });
@@ -72,7 +78,10 @@ describe('extractPdf on the simulator PDFs (LibreOffice)', () => {
     const groups = ['review', 'litigation_direct', 'litigation_after_review'];
     const metrics = ['upheld', 'corrected', 'other', 'pending', 'total'];
     const expected = groups.flatMap((group) => metrics.map((metric) => String(cells[`t4.${group}.${metric}`]))).join('\t');
-    assert.ok(allLines(document).some((line) => line.text === expected), expected);
+    assert.ok(
+      allLines(document).some((line) => line.text === expected),
+      expected,
+    );
   });
 
   it('can add pdf-parse ruling tables when asked', async () => {

@@ -270,9 +270,12 @@ function engineError(current: Engine, error: unknown): unknown {
   }
   if (outOfMemory) {
     const cause = error instanceof PdfiumOutOfMemoryError ? error : new PdfiumOutOfMemoryError(String(error));
-    return new CorruptPdfError(`the PDF needs more than the ${Math.round(maxHeapBytes / 2 ** 20)} MB PDFium may use (bomb-like streams?)`, { cause });
+    return new CorruptPdfError(`the PDF needs more than the ${Math.round(maxHeapBytes / 2 ** 20)} MB PDFium may use (bomb-like streams?)`, {
+      cause,
+    });
   }
-  if (error instanceof WasmRuntimeError) return new CorruptPdfError(`PDFium failed on the PDF: ${(error as Error).message}`, { cause: error });
+  if (error instanceof WasmRuntimeError)
+    return new CorruptPdfError(`PDFium failed on the PDF: ${(error as Error).message}`, { cause: error });
   return error;
 }
 

@@ -33,10 +33,18 @@ function multiply([a1, b1, c1, d1, e1, f1]: Matrix, [a2, b2, c2, d2, e2, f2]: Ma
  * The page's ruled tables as rows of cell texts, in getTable()'s order. `viewport` is pdf.js's viewport
  * transform at scale 1; `items` are the page's text runs (viewport positions), in content order.
  */
-export function findRulingTables(module: PdfiumModule, page: number, viewport: Matrix, items: PositionedText[], geometry: TableGeometry, scratch: number): string[][][] {
+export function findRulingTables(
+  module: PdfiumModule,
+  page: number,
+  viewport: Matrix,
+  items: PositionedText[],
+  geometry: TableGeometry,
+  scratch: number,
+): string[][][] {
   const store = new geometry.LineStore();
   const count = module.FPDFPage_CountObjects(page);
-  for (let index = 0; index < count; index++) addRulings(module, module.FPDFPage_GetObject(page, index), IDENTITY, viewport, store, geometry, scratch);
+  for (let index = 0; index < count; index++)
+    addRulings(module, module.FPDFPage_GetObject(page, index), IDENTITY, viewport, store, geometry, scratch);
   store.normalize();
   const tables = store.getTableData();
   fillCells(tables, items);
@@ -69,13 +77,22 @@ function onOneLine(first: PositionedText, second: PositionedText): boolean {
 }
 
 /** Adds a stroked path's rule or rectangle to the store; walks into form XObjects with their matrices. */
-function addRulings(module: PdfiumModule, object: number, parent: Matrix, viewport: Matrix, store: InstanceType<TableGeometry['LineStore']>, geometry: TableGeometry, scratch: number): void {
+function addRulings(
+  module: PdfiumModule,
+  object: number,
+  parent: Matrix,
+  viewport: Matrix,
+  store: InstanceType<TableGeometry['LineStore']>,
+  geometry: TableGeometry,
+  scratch: number,
+): void {
   const type = module.FPDFPageObj_GetType(object);
   if (type !== FPDF_PAGEOBJ_PATH && type !== FPDF_PAGEOBJ_FORM) return;
   const matrix = multiply(parent, readMatrix(module, object, scratch));
   if (type === FPDF_PAGEOBJ_FORM) {
     const count = module.FPDFFormObj_CountObjects(object);
-    for (let index = 0; index < count; index++) addRulings(module, module.FPDFFormObj_GetObject(object, index), matrix, viewport, store, geometry, scratch);
+    for (let index = 0; index < count; index++)
+      addRulings(module, module.FPDFFormObj_GetObject(object, index), matrix, viewport, store, geometry, scratch);
     return;
   }
   if (!isStrokeOnly(module, object, scratch)) return;

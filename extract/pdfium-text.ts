@@ -90,7 +90,12 @@ export async function readPdfWithPdfium(bytes: Uint8Array, options: { rulingTabl
   });
 }
 
-function readPage(document: PdfiumDocument, index: number, scratch: number, geometry: TableGeometry | null): { text: PageText; tables?: Omit<PageRulingTables, 'page'> } {
+function readPage(
+  document: PdfiumDocument,
+  index: number,
+  scratch: number,
+  geometry: TableGeometry | null,
+): { text: PageText; tables?: Omit<PageRulingTables, 'page'> } {
   const { module } = document;
   const page = document.loadPage(index);
   try {
@@ -114,16 +119,28 @@ function readPage(document: PdfiumDocument, index: number, scratch: number, geom
 
 /** The visible box (crop box within the media box) and rotation, as pdf.js's viewport at scale 1 sees them. */
 function pageFrame(module: PdfiumModule, page: number, scratch: number): PageFrame {
-  const media = readBox(module, scratch, (l, b, r, t) => module.FPDFPage_GetMediaBox(page, l, b, r, t)) ?? [0, 0, module.FPDF_GetPageWidthF(page), module.FPDF_GetPageHeightF(page)];
+  const media = readBox(module, scratch, (l, b, r, t) => module.FPDFPage_GetMediaBox(page, l, b, r, t)) ?? [
+    0,
+    0,
+    module.FPDF_GetPageWidthF(page),
+    module.FPDF_GetPageHeightF(page),
+  ];
   const crop = readBox(module, scratch, (l, b, r, t) => module.FPDFPage_GetCropBox(page, l, b, r, t)) ?? media;
-  const view = [Math.max(crop[0], media[0]), Math.max(crop[1], media[1]), Math.min(crop[2], media[2]), Math.min(crop[3], media[3])] as const;
+  const view = [
+    Math.max(crop[0], media[0]),
+    Math.max(crop[1], media[1]),
+    Math.min(crop[2], media[2]),
+    Math.min(crop[3], media[3]),
+  ] as const;
   return viewportFrame(view, (module.FPDFPage_GetRotation(page) % 4) * 90);
 }
 
 /** pdf.js PageViewport's transform for scale 1 (display/display_utils.js), so positions match its items'. */
 function viewportFrame(view: readonly [number, number, number, number], rotation: number): PageFrame {
   const [xMin, yMin, xMax, yMax] = view;
-  const [a, b, c, d] = ({ 90: [0, 1, 1, 0], 180: [-1, 0, 0, 1], 270: [0, -1, -1, 0] } as Record<number, number[]>)[rotation] ?? [1, 0, 0, -1];
+  const [a, b, c, d] = ({ 90: [0, 1, 1, 0], 180: [-1, 0, 0, 1], 270: [0, -1, -1, 0] } as Record<number, number[]>)[rotation] ?? [
+    1, 0, 0, -1,
+  ];
   const centerX = (xMin + xMax) / 2;
   const centerY = (yMin + yMax) / 2;
   const sideways = a === 0;
@@ -137,7 +154,11 @@ function apply([a, b, c, d, e, f]: Transform, x: number, y: number): [number, nu
   return [a * x + c * y + e, b * x + d * y + f];
 }
 
-function readBox(module: PdfiumModule, scratch: number, get: (l: number, b: number, r: number, t: number) => boolean): [number, number, number, number] | null {
+function readBox(
+  module: PdfiumModule,
+  scratch: number,
+  get: (l: number, b: number, r: number, t: number) => boolean,
+): [number, number, number, number] | null {
   if (!get(scratch, scratch + 4, scratch + 8, scratch + 12)) return null;
   const floats = new Float32Array(heapOf(module).buffer, scratch, 4);
   const [left, bottom, right, top] = [floats[0]!, floats[1]!, floats[2]!, floats[3]!];
@@ -169,7 +190,8 @@ function readGlyphs(module: PdfiumModule, textPage: number, scratch: number): Gl
     if (textObject !== lastTextObject) {
       lastTextObject = textObject;
       font = textObject === 0 ? 0 : pdfium.FPDFTextObj_GetFont(textObject);
-      scale = pdfium.FPDFText_GetMatrix(textPage, index, scratch) !== 0 ? verticalScale(new Float32Array(heapOf(module).buffer, scratch, 6)) : 1;
+      scale =
+        pdfium.FPDFText_GetMatrix(textPage, index, scratch) !== 0 ? verticalScale(new Float32Array(heapOf(module).buffer, scratch, 6)) : 1;
     }
     const fontSize = pdfium.FPDFText_GetFontSize(textPage, index) * scale;
     if (FULL_WIDTH.test(char)) right = originX! + fontSize;
@@ -192,7 +214,8 @@ function groupIntoRuns(glyphs: Glyph[]): Run[] {
   let run: Run | undefined;
   for (const glyph of glyphs) {
     if (run && continuesAcross(run, glyph)) {
-      const wordSpace = glyph.x - run.right >= SPACE_IN_RUN_MIN_EM * Math.max(glyph.fontSize, 1) && !/\s$/.test(run.raw) && !/^\s/.test(glyph.char);
+      const wordSpace =
+        glyph.x - run.right >= SPACE_IN_RUN_MIN_EM * Math.max(glyph.fontSize, 1) && !/\s$/.test(run.raw) && !/^\s/.test(glyph.char);
       run.raw += (wordSpace ? ' ' : '') + glyph.char;
       run.right = Math.max(run.right, glyph.right);
     } else if (run && continuesDown(run, glyph)) {
@@ -200,7 +223,16 @@ function groupIntoRuns(glyphs: Glyph[]): Run[] {
       run.vertical = true;
       run.lastBaseline = glyph.baseline;
     } else {
-      run = { raw: glyph.char, font: glyph.font, x: glyph.x, right: glyph.right, baseline: glyph.baseline, lastBaseline: glyph.baseline, fontSize: glyph.fontSize, vertical: false };
+      run = {
+        raw: glyph.char,
+        font: glyph.font,
+        x: glyph.x,
+        right: glyph.right,
+        baseline: glyph.baseline,
+        lastBaseline: glyph.baseline,
+        fontSize: glyph.fontSize,
+        vertical: false,
+      };
       runs.push(run);
     }
   }
@@ -215,7 +247,13 @@ function sameStyle(run: Run, glyph: Glyph): boolean {
 function continuesAcross(run: Run, glyph: Glyph): boolean {
   const em = Math.max(glyph.fontSize, 1);
   const gap = glyph.x - run.right;
-  return !run.vertical && sameStyle(run, glyph) && Math.abs(run.baseline - glyph.baseline) <= BASELINE_SHIFT_EM * em && gap > -SPACE_IN_RUN_MAX_EM * em && gap <= SPACE_IN_RUN_MAX_EM * em;
+  return (
+    !run.vertical &&
+    sameStyle(run, glyph) &&
+    Math.abs(run.baseline - glyph.baseline) <= BASELINE_SHIFT_EM * em &&
+    gap > -SPACE_IN_RUN_MAX_EM * em &&
+    gap <= SPACE_IN_RUN_MAX_EM * em
+  );
 }
 
 /**
@@ -225,7 +263,13 @@ function continuesAcross(run: Run, glyph: Glyph): boolean {
 function continuesDown(run: Run, glyph: Glyph): boolean {
   const em = Math.max(glyph.fontSize, 1);
   const step = glyph.baseline - run.lastBaseline;
-  return (run.vertical || [...run.raw].length === 1) && sameStyle(run, glyph) && Math.abs(glyph.x - run.x) < 0.1 * em && step > 0.5 * em && step < 1.5 * em;
+  return (
+    (run.vertical || [...run.raw].length === 1) &&
+    sameStyle(run, glyph) &&
+    Math.abs(glyph.x - run.x) < 0.1 * em &&
+    step > 0.5 * em &&
+    step < 1.5 * em
+  );
 }
 
 /** Runs, built in text space, placed on the page as pdf.js places its items: origin through the viewport. */
@@ -238,7 +282,9 @@ function toPageText(runs: Run[], frame: PageFrame): PageText {
     const text = normalizePdfText(run.raw);
     // pdf.js places a column at its first glyph's vertical-writing origin: the default metrics (DW2 [880 -1000])
     // put it half an em right of and 0.88 em above the horizontal origin PDFium reports.
-    const [originX, originY] = run.vertical ? [run.x + run.fontSize / 2, -run.baseline + VERTICAL_ORIGIN_EM * run.fontSize] : [run.x, -run.baseline];
+    const [originX, originY] = run.vertical
+      ? [run.x + run.fontSize / 2, -run.baseline + VERTICAL_ORIGIN_EM * run.fontSize]
+      : [run.x, -run.baseline];
     const [x, baseline] = apply(frame.transform, originX, originY);
     return { text, x, baseline, width: run.vertical ? run.fontSize : run.right - run.x, fontSize: run.fontSize };
   });

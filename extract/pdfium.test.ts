@@ -42,11 +42,18 @@ function pdfWithHugeContentStream(megabytes: number): Uint8Array {
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ].map((body, index) => {
     const head = Buffer.from(`${index + 1} 0 obj\n${body}`, 'latin1');
-    return index === 3 ? Buffer.concat([head, packed, Buffer.from('\nendstream\nendobj\n')]) : Buffer.concat([head, Buffer.from('\nendobj\n')]);
+    return index === 3
+      ? Buffer.concat([head, packed, Buffer.from('\nendstream\nendobj\n')])
+      : Buffer.concat([head, Buffer.from('\nendobj\n')]);
   });
   let offset = '%PDF-1.4\n'.length;
   const offsets = objects.map((object) => [offset, (offset += object.length)][0]!);
-  const xref = ['xref', `0 ${objects.length + 1}`, '0000000000 65535 f ', ...offsets.map((at) => `${String(at).padStart(10, '0')} 00000 n `)].join('\n');
+  const xref = [
+    'xref',
+    `0 ${objects.length + 1}`,
+    '0000000000 65535 f ',
+    ...offsets.map((at) => `${String(at).padStart(10, '0')} 00000 n `),
+  ].join('\n');
   const trailer = `\ntrailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${offset}\n%%EOF\n`;
   return new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.4\n'), ...objects, Buffer.from(xref + trailer)]));
 }
@@ -57,19 +64,25 @@ describe('PDFium and pdf.js read the same lines', () => {
       const bytes = simulatorPdf(id);
       const pdfium = await extractPdf(bytes, id, { ocr: false, engine: 'pdfium' });
       const pdfjs = await extractPdf(bytes, id, { ocr: false, engine: 'pdf.js' });
-      assert.deepEqual(lines(pdfium).map((line) => line.text), lines(pdfjs).map((line) => line.text));
+      assert.deepEqual(
+        lines(pdfium).map((line) => line.text),
+        lines(pdfjs).map((line) => line.text),
+      );
       lines(pdfium).forEach((line, index) => {
         const other = lines(pdfjs)[index]!.box!;
-        for (const key of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(line.box![key] - other[key]) <= 0.5, `${line.text}: ${key}`);
+        for (const key of ['x', 'y', 'width', 'height'] as const)
+          assert.ok(Math.abs(line.box![key] - other[key]) <= 0.5, `${line.text}: ${key}`);
       });
       assert.equal(pdfium.title, pdfjs.title);
     });
   }
 
-  it('gives the same ruled tables from PDFium\'s paths through pdf-parse\'s table builder as getTable() from pdf.js', async () => {
+  it("gives the same ruled tables from PDFium's paths through pdf-parse's table builder as getTable() from pdf.js", async () => {
     for (const id of SIMULATOR_PDFS) {
       const tables = async (engine: 'pdfium' | 'pdf.js') =>
-        (await extractPdf(simulatorPdf(id), id, { ocr: false, engine, rulingTables: true })).pages.flatMap((page) => page.blocks.filter((block) => block.kind === 'table'));
+        (await extractPdf(simulatorPdf(id), id, { ocr: false, engine, rulingTables: true })).pages.flatMap((page) =>
+          page.blocks.filter((block) => block.kind === 'table'),
+        );
       const fromPdfium = await tables('pdfium');
       assert.ok(fromPdfium.length > 0, id);
       assert.deepEqual(fromPdfium, await tables('pdf.js'), id);
@@ -79,7 +92,9 @@ describe('PDFium and pdf.js read the same lines', () => {
   for (const rotation of [0, 90, 180, 270]) {
     it(`places lines as pdf.js does on a page with /Rotate ${rotation} and a crop box`, async () => {
       const content = 'BT /F1 12 Tf 20 150 Td (Hello) Tj 60 0 Td (World) Tj ET BT /F1 10 Tf 30 40 Td (Second line) Tj ET';
-      const pdf = Buffer.from(buildMinimalPdf({ content })).toString('latin1').replace('/MediaBox [0 0 200 200]', `/MediaBox [0 0 200 300] /CropBox [10 5 190 290] /Rotate ${rotation}`);
+      const pdf = Buffer.from(buildMinimalPdf({ content }))
+        .toString('latin1')
+        .replace('/MediaBox [0 0 200 200]', `/MediaBox [0 0 200 300] /CropBox [10 5 190 290] /Rotate ${rotation}`);
       const bytes = new Uint8Array(Buffer.from(pdf, 'latin1'));
       const pdfium = await extractPdf(bytes, 'rotated', { ocr: false, engine: 'pdfium' });
       assert.deepEqual(pdfium.pages, (await extractPdf(bytes, 'rotated', { ocr: false, engine: 'pdf.js' })).pages);
@@ -108,7 +123,10 @@ describe('which engine reads a PDF', () => {
     assert.equal(document.engine, 'pdf.js');
     const fallback = document.warnings.find((warning) => warning.code === 'PDFJS_FALLBACK');
     assert.match(fallback?.message ?? '', /page\(s\) 2 /);
-    assert.deepEqual(lines(document).map((line) => line.text), ['Readable page']);
+    assert.deepEqual(
+      lines(document).map((line) => line.text),
+      ['Readable page'],
+    );
   });
 
   it('is pdf.js for bytes PDFium cannot open, which then fail CORRUPT_PDF as before', async () => {
@@ -163,7 +181,11 @@ describe('rendering pages for OCR', () => {
   it('renders a page at the asked resolution, white paper with dark text', async () => {
     const images: [number, GrayImage][] = [];
     await renderPdfPages(simulatorPdf('huaian-2024'), [2, 9], 100, async (page, image) => void images.push([page, image]));
-    assert.deepEqual(images.map(([page]) => page), [2], 'pages past the end are skipped');
+    assert.deepEqual(
+      images.map(([page]) => page),
+      [2],
+      'pages past the end are skipped',
+    );
     const [, image] = images[0]!;
     assert.deepEqual([image.width, image.height], [Math.round((595.3 * 100) / 72), Math.round((841.9 * 100) / 72)]);
     const dark = image.pixels.filter((value) => value < 128).length;

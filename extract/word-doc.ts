@@ -95,7 +95,10 @@ type WordOleExtractorClass = new () => WordOleExtractorInstance;
 const require = createRequire(import.meta.url);
 // Deep imports: the package exports only WordExtractor, whose extract() gives no access to the pieces.
 const WordOleExtractor = require('word-extractor/lib/word-ole-extractor.js') as WordOleExtractorClass;
-const BufferReader = require('word-extractor/lib/buffer-reader.js') as new (buffer: Buffer) => { open(): Promise<unknown>; close(): Promise<unknown> };
+const BufferReader = require('word-extractor/lib/buffer-reader.js') as new (buffer: Buffer) => {
+  open(): Promise<unknown>;
+  close(): Promise<unknown>;
+};
 
 /** Length in bytes of a sprm's operand at `offset` (the spra field, plus the two variable-length exceptions). */
 function operandLength(grpprl: Buffer, offset: number, sprm: number): number {
@@ -257,7 +260,10 @@ export async function readDocBody(bytes: Uint8Array): Promise<DocBody> {
 }
 
 function cellText(raw: string): TableCell {
-  const lines = raw.split(CELL_LINE_BREAK).map((line) => line.replace(/\s+/g, ' ').trim()).filter((line) => line !== '');
+  const lines = raw
+    .split(CELL_LINE_BREAK)
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '');
   return { text: joinCellLines(lines) };
 }
 

@@ -22,7 +22,9 @@ export async function extractDocx(bytes: Uint8Array, sha256: string, zipLimits?:
   assertNotZipBomb(entries, zipLimits);
   const result = await mammoth
     .convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })
-    .catch((error: unknown) => Promise.reject(new UnsupportedFormatError(`mammoth cannot read the .docx: ${String(error)}`, { cause: error })));
+    .catch((error: unknown) =>
+      Promise.reject(new UnsupportedFormatError(`mammoth cannot read the .docx: ${String(error)}`, { cause: error })),
+    );
   const document = extractHtmlString(`<html><body><article>${result.value}</article></body></html>`, sha256);
   for (const block of document.pages.flatMap((page) => page.blocks)) if (block.kind === 'table') block.origin = 'docx';
   return { ...document, format: 'docx', extractorVersion: WORD_EXTRACTOR_VERSION };

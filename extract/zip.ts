@@ -73,7 +73,9 @@ export function assertNotZipBomb(entries: ZipEntryInfo[], limits: ZipLimits = DE
     total += entry.uncompressedSize;
     const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
     if (entry.uncompressedSize > RATIO_FLOOR_BYTES && ratio > limits.maxRatio) {
-      throw new ZipBombError(`zip entry ${entry.name} inflates ${Math.round(ratio)}× (${entry.uncompressedSize} bytes), more than ${limits.maxRatio}×`);
+      throw new ZipBombError(
+        `zip entry ${entry.name} inflates ${Math.round(ratio)}× (${entry.uncompressedSize} bytes), more than ${limits.maxRatio}×`,
+      );
     }
   }
   if (total > limits.maxTotalUncompressed) {

@@ -58,6 +58,9 @@ export async function discoverCatalog(
     {
       userAgent: config.userAgent,
       requestTimeoutSecs: config.requestTimeoutSecs,
+      allowPrivateNetworks: config.allowPrivateNetworks,
+      allowedPrivateAddresses: config.allowedPrivateAddresses,
+      maxBodyBytes: config.maxPageBytes,
       concurrency: config.maxRequestsInFlight,
       delayMs: Math.max(config.hostDelayMs, CATALOG_HOST_DELAY_MS),
       parentPortalOf: (entry) => (entry.parentCode ? byCode.get(entry.parentCode)?.portalUrl : undefined),
@@ -89,7 +92,9 @@ class DiscoveryWriter {
   flush(): Promise<void> {
     const batch = this.#pending.splice(0);
     if (batch.length === 0) return this.#writing;
-    this.#writing = this.#writing.then(() => withWarehouseWhenFree(this.duckdbPath, ({ connection }) => recordDiscoveries(connection, batch), { timeoutMs: 60_000 }));
+    this.#writing = this.#writing.then(() =>
+      withWarehouseWhenFree(this.duckdbPath, ({ connection }) => recordDiscoveries(connection, batch), { timeoutMs: 60_000 }),
+    );
     return this.#writing;
   }
 }
@@ -102,7 +107,11 @@ export interface CatalogSelection {
 }
 
 /** Sources for the catalog entries picked by `filter` (all of them for `{}`), from their latest discoveries. */
-export async function catalogSources(config: Pick<Config, 'duckdbPath' | 'catalogFile'>, filter: CatalogFilter, catalogFile?: string): Promise<CatalogSelection> {
+export async function catalogSources(
+  config: Pick<Config, 'duckdbPath' | 'catalogFile'>,
+  filter: CatalogFilter,
+  catalogFile?: string,
+): Promise<CatalogSelection> {
   const entries = filterCatalog(readCatalog(catalogFile ?? config.catalogFile), filter);
   const discoveries = await readLatestDiscoveries(config);
   const selection: CatalogSelection = { sources: [], undiscovered: [] };

@@ -32,9 +32,14 @@ test('a corrupt PDF fails in the thread with its permanent error code', async ()
 test('PDFs are read by the PDFium engine of each thread, and a garbled one by pdf.js there too', async () => {
   const pdfs = readdirSync(pdfDir).filter((name) => name.endsWith('.pdf'));
   const documents = await Promise.all(pdfs.map((name) => pool.extract(new Uint8Array(readFileSync(new URL(name, pdfDir))), hints)));
-  assert.deepEqual(documents.map((document) => document.engine), pdfs.map(() => 'pdfium'));
+  assert.deepEqual(
+    documents.map((document) => document.engine),
+    pdfs.map(() => 'pdfium'),
+  );
   const { buildMinimalPdf } = await import('../extract/fixtures/minimal-pdf.ts');
-  const garbled = buildMinimalPdf({ pages: ['BT /F1 12 Tf 20 150 Td (Readable page) Tj ET', 'BT /F2 12 Tf 20 150 Td (Garbled page) Tj ET'] });
+  const garbled = buildMinimalPdf({
+    pages: ['BT /F1 12 Tf 20 150 Td (Readable page) Tj ET', 'BT /F2 12 Tf 20 150 Td (Garbled page) Tj ET'],
+  });
   const fallback = await pool.extract(garbled, { ...hints, pdf: { ocr: false } });
   assert.equal(fallback.engine, 'pdf.js');
 });

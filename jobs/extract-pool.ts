@@ -90,7 +90,9 @@ export class ExtractPool {
     this.busy.delete(thread);
     const index = this.idle.indexOf(thread);
     if (index >= 0) this.idle.splice(index, 1);
-    task?.reject(new ExtractThreadError({ message: `extract thread crashed: ${error.message}`, code: 'EXTRACT_THREAD_CRASHED', retryable: true }));
+    task?.reject(
+      new ExtractThreadError({ message: `extract thread crashed: ${error.message}`, code: 'EXTRACT_THREAD_CRASHED', retryable: true }),
+    );
     this.dispatch();
   }
 }

@@ -23,7 +23,10 @@ let pipeline: Pipeline;
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'yangguang-reprocess-'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-reproc-${process.pid}-${Date.now()}` } });
+  config = loadConfig({
+    env: {},
+    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-reproc-${process.pid}-${Date.now()}` },
+  });
   pipeline = await openPipeline(config);
 });
 
@@ -73,10 +76,15 @@ test('reprocess runs parse (or extract) and load again over the archive, downloa
     const extractState = await pipeline.tracker.waitUntilRecorded(again.runId, { signal });
     assert.equal(extractState.counts['extract:completed'], documents);
     assert.equal(await count('select count(*) from report_cells'), cells);
-    const [sha256] = (await runReadOnlySql(config.duckdbPath, `select sha256 from document_sightings where url = '${splitUrl}' limit 1`)).rows[0]!;
+    const [sha256] = (await runReadOnlySql(config.duckdbPath, `select sha256 from document_sightings where url = '${splitUrl}' limit 1`))
+      .rows[0]!;
     const [file] = (await readdir(path.join(dir, 'extracted'))).filter((name) => name.startsWith(String(sha256)));
     const extracted = JSON.parse(await readFile(path.join(dir, 'extracted', file!), 'utf8')) as ExtractedDocument;
-    assert.deepEqual(extracted.pages.map((page) => page.number), [1, 2], 'both parts, joined');
+    assert.deepEqual(
+      extracted.pages.map((page) => page.number),
+      [1, 2],
+      'both parts, joined',
+    );
   } finally {
     await Promise.all(workers.map((worker) => worker.close()));
   }

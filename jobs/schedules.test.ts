@@ -28,7 +28,10 @@ let pipeline: Pipeline;
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'yangguang-schedules-'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-sched-${process.pid}-${Date.now()}` } });
+  config = loadConfig({
+    env: {},
+    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-sched-${process.pid}-${Date.now()}` },
+  });
   pipeline = await openPipeline(config);
 });
 
@@ -50,7 +53,13 @@ function cliIn(cwd: string, ...args: string[]): string {
 }
 
 function run(cwd: string, ...args: string[]) {
-  const env = { ...process.env, REDIS_URL: redisUrl, YANGGUANG_DATA_DIR: dir, YANGGUANG_QUEUE_PREFIX: config.queuePrefix };
+  const env = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    YANGGUANG_DATA_DIR: dir,
+    YANGGUANG_QUEUE_PREFIX: config.queuePrefix,
+    YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1',
+  };
   return spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
 }
 
@@ -89,7 +98,10 @@ test('without --sources a schedule covers the whole catalog, every sources/*.yam
 test('scheduling only the invented example portals warns and suggests --catalog', () => {
   const project = path.join(dir, 'examples-only');
   mkdirSync(path.join(project, 'sources'), { recursive: true });
-  writeFileSync(path.join(project, 'sources', 'examples.yaml'), '- id: demo-xian\n  name: 示例县人民政府\n  startUrls: ["http://127.0.0.1:9/"]\n');
+  writeFileSync(
+    path.join(project, 'sources', 'examples.yaml'),
+    '- id: demo-xian\n  name: 示例县人民政府\n  startUrls: ["http://127.0.0.1:9/"]\n',
+  );
   const result = run(project, 'schedule', 'set', '--cron', '0 4 * * *', '--id', 'examples');
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /warning: sources\/examples\.yaml lists invented example portals only; .*--catalog/);
@@ -97,8 +109,14 @@ test('scheduling only the invented example portals warns and suggests --catalog'
 });
 
 test('catalog and discover schedules are set from the command line, listed with what they pick, and exclude --sources', async () => {
-  assert.match(cli('schedule', 'set', '--cron', '0 1 * * *', '--catalog', '--region', '32', '--level', 'county', '--id', 'js-counties'), /crawls the national catalog \(--region 32 --level county\) as discovered when it fires/);
-  assert.match(cli('schedule', 'set', '--cron', '0 5 * * 0', '--discover', '--region', '3208', '--id', 'recheck'), /re-discovers the national catalog \(--region 3208\): portals not ok, or found ok over 30 days ago/);
+  assert.match(
+    cli('schedule', 'set', '--cron', '0 1 * * *', '--catalog', '--region', '32', '--level', 'county', '--id', 'js-counties'),
+    /crawls the national catalog \(--region 32 --level county\) as discovered when it fires/,
+  );
+  assert.match(
+    cli('schedule', 'set', '--cron', '0 5 * * 0', '--discover', '--region', '3208', '--id', 'recheck'),
+    /re-discovers the national catalog \(--region 3208\): portals not ok, or found ok over 30 days ago/,
+  );
   const schedules = await listSchedules(pipeline);
   assert.deepEqual(
     schedules.map(({ id, kind, catalog, sources }) => ({ id, kind, catalog, sources })).sort((a, b) => a.id.localeCompare(b.id)),
@@ -117,15 +135,30 @@ test('catalog and discover schedules are set from the command line, listed with 
   cli('schedule', 'rm', 'recheck');
 });
 
-const entry = (code: string, name: string, portalUrl: string): CatalogEntry =>
-  ({ id: `gov-${code}`, regionCode: code, name, level: 'county', parentCode: `${code.slice(0, 4)}00`, path: `甘肃省/张掖市/${name}`, portalUrl });
+const entry = (code: string, name: string, portalUrl: string): CatalogEntry => ({
+  id: `gov-${code}`,
+  regionCode: code,
+  name,
+  level: 'county',
+  parentCode: `${code.slice(0, 4)}00`,
+  path: `甘肃省/张掖市/${name}`,
+  portalUrl,
+});
 
-const column = (url: string) => ({ url, scope: 'government', platform: 'static', method: 'link-text', evidence: 'link text 政府信息公开年报' }) as const;
+const column = (url: string) =>
+  ({ url, scope: 'government', platform: 'static', method: 'link-text', evidence: 'link text 政府信息公开年报' }) as const;
 
 function discovery(entry: CatalogEntry, status: PortalDiscovery['status'], checkedAt: Date, columns: string[] = []): PortalDiscovery {
   return {
-    sourceId: entry.id, portalUrl: entry.portalUrl, status, reason: status === 'ok' ? null : 'home page unreachable: ECONNREFUSED', movedTo: null,
-    platform: null, columns: columns.map(column), pagesFetched: 1, checkedAt: checkedAt.toISOString(),
+    sourceId: entry.id,
+    portalUrl: entry.portalUrl,
+    status,
+    reason: status === 'ok' ? null : 'home page unreachable: ECONNREFUSED',
+    movedTo: null,
+    platform: null,
+    columns: columns.map(column),
+    pagesFetched: 1,
+    checkedAt: checkedAt.toISOString(),
   };
 }
 
@@ -148,16 +181,27 @@ test('a catalog schedule crawls the entries as discovered when it fires, not whe
   const catalogFile = writeCatalog('catalog-crawl.jsonl', [a, b, outside]);
   await setSchedule(pipeline, { id: 'gansu', cron: '0 2 * * *', target: { kind: 'catalog', catalog: { region: '62' }, catalogFile } });
   const firedAt = Date.UTC(2026, 11, 6, 2, 0);
-  assert.deepEqual(await runScheduledJob(pipeline, { data: await scheduledData('gansu'), timestamp: firedAt }, enqueueRun), { runId: null, sources: 0 });
+  assert.deepEqual(await runScheduledJob(pipeline, { data: await scheduledData('gansu'), timestamp: firedAt }, enqueueRun), {
+    runId: null,
+    sources: 0,
+  });
 
   // Discovered after the schedule was set: the firing sees it.
   const columnUrl = 'http://127.0.0.1:9/zfxxgk/zfxxgknb/';
   await withWarehouse(config.duckdbPath, ({ connection }) =>
-    recordDiscoveries(connection, [discovery(a, 'ok', new Date(), [columnUrl]), discovery(b, 'dead', new Date()), discovery(outside, 'ok', new Date(), ['http://127.0.0.1:9/nb/'])]));
+    recordDiscoveries(connection, [
+      discovery(a, 'ok', new Date(), [columnUrl]),
+      discovery(b, 'dead', new Date()),
+      discovery(outside, 'ok', new Date(), ['http://127.0.0.1:9/nb/']),
+    ]),
+  );
   const result = await runScheduledJob(pipeline, { data: await scheduledData('gansu'), timestamp: firedAt }, enqueueRun);
   assert.deepEqual(result, { runId: 'gansu-20261206T020000', sources: 1 });
   const crawlJobs = (await pipeline.queues.crawl.getJobs(['waiting'])).filter((job) => job.data.runId === 'gansu-20261206T020000');
-  assert.deepEqual(crawlJobs.map((job) => [job.data.source.id, job.data.source.startUrls]), [['gov-620721', [columnUrl]]]);
+  assert.deepEqual(
+    crawlJobs.map((job) => [job.data.source.id, job.data.source.startUrls]),
+    [['gov-620721', [columnUrl]]],
+  );
 
   await pipeline.queues.crawl.removeJobScheduler('gansu');
   await pipeline.queues.crawl.drain();
@@ -169,7 +213,12 @@ async function startPortal(name: string): Promise<TestServer> {
     `<html><head><meta name="SiteName" content="${name}人民政府"><title>${title}_${name}人民政府</title></head><body>${main}</body></html>`;
   return startTestServer((request, response) => {
     if (request.url === '/') return reply(response, 200, page('首页', '<a href="/zfxxgk/zfxxgknb/">政府信息公开年报</a>'));
-    if (request.url === '/zfxxgk/zfxxgknb/') return reply(response, 200, page('政府信息公开年报', `<a href="./202301/t20230118_1.html">${name}2022年政府信息公开工作年度报告</a>`));
+    if (request.url === '/zfxxgk/zfxxgknb/')
+      return reply(
+        response,
+        200,
+        page('政府信息公开年报', `<a href="./202301/t20230118_1.html">${name}2022年政府信息公开工作年度报告</a>`),
+      );
     reply(response, 404, 'not found');
   });
 }
@@ -177,7 +226,9 @@ async function startPortal(name: string): Promise<TestServer> {
 test('a discover schedule, fired on a crawl worker, re-discovers only the portals not ok or found ok too long ago', async () => {
   const names = ['甲县', '乙县', '丙县', '丁县', '戊县'] as const;
   const servers = await Promise.all(names.map(startPortal));
-  const [fresh, stale, dead, unchecked, outside] = names.map((name, i) => entry(i === 4 ? '320803' : `62073${i + 1}`, name, `${servers[i]!.origin}/`)) as [CatalogEntry, CatalogEntry, CatalogEntry, CatalogEntry, CatalogEntry];
+  const [fresh, stale, dead, unchecked, outside] = names.map((name, i) =>
+    entry(i === 4 ? '320803' : `62073${i + 1}`, name, `${servers[i]!.origin}/`),
+  ) as [CatalogEntry, CatalogEntry, CatalogEntry, CatalogEntry, CatalogEntry];
   const catalogFile = writeCatalog('catalog-discover.jsonl', [fresh, stale, dead, unchecked, outside]);
   const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000);
   const before = [
@@ -192,8 +243,12 @@ test('a discover schedule, fired on a crawl worker, re-discovers only the portal
   let workers: Worker[] = [];
   try {
     const job = await pipeline.queues.crawl.add(SCHEDULED_RUN_JOB, await scheduledData('recheck'));
-    workers = startWorkers(pipeline, { stages: ['crawl'] });
-    const returned = await waitFor(async () => ((await job.getState()) === 'completed' ? (await pipeline.queues.crawl.getJob(job.id!))!.returnvalue : false), AbortSignal.timeout(60_000));
+    // A worker reads only the catalog file it is configured with (a firing naming another fails as INVALID_JOB).
+    workers = startWorkers({ ...pipeline, config: { ...pipeline.config, catalogFile } }, { stages: ['crawl'] });
+    const returned = await waitFor(
+      async () => ((await job.getState()) === 'completed' ? (await pipeline.queues.crawl.getJob(job.id!))!.returnvalue : false),
+      AbortSignal.timeout(60_000),
+    );
     assert.deepEqual(returned, { discovered: { portals: 3, ok: 3, columns: 3, moved: 0, dead: 0, browserOnly: 0, noColumn: 0 } });
 
     const latest = await readLatestDiscoveries(config);
@@ -202,10 +257,14 @@ test('a discover schedule, fired on a crawl worker, re-discovers only the portal
     for (const [i, due] of [stale, dead, unchecked].entries()) {
       const found = latest.get(due.id);
       assert.equal(found?.status, 'ok', due.id);
-      assert.deepEqual(found?.columns.map((c) => c.url), [`${due.portalUrl}zfxxgk/zfxxgknb/`], due.id);
+      assert.deepEqual(
+        found?.columns.map((c) => c.url),
+        [`${due.portalUrl}zfxxgk/zfxxgknb/`],
+        due.id,
+      );
       assert.ok(servers[i + 1]!.seen.length > 0, due.id);
     }
-    assert.deepEqual(latest.get(outside.id), before[3], 'outside the schedule\'s region');
+    assert.deepEqual(latest.get(outside.id), before[3], "outside the schedule's region");
     assert.equal(servers[4]!.seen.length, 0);
   } finally {
     await Promise.all(workers.map((worker) => worker.close()));

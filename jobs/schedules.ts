@@ -4,12 +4,13 @@
  * catalog (sources built when it fires, from the latest discoveries), or re-discovers the catalog's due portals.
  */
 import type { Queue } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
 import type { Config } from '../config/config.ts';
 import type { CatalogFilter } from '../crawlers/catalog.ts';
 import type { DiscoverySummary } from '../crawlers/discover/index.ts';
 import type { Source } from '../crawlers/types.ts';
 import { catalogSources, discoverCatalog } from './catalog-runs.ts';
-import type { DocumentFilter } from './document-filter.ts';
+import type { DocumentFilter } from '../ledger/document-filter.ts';
 
 /** What schedules need of the pipeline (pipeline.ts hands itself over; the arrow points from it to here). */
 export interface SchedulePipeline {
@@ -30,7 +31,9 @@ export type ScheduleTarget =
   | { kind: 'discover'; catalog: CatalogFilter; catalogFile?: string };
 
 /** A scheduled job's payload. Schedulers set before targets had a kind hold `{ scheduleId, sources }`. */
-export type ScheduledRunJobData = { scheduleId: string } & (ScheduleTarget | { kind?: undefined; sources: Source[]; filter?: DocumentFilter });
+export type ScheduledRunJobData = { scheduleId: string } & (
+  ScheduleTarget | { kind?: undefined; sources: Source[]; filter?: DocumentFilter }
+);
 
 export interface Schedule {
   id: string;
@@ -44,11 +47,36 @@ export interface Schedule {
   catalog: CatalogFilter | null;
 }
 
+/** A schedule that cannot be set or found: a bad cron pattern or time zone, an unknown id. */
+export class ScheduleError extends Error {
+  readonly code = 'SCHEDULE_INVALID';
+}
+
+/** Throws a ScheduleError unless `zone` is an IANA time zone this Node knows (Asia/Shanghai, UTC). */
+export function validateTimeZone(zone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ScheduleError(`unknown time zone "${zone}": give an IANA name such as Asia/Shanghai or UTC`);
+  }
+}
+
+/** Throws a ScheduleError naming what is wrong with a cron pattern (5 fields, or 6 with seconds first). */
+export function validateCron(pattern: string, tz?: string): void {
+  if (tz) validateTimeZone(tz);
+  try {
+    CronExpressionParser.parse(pattern, tz ? { tz } : {});
+  } catch (error) {
+    throw new ScheduleError(`bad cron pattern "${pattern}": ${(error as Error).message} (e.g. "0 2 * * *" for 02:00 every day)`);
+  }
+}
+
 /** Creates or replaces the schedule `id`. `cron` is a 5- or 6-field pattern, `tz` an IANA zone (Asia/Shanghai). */
 export async function setSchedule(
   pipeline: SchedulePipeline,
   schedule: { id: string; cron: string; tz?: string; target: ScheduleTarget },
 ): Promise<void> {
+  validateCron(schedule.cron, schedule.tz);
   const data: ScheduledRunJobData = { scheduleId: schedule.id, ...schedule.target };
   await pipeline.queues.crawl.upsertJobScheduler(
     schedule.id,
@@ -100,7 +128,8 @@ export async function runScheduledJob<P extends SchedulePipeline>(
 ): Promise<ScheduledRunResult> {
   const target = targetOf(job.data);
   if (target.kind === 'discover') return { discovered: await rediscoverCatalog(pipeline.config, target) };
-  const sources = target.kind === 'catalog' ? (await catalogSources(pipeline.config, target.catalog, target.catalogFile)).sources : target.sources;
+  const sources =
+    target.kind === 'catalog' ? (await catalogSources(pipeline.config, target.catalog, target.catalogFile)).sources : target.sources;
   if (sources.length === 0) return { runId: null, sources: 0 };
   const runId = `${job.data.scheduleId}-${new Date(job.timestamp).toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`;
   const filter = target.kind === 'sources' ? target.filter : undefined;

@@ -29,7 +29,11 @@ const arrivals: { county: string; at: number }[] = [];
 
 function page(county: string, pathname: string): string {
   if (pathname === `/${county}/index.html`) {
-    const items = Array.from({ length: REPORTS }, (_, index) => `<li><a href="/${county}/r${index}.html" title="${county}县${2015 + index}年政府信息公开工作年度报告">…</a><span>2022-01-10</span></li>`);
+    const items = Array.from(
+      { length: REPORTS },
+      (_, index) =>
+        `<li><a href="/${county}/r${index}.html" title="${county}县${2015 + index}年政府信息公开工作年度报告">…</a><span>2022-01-10</span></li>`,
+    );
     return `<ul>${items.join('')}</ul>`;
   }
   return `<h1>${county}县政府信息公开工作年度报告</h1>`;
@@ -59,7 +63,15 @@ before(async () => {
   await startSharedHost();
   config = loadConfig({
     env: {},
-    overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-host-${process.pid}-${Date.now()}`, hostConcurrency: 1, crawlConcurrency: 4, crawlJobConcurrency: 2 },
+    overrides: {
+      allowPrivateNetworks: true,
+      redisUrl,
+      dataDir: dir,
+      queuePrefix: `yg-test-host-${process.pid}-${Date.now()}`,
+      hostConcurrency: 1,
+      crawlConcurrency: 4,
+      crawlJobConcurrency: 2,
+    },
   });
   pipeline = await openPipeline(config);
 });
@@ -75,7 +87,12 @@ after(async () => {
 
 test('two crawl jobs for sources on one host share its budget: one request at a time, the two crawls in turn', async () => {
   const host = new URL(origin).host;
-  const sources: Source[] = ['jia', 'yi'].map((county) => ({ id: county, name: `${county}县`, startUrls: [`${origin}/${county}/index.html`], allowedHosts: [host] }));
+  const sources: Source[] = ['jia', 'yi'].map((county) => ({
+    id: county,
+    name: `${county}县`,
+    startUrls: [`${origin}/${county}/index.html`],
+    allowedHosts: [host],
+  }));
   const [crawler] = startWorkers(pipeline, { stages: ['crawl'] });
   try {
     await enqueueRun(pipeline, sources);
@@ -85,7 +102,8 @@ test('two crawl jobs for sources on one host share its budget: one request at a 
   }
   assert.equal(mostAtOnce, 1, 'the host never answered two requests at once');
   const requestsOf = (county: string) => arrivals.filter((arrival) => arrival.county === county).map((arrival) => arrival.at);
-  for (const county of ['jia', 'yi']) assert.equal(requestsOf(county).length, 1 + REPORTS, `${county}: its list page and every report page`);
+  for (const county of ['jia', 'yi'])
+    assert.equal(requestsOf(county).length, 1 + REPORTS, `${county}: its list page and every report page`);
   // Both crawls ran at once, held apart request by request, not one after the other.
   assert.ok(requestsOf('yi')[0]! < requestsOf('jia').at(-1)! && requestsOf('jia')[0]! < requestsOf('yi').at(-1)!, 'the crawls interleave');
 });

@@ -71,10 +71,11 @@ export async function startHoldingServer(): Promise<HoldingServer> {
       responder = respond;
       for (const [request, response] of held.splice(0)) if (!response.destroyed) respond(request, response);
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -11,7 +11,15 @@ import { loadConfig, type Config } from '../config/config.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { retryWhileLocked } from '../load/retry-locked.ts';
 import { WORKER_DEATHS_LIMIT, jobId, openPipeline, type Pipeline } from './pipeline.ts';
-import { deleteKeys, killWorker, spawnWorker, startHoldingServer, waitFor, type HoldingServer, type WorkerProcess } from './test-support.ts';
+import {
+  deleteKeys,
+  killWorker,
+  spawnWorker,
+  startHoldingServer,
+  waitFor,
+  type HoldingServer,
+  type WorkerProcess,
+} from './test-support.ts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let dir: string;
@@ -22,7 +30,10 @@ const workers: WorkerProcess[] = [];
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'yangguang-deaths-'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-deaths-${process.pid}-${Date.now()}` } });
+  config = loadConfig({
+    env: {},
+    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-deaths-${process.pid}-${Date.now()}` },
+  });
   pipeline = await openPipeline(config);
   server = await startHoldingServer();
 });
@@ -37,7 +48,13 @@ after(async () => {
 });
 
 function startWorker(): WorkerProcess {
-  const env = { REDIS_URL: redisUrl, YANGGUANG_DATA_DIR: dir, YANGGUANG_QUEUE_PREFIX: config.queuePrefix, YANGGUANG_REQUEST_TIMEOUT_SECS: '120' };
+  const env = {
+    REDIS_URL: redisUrl,
+    YANGGUANG_DATA_DIR: dir,
+    YANGGUANG_QUEUE_PREFIX: config.queuePrefix,
+    YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1',
+    YANGGUANG_REQUEST_TIMEOUT_SECS: '120',
+  };
   const worker = spawnWorker(env, ['--queues', 'fetch,load']);
   workers.push(worker);
   return worker;

@@ -29,7 +29,10 @@ const workers: WorkerProcess[] = [];
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'yangguang-workers-'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-workers-${process.pid}-${Date.now()}` } });
+  config = loadConfig({
+    env: {},
+    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-workers-${process.pid}-${Date.now()}` },
+  });
   pipeline = await openPipeline(config);
   server = await startHoldingServer();
 });
@@ -45,7 +48,13 @@ after(async () => {
 
 function startWorker(): WorkerProcess {
   const worker = spawnWorker(
-    { REDIS_URL: redisUrl, YANGGUANG_DATA_DIR: dir, YANGGUANG_QUEUE_PREFIX: config.queuePrefix, YANGGUANG_REQUEST_TIMEOUT_SECS: '120' },
+    {
+      REDIS_URL: redisUrl,
+      YANGGUANG_DATA_DIR: dir,
+      YANGGUANG_QUEUE_PREFIX: config.queuePrefix,
+      YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1',
+      YANGGUANG_REQUEST_TIMEOUT_SECS: '120',
+    },
     ['--queues', 'fetch'],
   );
   workers.push(worker);

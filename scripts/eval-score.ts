@@ -18,7 +18,9 @@ export interface TruthAnomaly {
 export interface Truth {
   name: string;
   document?: string;
-  meta: Partial<Record<'region' | 'region_code' | 'issuer' | 'year' | 'format' | 'level', string | number | null>> & { is_report?: boolean };
+  meta: Partial<Record<'region' | 'region_code' | 'issuer' | 'year' | 'format' | 'level', string | number | null>> & {
+    is_report?: boolean;
+  };
   cells: Record<string, number | null>;
   anomalies: TruthAnomaly[];
   alternatives?: Record<string, (number | null)[]>;

@@ -17,7 +17,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, 'fixtures', 'eval');
 
 function runEval(...args: string[]): { lines: string[]; status: number | null } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'eval.ts'), ...args], { encoding: 'utf8', cwd: path.join(here, '..') });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'eval.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: path.join(here, '..'),
+  });
   return { lines: result.stdout.trim().split('\n'), status: result.status };
 }
 
@@ -30,7 +33,12 @@ test('the eval scores every document kind of a name, counts the wrong truth figu
   const written = JSON.parse(readFileSync(json, 'utf8')) as { documents: { entry: string; silentErrors: number }[] };
   assert.deepEqual(
     written.documents.map((document) => [document.entry, document.silentErrors]),
-    [['real/flawed-2020.html', 0], ['real/wrong-truth-2024.html', 1], ['seeds/clean-2020.html', 0], ['seeds/clean-2020.pdf', 0]],
+    [
+      ['real/flawed-2020.html', 0],
+      ['real/wrong-truth-2024.html', 1],
+      ['seeds/clean-2020.html', 0],
+      ['seeds/clean-2020.pdf', 0],
+    ],
   );
 });
 
@@ -61,7 +69,12 @@ test('a source anomaly reported row by row matches its table-wide truth entry; i
   const wide = { kind: 'missing_cell', where: 't3 rows (二) … (四)3 (12 rows)' };
   assert.ok(matchesAnomaly(wide, { kind: 'missing_cell', id: 'missing_cell:t3.partial', detail: '' }));
   assert.ok(!matchesAnomaly(wide, { kind: 'missing_cell', id: 'missing_cell:t4', detail: '' }));
-  assert.ok(!matchesAnomaly({ kind: 'blank_cell', where: 't3.carried_over' }, { kind: 'blank_cell', id: 'blank_cell:t3.carried_forward', detail: '' }));
+  assert.ok(
+    !matchesAnomaly(
+      { kind: 'blank_cell', where: 't3.carried_over' },
+      { kind: 'blank_cell', id: 'blank_cell:t3.carried_forward', detail: '' },
+    ),
+  );
   const identity = { kind: 'identity', id: 't4_sum:review', expected: 11, found: 0 };
   assert.ok(matchesAnomaly(identity, { kind: 'identity', id: 't4_sum:review', expected: 11, found: 0, detail: '' }));
   assert.ok(!matchesAnomaly(identity, { kind: 'identity', id: 't4_sum:review', expected: 10, found: 0, detail: '' }));

@@ -55,7 +55,9 @@ function makeEntry(row: TsvRow): { entry: CatalogEntry; disagreement: string | n
     return { entry, disagreement: null };
   }
   const region = findGovernmentRegion(row.regionCode, lastName);
-  const officialPath = regionPath(region).map((step) => step.name).join('/');
+  const officialPath = regionPath(region)
+    .map((step) => step.name)
+    .join('/');
   const notes = [
     officialPath === row.path ? '' : `names: TSV ${row.path}, 2023 ${officialPath}`,
     region.code === row.regionCode ? '' : `code: TSV ${row.regionCode}, 2023 ${region.code}`,
@@ -99,4 +101,6 @@ const disagreements = made.flatMap((m) => (m.disagreement ? [m.disagreement] : [
 mkdirSync(path.dirname(outFile), { recursive: true });
 writeFileSync(outFile, entries.map((entry) => JSON.stringify(entry)).join('\n') + '\n');
 for (const line of disagreements) console.log(`differs from 2023: ${line}`);
-console.log(`${entries.length} catalog entries, ${disagreements.length} differing from the 2023 codes (kept with the TSV's portal and the 2023 code, name and level) -> ${outFile}`);
+console.log(
+  `${entries.length} catalog entries, ${disagreements.length} differing from the 2023 codes (kept with the TSV's portal and the 2023 code, name and level) -> ${outFile}`,
+);

@@ -30,7 +30,14 @@ function requireTool(command: string, hint: string): void {
 
 /** Statutory table rows that hold only labels become <thead> rows, which LibreOffice repeats on each page. */
 function withHeadingRows(body: string): string {
-  return body.replace(/<table([^>]*)>\n((?:<tr>(?:(?!<\/tr>).)*<\/tr>\n){2})/g, (_, attributes: string, heading: string) => `<table${attributes}>\n<thead>\n${heading}</thead>\n<tbody>\n`).replace(/<\/table>/g, (match, offset: number, whole: string) => (whole.lastIndexOf('<tbody>', offset) > whole.lastIndexOf('</table>', offset - 1) ? `</tbody>\n${match}` : match));
+  return body
+    .replace(
+      /<table([^>]*)>\n((?:<tr>(?:(?!<\/tr>).)*<\/tr>\n){2})/g,
+      (_, attributes: string, heading: string) => `<table${attributes}>\n<thead>\n${heading}</thead>\n<tbody>\n`,
+    )
+    .replace(/<\/table>/g, (match, offset: number, whole: string) =>
+      whole.lastIndexOf('<tbody>', offset) > whole.lastIndexOf('</table>', offset - 1) ? `</tbody>\n${match}` : match,
+    );
 }
 
 /** The report as a standalone page (the running header and footer are added when printing). */
@@ -53,9 +60,22 @@ ${signed ? `<p style="text-align: right">${report.issuer}</p>\n<p style="text-al
 
 function soffice(workDir: string, target: string, file: string): void {
   const profile = path.join(workDir, 'profile');
-  execFileSync('soffice', [`-env:UserInstallation=file://${profile}`, '--headless', '--infilter=HTML (StarWriter)', '--convert-to', target, '--outdir', workDir, file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  execFileSync(
+    'soffice',
+    [
+      `-env:UserInstallation=file://${profile}`,
+      '--headless',
+      '--infilter=HTML (StarWriter)',
+      '--convert-to',
+      target,
+      '--outdir',
+      workDir,
+      file,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
 }
 
 type Browser = Awaited<ReturnType<typeof chromium.launch>>;
@@ -102,16 +122,23 @@ async function main(): Promise<void> {
     copyFileSync(htmlFile, path.join(outDir, 'report.html'));
     soffice(workDir, 'docx:MS Word 2007 XML', htmlFile);
     soffice(workDir, 'doc:MS Word 97', htmlFile);
-    for (const extension of ['docx', 'doc']) copyFileSync(path.join(workDir, `report.${extension}`), path.join(outDir, `report.${extension}`));
+    for (const extension of ['docx', 'doc'])
+      copyFileSync(path.join(workDir, `report.${extension}`), path.join(outDir, `report.${extension}`));
 
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' } });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
+    });
     try {
       const header = `${report.issuer}政务公开专栏`;
       await printPdf(browser, htmlFile, path.join(outDir, 'report.pdf'), header);
       const png = path.join(workDir, 'table.png');
       await tableScreenshot(browser, png);
       const imagePage = path.join(workDir, 'image-page.html');
-      writeFileSync(imagePage, reportHtml(report, `<p>正文第一页。</p><p style="page-break-before: always"><img src="table.png" width="600"></p>`, false));
+      writeFileSync(
+        imagePage,
+        reportHtml(report, `<p>正文第一页。</p><p style="page-break-before: always"><img src="table.png" width="600"></p>`, false),
+      );
       await printPdf(browser, imagePage, path.join(outDir, 'image-page.pdf'), header);
     } finally {
       await browser.close();

@@ -18,3 +18,4 @@ export {
 } from './regions.ts';
 export type { ArchivedPart, DocumentIssuer, FetchedDocument } from './document.ts';
 export type { Level } from './types.ts';
+export { configureLogger, createLogger, logger, type LogFormat, type LogLevel } from './logger.ts';

@@ -80,7 +80,7 @@ export function getRegion(code: string): Region | undefined {
 /** The region and its ancestors, outermost first (甘肃省, 张掖市, 肃南裕固族自治县). */
 export function regionPath(region: Region): Region[] {
   const path = [region];
-  for (let code = region.parentCode; code; ) {
+  for (let code = region.parentCode; code;) {
     const parent = getRegion(code);
     if (!parent) break;
     path.unshift(parent);

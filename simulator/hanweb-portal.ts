@@ -51,7 +51,15 @@ export function buildHanwebPortal(options: HanwebOptions): PortalBuild {
     const detail = details.get(path);
     return detail ? html(detailPage(options, detail)) : notFound();
   };
-  return { id: options.id, name: options.siteName, regionCode: options.regionCode, level: options.level, startPaths: [columnPath], locations, handler };
+  return {
+    id: options.id,
+    name: options.siteName,
+    regionCode: options.regionCode,
+    level: options.level,
+    startPaths: [columnPath],
+    locations,
+    handler,
+  };
 }
 
 function locate(columnId: number, item: ColumnItem): Located {
@@ -74,7 +82,10 @@ function record({ item, detailPath }: Located): string {
 function dataproxy(located: Located[], params: URLSearchParams, perPage: number): Reply {
   const start = Math.max(1, Number(params.get('startrecord') ?? 1));
   const end = Math.min(located.length, Number(params.get('endrecord') ?? start + perPage - 1));
-  const records = located.slice(start - 1, end).map(record).join('\n');
+  const records = located
+    .slice(start - 1, end)
+    .map(record)
+    .join('\n');
   const body = `<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>${located.length}</totalrecord><totalpage>${Math.ceil(located.length / perPage)}</totalpage>
 <recordset>
 ${records}

@@ -65,7 +65,11 @@ export function truncateTitle(title: string, max = 16): string {
 }
 
 /** Starts a server on a free port of `host`; resolves to its origin and a close function. `observe` sees every answer. */
-export async function listen(host: string, handler: Handler, observe?: RequestObserver): Promise<{ origin: string; close(): Promise<void> }> {
+export async function listen(
+  host: string,
+  handler: Handler,
+  observe?: RequestObserver,
+): Promise<{ origin: string; close(): Promise<void> }> {
   let origin = '';
   const report = (request: IncomingMessage, status: number) =>
     observe?.({

@@ -26,7 +26,10 @@ function trsPagerUrls(pageUrl: string, pageHtml: string): { count: number; urls:
     return { count, urls: Array.from({ length: count }, (_, n) => new URL(n === 0 ? 'index.html' : `index_${n}.html`, pageUrl).href) };
   }
   const [, count] = /createPageHTML\('page_div',\s*(\d+),/.exec(pageHtml)!;
-  return { count: Number(count), urls: Array.from({ length: Number(count) }, (_, n) => new URL(n === 0 ? 'index.html' : `index_${n + 1}.html`, pageUrl).href) };
+  return {
+    count: Number(count),
+    urls: Array.from({ length: Number(count) }, (_, n) => new URL(n === 0 ? 'index.html' : `index_${n + 1}.html`, pageUrl).href),
+  };
 }
 
 /** Every record of a Hanweb column: the inline ones, then dataproxy.jsp pages until totalrecord. */
@@ -150,7 +153,13 @@ test('a pdf-only detail page holds no tables; decoy pages hold no statutory tabl
 test('each portal serves its planted reports at /__manifest.json, and 404 for unknown paths', async () => {
   for (const portal of demo.portals) {
     const manifest = JSON.parse((await get(`${portal.baseUrl}/__manifest.json`)).text) as { id: string; portalId: string }[];
-    assert.deepEqual(manifest.map((entry) => entry.id).sort(), demo.planted.filter((report) => report.portalId === portal.id).map((report) => report.id).sort());
+    assert.deepEqual(
+      manifest.map((entry) => entry.id).sort(),
+      demo.planted
+        .filter((report) => report.portalId === portal.id)
+        .map((report) => report.id)
+        .sort(),
+    );
     assert.equal((await get(`${portal.baseUrl}/no/such/page.html`)).status, 404);
   }
 });

@@ -57,12 +57,28 @@ export interface DemoPortals {
 function buildPortals(edit?: ColumnEdit): PortalBuild[] {
   return [
     buildTrsPortal({
-      id: 'gansu', siteName: '甘肃省人民政府', regionCode: '620000', level: 'province', firstIndex: 0, edit,
+      id: 'gansu',
+      siteName: '甘肃省人民政府',
+      regionCode: '620000',
+      level: 'province',
+      firstIndex: 0,
+      edit,
       columns: [{ column: 'main', path: '/zwgk/zfxxgknb/', name: '政府信息公开年报' }],
     }),
-    buildHanwebPortal({ id: 'huaian', siteName: '淮安市人民政府', regionCode: '320800', level: 'prefecture', columnId: 28956, unitId: 88231, edit }),
+    buildHanwebPortal({
+      id: 'huaian',
+      siteName: '淮安市人民政府',
+      regionCode: '320800',
+      level: 'prefecture',
+      columnId: 28956,
+      unitId: 88231,
+      edit,
+    }),
     buildTrsPortal({
-      id: 'county', siteName: '县域政务公开示范平台', firstIndex: 1, edit,
+      id: 'county',
+      siteName: '县域政务公开示范平台',
+      firstIndex: 1,
+      edit,
       columns: [
         { column: 'main', path: '/xxgk/xxgknb/', name: '政府信息公开年报' },
         { column: 'department', path: '/xxgk/bmnb/', name: '部门政府信息公开年报' },
@@ -92,17 +108,19 @@ export async function startDemoPortals(options: { host?: string; onRequest?: Req
         : served.get(build.id)!(request, url, body);
     const server = await listen(host, handler, options.onRequest);
     closers.push(server.close);
-    const own = reports.filter((report) => report.portalId === build.id).map((report): PlantedReport => {
-      const location = build.locations.get(report.id)!;
-      const { column: _column, published, ...rest } = report;
-      return {
-        ...rest,
-        htmlUrl: published === 'pdf' ? null : server.origin + location.detailPath,
-        pdfUrl: location.pdfPath ? server.origin + location.pdfPath : null,
-        detailUrl: server.origin + location.detailPath,
-        partUrls: (location.partPaths ?? []).map((partPath) => server.origin + partPath),
-      };
-    });
+    const own = reports
+      .filter((report) => report.portalId === build.id)
+      .map((report): PlantedReport => {
+        const location = build.locations.get(report.id)!;
+        const { column: _column, published, ...rest } = report;
+        return {
+          ...rest,
+          htmlUrl: published === 'pdf' ? null : server.origin + location.detailPath,
+          pdfUrl: location.pdfPath ? server.origin + location.pdfPath : null,
+          detailUrl: server.origin + location.detailPath,
+          partUrls: (location.partPaths ?? []).map((partPath) => server.origin + partPath),
+        };
+      });
     manifest = JSON.stringify(own);
     planted.push(...own);
     portals.push({

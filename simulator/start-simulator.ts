@@ -50,11 +50,20 @@ export async function startSimulator(options: { sites?: string[]; host?: string;
   for (const id of options.sites ?? Object.keys(SITE_BUILDERS)) {
     const build = SITE_BUILDERS[id]!();
     let manifest = '[]';
-    const server = await listen(host, (request, url, body) =>
-      url.pathname === '/__manifest.json' ? { status: 200, contentType: 'application/json', body: manifest } : build.handler(request, url, body),
-    options.onRequest);
+    const server = await listen(
+      host,
+      (request, url, body) =>
+        url.pathname === '/__manifest.json'
+          ? { status: 200, contentType: 'application/json', body: manifest }
+          : build.handler(request, url, body),
+      options.onRequest,
+    );
     closers.push(server.close);
-    const planted = build.planted.map((report) => ({ id: report.id, title: report.title, documentUrls: report.documentPaths.map((path) => server.origin + path) }));
+    const planted = build.planted.map((report) => ({
+      id: report.id,
+      title: report.title,
+      documentUrls: report.documentPaths.map((path) => server.origin + path),
+    }));
     manifest = JSON.stringify(planted);
     sites.push({
       id: build.id,

@@ -49,7 +49,8 @@ function table2of2019(c: Cells): string {
     th('行政事业性收费') + figure(c['t2.fees.prev_items']) + figure(c['t2.fees.change'], 2),
     th('第二十条第（九）项', [1, 4]),
     th('信息内容') + th('采购项目数量') + th('采购总金额（万元）', [1, 2]),
-    th('政府集中采购') + figure(c['t2.procurement.projects']) +
+    th('政府集中采购') +
+      figure(c['t2.procurement.projects']) +
       `<td colspan="2">${amount === null || amount === undefined ? '' : yuanToWanText(amount)}</td>`,
   ]);
 }
@@ -108,9 +109,7 @@ function table3(c: Cells, format: PlantedFormat): string {
   const figures = (row: string) => applicantColumns.map((column) => figure(c[`t3.${row}.${column}`])).join('');
   const group = (label: string, prefix: string, items: string[][]) =>
     items.map(([key, text], index) => (index === 0 ? th(label, [items.length, 1]) : '') + th(text!) + figures(`${prefix}.${key}`));
-  const other = format === '2021'
-    ? group('（六）其他处理', 'other', otherOf2021)
-    : [th('（六）其他处理', [1, 2]) + figures('other')];
+  const other = format === '2021' ? group('（六）其他处理', 'other', otherOf2021) : [th('（六）其他处理', [1, 2]) + figures('other')];
   const results = [
     th('（一）予以公开', [1, 2]) + figures('granted'),
     th('（二）部分公开（区分处理的，只计这一情形，不计其他情形）', [1, 2]) + figures('partial'),

@@ -40,7 +40,8 @@ export function buildTrsPortal(options: TrsOptions): PortalBuild {
       if (index === 0) routes.set(column.path, () => html(page));
     });
     for (const { item, detailPath, pdfPath } of items) {
-      const partPaths = item.type === 'report' && item.published === 'html-parts' ? setArticleParts(routes, options, column, item, detailPath) : [];
+      const partPaths =
+        item.type === 'report' && item.published === 'html-parts' ? setArticleParts(routes, options, column, item, detailPath) : [];
       if (partPaths.length === 0) routes.set(detailPath, () => html(detailPage(options, column, item, pdfPath)));
       if (pdfPath) routes.set(pdfPath, () => pdfReply(item.id));
       if (item.type === 'report') locations.set(item.id, { detailPath, pdfPath, partPaths });
@@ -76,7 +77,12 @@ function pager(firstIndex: 0 | 1, count: number, current: number, total: number)
 }
 
 /** One list page; `total` is the column's item count, which the new-style pager prints. */
-function listPage(options: TrsOptions, column: TrsColumn, items: { item: ColumnItem; detailPath: string }[], { index, count, total }: { index: number; count: number; total: number }): string {
+function listPage(
+  options: TrsOptions,
+  column: TrsColumn,
+  items: { item: ColumnItem; detailPath: string }[],
+  { index, count, total }: { index: number; count: number; total: number },
+): string {
   const lines = items.map(({ item, detailPath }) => {
     const href = `./${detailPath.slice(column.path.length)}`;
     return `  <li><a href="${href}" target="_blank" title="${escapeHtml(item.title)}">${escapeHtml(truncateTitle(item.title))}</a><span>${item.publishedAt}</span></li>`;
@@ -98,9 +104,16 @@ ${pager(options.firstIndex, count, index, total)}
  * A report over two pages: t….html, then t…_1.html, both with the CMS's article pager under the text. Returns the
  * paths of the further parts.
  */
-function setArticleParts(routes: Map<string, () => Reply>, options: TrsOptions, column: TrsColumn, item: PlantedReportData & { type: 'report' }, detailPath: string): string[] {
+function setArticleParts(
+  routes: Map<string, () => Reply>,
+  options: TrsOptions,
+  column: TrsColumn,
+  item: PlantedReportData & { type: 'report' },
+  detailPath: string,
+): string[] {
   const stem = detailPath.slice(detailPath.lastIndexOf('/') + 1).replace(/\.html$/, '');
-  const articlePager = (current: number) => `<div id="autopage"><script>var countPage = 2; createPageHTML(countPage, ${current}, "${stem}", "html");</script></div>`;
+  const articlePager = (current: number) =>
+    `<div id="autopage"><script>var countPage = 2; createPageHTML(countPage, ${current}, "${stem}", "html");</script></div>`;
   const paths = renderReportBodyParts(item).map((body, index) => {
     const path = index === 0 ? detailPath : detailPath.replace(/\.html$/, `_${index}.html`);
     const page = detailPage(options, column, item, null, body, articlePager(index));
@@ -110,7 +123,14 @@ function setArticleParts(routes: Map<string, () => Reply>, options: TrsOptions, 
   return paths.slice(1);
 }
 
-function detailPage(options: TrsOptions, column: TrsColumn, item: ColumnItem, pdfPath: string | null, body = detailBody(item), pager = ''): string {
+function detailPage(
+  options: TrsOptions,
+  column: TrsColumn,
+  item: ColumnItem,
+  pdfPath: string | null,
+  body = detailBody(item),
+  pager = '',
+): string {
   const title = escapeHtml(item.title);
   const attachment = pdfPath
     ? `<div class="fj">附件：<a href="./${pdfPath.slice(pdfPath.lastIndexOf('/') + 1)}">${title}.pdf</a></div>`

@@ -29,7 +29,10 @@ before(async () => {
   simulator = await startNationalSimulator({ portals: 4, seed: 7 });
   const catalogFile = path.join(dir, 'portals.jsonl');
   await writeFile(catalogFile, simulator.entries.map((entry) => JSON.stringify(entry)).join('\n'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, catalogFile, queuePrefix: `yg-national-${process.pid}-${Date.now()}` } });
+  config = loadConfig({
+    env: {},
+    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, catalogFile, queuePrefix: `yg-national-${process.pid}-${Date.now()}` },
+  });
   pipeline = await openPipeline(config);
 });
 
@@ -54,7 +57,11 @@ test('discovery records every planted column of the catalog, and nothing else', 
   assert.ok(score.columns > 0);
 
   const again: string[] = [];
-  assert.equal((await runDiscover(config, {}, (line) => again.push(line))).ok, 0, 'portals found ok are not asked again before their re-check is due');
+  assert.equal(
+    (await runDiscover(config, {}, (line) => again.push(line))).ok,
+    0,
+    'portals found ok are not asked again before their re-check is due',
+  );
 });
 
 test('a crawl of the catalog loads the newest year of every discovered body, each report at its level', async () => {
@@ -73,7 +80,9 @@ test('a crawl of the catalog loads the newest year of every discovered body, eac
     await Promise.all(workers.map((worker) => worker.close()));
   }
 
-  const planted = reachable.flatMap((portal) => portal.reports.filter((report) => yearOf(report.title) === newest).map((report) => report.url));
+  const planted = reachable.flatMap((portal) =>
+    portal.reports.filter((report) => yearOf(report.title) === newest).map((report) => report.url),
+  );
   const loaded = await runReadOnlySql(config.duckdbPath, `select url, level, region_code, source_id from reports where year = ${newest}`);
   assert.deepEqual(loaded.rows.map(([url]) => String(url)).sort(), [...new Set(planted)].sort());
   const levels = new Map(loaded.rows.map(([url, level]) => [String(url), String(level)]));

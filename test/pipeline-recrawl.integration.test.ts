@@ -31,7 +31,10 @@ describe('re-crawling the demo portals', () => {
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'yangguang-recrawl-'));
-    config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-recrawl-${process.pid}-${Date.now()}` } });
+    config = loadConfig({
+      env: {},
+      overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-recrawl-${process.pid}-${Date.now()}` },
+    });
     demo = await startDemoPortals({ onRequest: (request) => served.push(request) });
     pipeline = await openPipeline(config);
     workers = startWorkers(pipeline, { concurrency: 4 });
@@ -49,7 +52,12 @@ describe('re-crawling the demo portals', () => {
   /** One run over every demo portal, until its summary is in DuckDB: its id, counters and the requests it made. */
   async function run(options: RunOptions = {}): Promise<{ runId: string; counts: RunCounts; requests: ServedRequest[] }> {
     const start = served.length;
-    const runId = await enqueueRun(pipeline, demo.portals.map((portal) => portal.source), undefined, options);
+    const runId = await enqueueRun(
+      pipeline,
+      demo.portals.map((portal) => portal.source),
+      undefined,
+      options,
+    );
     const state = await pipeline.tracker.waitUntilRecorded(runId, { signal: AbortSignal.timeout(300_000) });
     assert.equal(state.pending, 0);
     return { runId, counts: state.counts, requests: served.slice(start).filter((request) => !request.url.endsWith('/robots.txt')) };
@@ -57,11 +65,17 @@ describe('re-crawling the demo portals', () => {
 
   const sql = async (query: string) => (await runReadOnlySql(config.duckdbPath, query)).rows;
   const scalar = async (query: string) => Number((await sql(query))[0]![0]);
-  const rowCounts = async () => ({ reports: await scalar('select count(*) from reports'), cells: await scalar('select count(*) from report_cells') });
+  const rowCounts = async () => ({
+    reports: await scalar('select count(*) from reports'),
+    cells: await scalar('select count(*) from report_cells'),
+  });
   const health = async (runId: string) =>
-    new Map((await sql(`select source_id, reports_found, flagged, note from source_health where run_id = '${runId}'`)).map(
-      ([sourceId, reportsFound, flagged, note]) => [String(sourceId), { reportsFound: Number(reportsFound), flagged: flagged === true, note }] as const,
-    ));
+    new Map(
+      (await sql(`select source_id, reports_found, flagged, note from source_health where run_id = '${runId}'`)).map(
+        ([sourceId, reportsFound, flagged, note]) =>
+          [String(sourceId), { reportsFound: Number(reportsFound), flagged: flagged === true, note }] as const,
+      ),
+    );
 
   let firstRunId = '';
   let baseline = { reports: 0, cells: 0 };
@@ -85,8 +99,12 @@ describe('re-crawling the demo portals', () => {
       assert.ok(!documentUrls.has(request.url), `${request.url} is a list page`);
     }
     assert.equal(counts['fetch:completed'] ?? 0, 0, 'no document is asked for again');
-    const unchanged = Object.entries(counts).filter(([key]) => key.endsWith(':unchanged')).reduce((sum, [, value]) => sum + value, 0);
-    const discovered = Object.entries(counts).filter(([key]) => key.endsWith(':discovered')).reduce((sum, [, value]) => sum + value, 0);
+    const unchanged = Object.entries(counts)
+      .filter(([key]) => key.endsWith(':unchanged'))
+      .reduce((sum, [, value]) => sum + value, 0);
+    const discovered = Object.entries(counts)
+      .filter(([key]) => key.endsWith(':discovered'))
+      .reduce((sum, [, value]) => sum + value, 0);
     assert.equal(unchanged, discovered, 'every document counts as unchanged');
     assert.equal(counts['extract:completed'] ?? 0, 0, 'no extract job');
     assert.deepEqual(await rowCounts(), baseline);
@@ -101,16 +119,23 @@ describe('re-crawling the demo portals', () => {
     const corrected = demo.planted.find((report) => report.htmlUrl !== null && report.cells[CORRECTED_KEY] !== undefined)!;
     const withdrawn = demo.planted.find((report) => report.portalId !== corrected.portalId && report.pdfUrl === null)!;
     withdrawnUrl = withdrawn.detailUrl;
-    demo.republish((items) => items.filter((item) => item.id !== withdrawn.id).map((item) => (item.id === corrected.id ? correct(item) : item)));
+    demo.republish((items) =>
+      items.filter((item) => item.id !== withdrawn.id).map((item) => (item.id === corrected.id ? correct(item) : item)),
+    );
     // Corrected in place, under a list that did not change: only a re-check (due every recheckDocumentsDays) sees it.
     const { runId, counts } = await run({ recheck: true });
     assert.equal(counts['extract:completed'], 1, 'only the corrected page is processed again');
     const now = await rowCounts();
     assert.equal(now.reports, baseline.reports + 1);
-    const revisions = await sql(`select count(*), max(revisions) from report_revisions where issuer = '${corrected.issuer}' and year = ${corrected.year}`);
+    const revisions = await sql(
+      `select count(*), max(revisions) from report_revisions where issuer = '${corrected.issuer}' and year = ${corrected.year}`,
+    );
     assert.deepEqual(revisions[0]!.map(Number), [2, 2]);
     const vanished = await sql(`select url, run_id, issuer, year, is_report from vanished_reports`);
-    assert.deepEqual(vanished.map((row) => [row[0], row[1], row[2], Number(row[3]), row[4]]), [[withdrawn.detailUrl, runId, withdrawn.issuer, withdrawn.year, true]]);
+    assert.deepEqual(
+      vanished.map((row) => [row[0], row[1], row[2], Number(row[3]), row[4]]),
+      [[withdrawn.detailUrl, runId, withdrawn.issuer, withdrawn.year, true]],
+    );
     assert.equal(await scalar(`select count(*) from reports where url = '${withdrawn.detailUrl}'`), 1, 'its report is kept');
   });
 
@@ -122,7 +147,8 @@ describe('re-crawling the demo portals', () => {
     const row = rows.get(emptied.source.id)!;
     assert.equal(row.flagged, true);
     assert.match(String(row.note), /no reports found \(previous run: \d+\)/);
-    for (const [sourceId, other] of rows) if (sourceId !== emptied.source.id) assert.equal(other.flagged, false, `${sourceId}: ${String(other.note)}`);
+    for (const [sourceId, other] of rows)
+      if (sourceId !== emptied.source.id) assert.equal(other.flagged, false, `${sourceId}: ${String(other.note)}`);
     const vanished = await scalar(`select count(*) from vanished_reports where source_id = '${emptied.source.id}' and run_id = '${runId}'`);
     assert.ok(vanished > 0, 'its documents are marked as vanished');
   });
@@ -134,7 +160,7 @@ describe('re-crawling the demo portals', () => {
     assert.deepEqual(await sql('select url, source_id from vanished_reports'), []);
     const returned = new Set((await sql('select url from document_reappearances')).map(([url]) => String(url)));
     assert.ok(returned.has(withdrawnUrl), 'the withdrawn report came back');
-    assert.ok(await scalar(`select count(*) from document_reappearances where source_id = 'demo-huaian' and run_id = '${runId}'`) > 0);
+    assert.ok((await scalar(`select count(*) from document_reappearances where source_id = 'demo-huaian' and run_id = '${runId}'`)) > 0);
     const strays = `select count(*) from document_reappearances r
                      where not exists (select 1 from document_disappearances d where d.url = r.url and d.source_id = r.source_id)`;
     assert.equal(await scalar(strays), 0, 'only vanished documents are recorded as returned');

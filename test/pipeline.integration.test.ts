@@ -24,7 +24,7 @@ before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'yangguang-it-'));
   config = loadConfig({
     env: {},
-    overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-${process.pid}-${Date.now()}` },
+    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-${process.pid}-${Date.now()}` },
   });
   demo = await startDemoPortals();
   pipeline = await openPipeline(config);
@@ -41,7 +41,10 @@ after(async () => {
 test('a run over the demo portals loads exactly the planted reports with the planted figures', async () => {
   const workers = startWorkers(pipeline, { concurrency: 4 });
   try {
-    const runId = await enqueueRun(pipeline, demo.portals.map((portal) => portal.source));
+    const runId = await enqueueRun(
+      pipeline,
+      demo.portals.map((portal) => portal.source),
+    );
     const state = await pipeline.tracker.waitUntilRecorded(runId, { signal: AbortSignal.timeout(300_000) });
     assert.equal(state.pending, 0);
     assert.equal(state.counts['crawl:completed'], demo.portals.length);
@@ -58,7 +61,11 @@ test('a run over the demo portals loads exactly the planted reports with the pla
   assert.equal(Number(runs.rows[0]![0]), 1);
   const sources = await runReadOnlySql(config.duckdbPath, 'select source_id, name, region_code, level from sources order by source_id');
   const catalog = demo.portals.map(({ source }) => [source.id, source.name, source.regionCode ?? null, source.level ?? null]);
-  assert.deepEqual(sources.rows, catalog.sort((a, b) => String(a[0]).localeCompare(String(b[0]))), 'each source as the catalog describes it');
+  assert.deepEqual(
+    sources.rows,
+    catalog.sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    'each source as the catalog describes it',
+  );
 });
 
 test('a report published over two pages is loaded as one document whose figures trace to the page they are on', async () => {
@@ -67,14 +74,26 @@ test('a report published over two pages is loaded as one document whose figures 
     config.duckdbPath,
     `select p.part, p.url from document_parts p join document_sightings s using (sha256) where s.url = '${split.detailUrl}' order by p.part`,
   );
-  assert.deepEqual(parts.rows.map(([part, url]) => [Number(part), url]), [[1, split.detailUrl], [2, split.partUrls[0]]]);
+  assert.deepEqual(
+    parts.rows.map(([part, url]) => [Number(part), url]),
+    [
+      [1, split.detailUrl],
+      [2, split.partUrls[0]],
+    ],
+  );
   const pages = await runReadOnlySql(
     config.duckdbPath,
     `select c.page, min(c.key), count(*) from report_cells c join latest_reports r using (report_id)
       where r.url = '${split.detailUrl}' and c.page is not null group by c.page order by c.page`,
   );
   // The table cut between the pages is joined on page 1; tables 三 and 四 are on page 2.
-  assert.deepEqual(pages.rows.map(([page, firstKey]) => [Number(page), String(firstKey).slice(0, 3)]), [[1, 't2.'], [2, 't3.']]);
+  assert.deepEqual(
+    pages.rows.map(([page, firstKey]) => [Number(page), String(firstKey).slice(0, 3)]),
+    [
+      [1, 't2.'],
+      [2, 't3.'],
+    ],
+  );
   const documents = await runReadOnlySql(config.duckdbPath, `select count(*) from document_sightings where url = '${split.partUrls[0]}'`);
   assert.equal(Number(documents.rows[0]![0]), 0, 'the second page is no document of its own');
 });

@@ -37,7 +37,10 @@ function t3Rows(values: Values): string[] {
 function checkRowSums(values: Values): Anomaly[] {
   const parts = T3_COLUMNS.slice(0, 6);
   return t3Rows(values).flatMap((row) => {
-    const expected = sumOf(values, parts.map((column) => `t3.${row}.${column}`));
+    const expected = sumOf(
+      values,
+      parts.map((column) => `t3.${row}.${column}`),
+    );
     return check(`row_sum:${row}`, 'row_sum', expected, values.get(`t3.${row}.total`), `table 三 row ${row}`) ?? [];
   });
 }
@@ -45,7 +48,10 @@ function checkRowSums(values: Values): Anomaly[] {
 /** 2. (七) 总计 = the sum of the result rows (一) … (六), per column. */
 function checkResultSums(values: Values): Anomaly[] {
   return T3_COLUMNS.flatMap((column) => {
-    const expected = sumOf(values, T3_RESULT_PREFIXES.map((prefix) => `${prefix}.${column}`));
+    const expected = sumOf(
+      values,
+      T3_RESULT_PREFIXES.map((prefix) => `${prefix}.${column}`),
+    );
     return check(`results_sum:${column}`, 'results_sum', expected, values.get(`t3.results_total.${column}`), `(七)总计 ${column}`) ?? [];
   });
 }
@@ -62,7 +68,10 @@ function checkBalances(values: Values): Anomaly[] {
 /** 4. Each table-四 group: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计. */
 function checkT4Sums(values: Values): Anomaly[] {
   return T4_GROUPS.flatMap((group) => {
-    const expected = sumOf(values, T4_COLUMNS.slice(0, 4).map((column) => `t4.${group}.${column}`));
+    const expected = sumOf(
+      values,
+      T4_COLUMNS.slice(0, 4).map((column) => `t4.${group}.${column}`),
+    );
     return check(`t4_sum:${group}`, 't4_sum', expected, values.get(`t4.${group}.total`), `table 四 ${group}`) ?? [];
   });
 }

@@ -12,8 +12,14 @@ const fixture = (name: string, title: string | null = null): ExtractedDocument =
 const fromText = (text: string, title: string | null = null): ExtractedDocument => ({ ...extractText(text, 'inline'), title });
 
 /** A short body with the six statutory section headings, as every report since 2008 has them. */
-const sections = ['一、总体情况', '二、主动公开政府信息情况', '三、收到和处理政府信息公开申请情况',
-  '四、政府信息公开行政复议、行政诉讼情况', '五、存在的主要问题及改进情况', '六、其他需要报告的事项'].join('\n');
+const sections = [
+  '一、总体情况',
+  '二、主动公开政府信息情况',
+  '三、收到和处理政府信息公开申请情况',
+  '四、政府信息公开行政复议、行政诉讼情况',
+  '五、存在的主要问题及改进情况',
+  '六、其他需要报告的事项',
+].join('\n');
 
 describe('readReportMeta: year', () => {
   it('takes the year from the title, not from the publication date printed under it', () => {
@@ -164,7 +170,10 @@ describe('readReportMeta: issuer and region', () => {
   });
 
   it('names a special zone by its management committee, noting the office that published it', () => {
-    const doc = fromText(`来源：平潭综合实验区管委会办公室 时间：2025-03-10 15:35\n${sections}`, '平潭综合实验区2024年度政府信息公开工作年度报告_平潭');
+    const doc = fromText(
+      `来源：平潭综合实验区管委会办公室 时间：2025-03-10 15:35\n${sections}`,
+      '平潭综合实验区2024年度政府信息公开工作年度报告_平潭',
+    );
     const meta = readReportMeta(doc);
     assert.equal(meta.issuer, '平潭综合实验区管委会（管委会办公室编制）');
     assert.deepEqual([meta.level, meta.regionCode, meta.regionName], ['other', '350128', '福建省平潭综合实验区']);
@@ -229,9 +238,19 @@ describe('detectFormat', () => {
   it('reads labels inside table cells', () => {
     const doc: ExtractedDocument = {
       ...fromText('二、主动公开政府信息情况'),
-      pages: [{ number: 1, blocks: [{ kind: 'table', index: 0, origin: 'html', rows: [
-        [{ text: '信息内容' }, { text: '本年制发件数' }, { text: '本年废止件数' }, { text: '现行有效件数' }],
-      ] }] }],
+      pages: [
+        {
+          number: 1,
+          blocks: [
+            {
+              kind: 'table',
+              index: 0,
+              origin: 'html',
+              rows: [[{ text: '信息内容' }, { text: '本年制发件数' }, { text: '本年废止件数' }, { text: '现行有效件数' }]],
+            },
+          ],
+        },
+      ],
     };
     assert.equal(detectFormat(doc), '2021');
   });
@@ -254,7 +273,11 @@ describe('readReportMeta: what the national catalog knows of the portal', () => 
   });
 
   it('lets the catalog decide the level of the portal’s own government, and only of it', () => {
-    const own = readReportMeta(fromText(sections), { title: '儋州市2022年政府信息公开工作年度报告', sourceRegionCode: '460400', sourceLevel: 'county' });
+    const own = readReportMeta(fromText(sections), {
+      title: '儋州市2022年政府信息公开工作年度报告',
+      sourceRegionCode: '460400',
+      sourceLevel: 'county',
+    });
     assert.deepEqual([own.issuer, own.level], ['儋州市人民政府', 'county']);
     const other = readReportMeta(fromText(sections), { ...huaiyinPortal, title: '淮安市人民政府2022年政府信息公开工作年度报告' });
     assert.deepEqual([other.level, other.regionCode], ['prefecture', '320800']);
@@ -262,7 +285,10 @@ describe('readReportMeta: what the national catalog knows of the portal', () => 
 
   it('falls back to the portal’s region when the document names none', () => {
     const meta = readReportMeta(fromText(`${sections}\n本机关全年主动公开信息若干条。`), huaiyinPortal);
-    assert.deepEqual([meta.issuer, meta.level, meta.regionCode, meta.regionName], ['淮安市淮阴区人民政府', 'county', '320804', '江苏省淮安市淮阴区']);
+    assert.deepEqual(
+      [meta.issuer, meta.level, meta.regionCode, meta.regionName],
+      ['淮安市淮阴区人民政府', 'county', '320804', '江苏省淮安市淮阴区'],
+    );
   });
 
   it('does not take an undecided region the document names for the portal’s own', () => {

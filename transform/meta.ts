@@ -162,7 +162,12 @@ function readTitle(title: string): { issuer: string | null; year: number | null 
   if (!match) return { issuer: null, year: null };
   const parts = yearFirst ? [yearFirst[1]!, yearFirst[3]!] : [yearLast![1]!];
   const issuer = parts
-    .map((part) => part.replace(/^关于/, '').replace(/(?:关于|的)$/, '').replace(/人民$/, '人民政府'))
+    .map((part) =>
+      part
+        .replace(/^关于/, '')
+        .replace(/(?:关于|的)$/, '')
+        .replace(/人民$/, '人民政府'),
+    )
     .find((part) => part.length >= 2 && looksLikeBodyName(part));
   return { issuer: issuer ?? null, year: Number(match[2]) };
 }
@@ -177,7 +182,8 @@ function readYear(titleYear: number | null, text: DocumentText, context: ReportC
   const opening = text.lines.slice(0, 30).find((line) => /^(?:19|20)\d{2}年(?:度|以来)?[，,]/.test(line));
   if (opening) return Number(opening.slice(0, 4));
   // Published (or filed, as in …/202201/t20220120_…) early in the year after the one reported on.
-  const published = /^((?:19|20)\d{2})-/.exec(context.publishedAt ?? '') ?? /\/t?((?:19|20)\d{2})(?:0[1-9]|1[0-2])\d{0,2}[/_]/.exec(context.url ?? '');
+  const published =
+    /^((?:19|20)\d{2})-/.exec(context.publishedAt ?? '') ?? /\/t?((?:19|20)\d{2})(?:0[1-9]|1[0-2])\d{0,2}[/_]/.exec(context.url ?? '');
   return published ? Number(published[1]) - 1 : null;
 }
 
@@ -212,7 +218,10 @@ function readSignature(lines: string[]): string | null {
 function readSourceLine(lines: string[]): string | null {
   for (const line of lines.slice(0, 20)) {
     // Compact lines run the next field on: 来源:XX办公室时间:2025-03-10.
-    const match = /(?:来源|信息来源|发布机构|发布单位)[:：]([\u4e00-\u9fff()]{2,40}?)(?=发布时间|时间|发布日期|日期|浏览|点击|字号|作者|阅读|[^\u4e00-\u9fff()]|$)/.exec(line);
+    const match =
+      /(?:来源|信息来源|发布机构|发布单位)[:：]([\u4e00-\u9fff()]{2,40}?)(?=发布时间|时间|发布日期|日期|浏览|点击|字号|作者|阅读|[^\u4e00-\u9fff()]|$)/.exec(
+        line,
+      );
     if (match && looksLikeBodyName(match[1]!)) return match[1]!;
   }
   return null;

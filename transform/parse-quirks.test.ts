@@ -24,7 +24,11 @@ test('a report in traditional characters is recognised and read by the simplifie
 
 test('markdown pipe rows are split into cells without a blank cell before the first pipe', () => {
   assert.deepEqual(valuesOf(report, 't3.new_received'), [10, 2, 0, 0, 0, 0, 12]);
-  assert.deepEqual(report.cells.find((cell) => cell.key === 't3.new_received.natural_person')?.provenance, { page: 1, line: 24, raw: '10' });
+  assert.deepEqual(report.cells.find((cell) => cell.key === 't3.new_received.natural_person')?.provenance, {
+    page: 1,
+    line: 24,
+    raw: '10',
+  });
 });
 
 test('a table 二 label followed by its unit in brackets (規章（件）) is still its row', () => {
@@ -35,7 +39,9 @@ test('a table 二 label followed by its unit in brackets (規章（件）) is st
 test('a table-四 figure row split over two lines is joined, each figure keeping its own line', () => {
   assert.deepEqual(valuesOf(report, 't4.review'), [2, 1, 0, 0, 3]);
   assert.deepEqual(valuesOf(report, 't4.litigation_after_review'), [0, 0, 0, 0, 0]);
-  const lines = ['t4.review.upheld', 't4.litigation_after_review.total'].map((key) => report.cells.find((cell) => cell.key === key)?.provenance?.line);
+  const lines = ['t4.review.upheld', 't4.litigation_after_review.total'].map(
+    (key) => report.cells.find((cell) => cell.key === key)?.provenance?.line,
+  );
   assert.equal(lines[1], lines[0]! + 1);
   assert.ok(!report.anomalies.some((anomaly) => anomaly.kind === 'layout' || anomaly.id.includes('t4')));
 });
@@ -45,7 +51,12 @@ test('a row one figure short is placed only where every reading the identities a
   assert.deepEqual(valuesOf(report, 't3.denied.state_secret'), [0, 0, 0, 0, 0, 0, null]);
   assert.ok(report.anomalies.some((anomaly) => anomaly.id === 'missing_cell:t3.denied.state_secret'));
   // Table 四 with 結果糾正 of 行政復議 lost: the later groups only add up in one place; 行政復議 itself stays open.
-  const short = parse(text.replace(/\| 2 \| 1 \| 0 \| 0 \| 3 \| 0 \| 1 \| 0 \| 0 \| 1 \|\n\| 0 \| 0 \| 0 \| 0 \| 0 \|/, '| 2 | 0 | 0 | 3 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |'));
+  const short = parse(
+    text.replace(
+      /\| 2 \| 1 \| 0 \| 0 \| 3 \| 0 \| 1 \| 0 \| 0 \| 1 \|\n\| 0 \| 0 \| 0 \| 0 \| 0 \|/,
+      '| 2 | 0 | 0 | 3 | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |',
+    ),
+  );
   assert.deepEqual(valuesOf(short, 't4.review'), [null, null, null, null, null]);
   assert.deepEqual(valuesOf(short, 't4.litigation_direct'), [0, 1, 0, 0, 1]);
   assert.deepEqual(valuesOf(short, 't4.litigation_after_review'), [0, 0, 0, 0, 0]);
@@ -66,5 +77,8 @@ test('markdown residue — rule rows (---) and bold markers (**) — inside tabl
     withResidue.cells.map((cell) => [cell.key, cell.value]),
     plain.cells.map((cell) => [cell.key, cell.value]),
   );
-  assert.deepEqual(withResidue.anomalies.map((anomaly) => anomaly.id), plain.anomalies.map((anomaly) => anomaly.id));
+  assert.deepEqual(
+    withResidue.anomalies.map((anomaly) => anomaly.id),
+    plain.anomalies.map((anomaly) => anomaly.id),
+  );
 });

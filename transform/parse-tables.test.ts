@@ -88,7 +88,13 @@ const doc: ExtractedDocument = {
   pages: [
     {
       number: 1,
-      blocks: [line('示例区2024年政府信息公开工作年度报告'), line('二、主动公开政府信息情况'), table2, line('三、收到和处理政府信息公开申请情况'), table3a],
+      blocks: [
+        line('示例区2024年政府信息公开工作年度报告'),
+        line('二、主动公开政府信息情况'),
+        table2,
+        line('三、收到和处理政府信息公开申请情况'),
+        table3a,
+      ],
     },
     { number: 2, blocks: [table3b, line('四、政府信息公开行政复议、行政诉讼情况'), table4] },
   ],
@@ -98,8 +104,14 @@ const value = (key: string) => report.cells.find((cell) => cell.key === key)?.va
 
 test('a 2021 report that keeps the one-row (六) has t3.other.* keys and a format anomaly', () => {
   assert.equal(report.meta.format, '2021');
-  assert.deepEqual(report.cells.map((c) => c.key), cellKeys('2021', { oneRowOther: true }));
-  assert.deepEqual(['natural_person', 'commercial', 'total'].map((c) => value(`t3.other.${c}`)), [2, 1, 3]);
+  assert.deepEqual(
+    report.cells.map((c) => c.key),
+    cellKeys('2021', { oneRowOther: true }),
+  );
+  assert.deepEqual(
+    ['natural_person', 'commercial', 'total'].map((c) => value(`t3.other.${c}`)),
+    [2, 1, 3],
+  );
   assert.ok(report.anomalies.some((a) => a.kind === 'format' && a.id === 'format:t3.other'));
 });
 
@@ -107,7 +119,10 @@ test('merged figure cells are read once and blank cells stay null', () => {
   assert.equal(value('t2.licensing.decisions'), 4529);
   assert.equal(value('t2.coercion.decisions'), null);
   assert.equal(value('t2.fees.amount_wan'), 18651.06);
-  assert.deepEqual(['natural_person', 'research', 'social_welfare', 'total'].map((c) => value(`t3.granted.${c}`)), [71, null, null, 71]);
+  assert.deepEqual(
+    ['natural_person', 'research', 'social_welfare', 'total'].map((c) => value(`t3.granted.${c}`)),
+    [71, null, null, 71],
+  );
   assert.ok(report.anomalies.some((a) => a.kind === 'blank_cell' && a.id === 'blank_cell:t3.granted'));
 });
 
@@ -118,14 +133,27 @@ test('rows of a table continued on the next page are found with their table, row
 });
 
 test('table 四 is read by position, a blank group staying blank', () => {
-  assert.deepEqual(['upheld', 'total'].map((c) => value(`t4.review.${c}`)), [2, 7]);
-  assert.deepEqual(['upheld', 'total'].map((c) => value(`t4.litigation_direct.${c}`)), [null, null]);
+  assert.deepEqual(
+    ['upheld', 'total'].map((c) => value(`t4.review.${c}`)),
+    [2, 7],
+  );
+  assert.deepEqual(
+    ['upheld', 'total'].map((c) => value(`t4.litigation_direct.${c}`)),
+    [null, null],
+  );
   assert.equal(value('t4.litigation_after_review.total'), 19);
-  assert.deepEqual(report.anomalies.filter((a) => a.kind === 'identity'), []);
+  assert.deepEqual(
+    report.anomalies.filter((a) => a.kind === 'identity'),
+    [],
+  );
 });
 
 test('a document that is no report gets metadata and no cells', () => {
-  const guide: ExtractedDocument = { ...doc, title: '示例区政府信息公开指南', pages: [{ number: 1, blocks: [line('示例区政府信息公开指南'), line('一、主动公开')] }] };
+  const guide: ExtractedDocument = {
+    ...doc,
+    title: '示例区政府信息公开指南',
+    pages: [{ number: 1, blocks: [line('示例区政府信息公开指南'), line('一、主动公开')] }],
+  };
   const parsed = parseReport(guide);
   assert.equal(parsed.meta.isReport, false);
   assert.deepEqual(parsed.cells, []);

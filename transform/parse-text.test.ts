@@ -12,7 +12,9 @@ function parseFixture(name: string): ParsedReport {
 }
 
 function valuesOf(report: ParsedReport, prefix: string): (number | null)[] {
-  return report.cells.filter((cell) => cell.key.startsWith(`${prefix}.`) && cell.key.split('.').length === prefix.split('.').length + 1).map((cell) => cell.value);
+  return report.cells
+    .filter((cell) => cell.key.startsWith(`${prefix}.`) && cell.key.split('.').length === prefix.split('.').length + 1)
+    .map((cell) => cell.value);
 }
 
 function cell(report: ParsedReport, key: string) {
@@ -25,7 +27,10 @@ const tabbed = parseFixture('tabbed-2020.txt');
 
 test('a tab-separated 2019-format report yields every key of its format, in order', () => {
   assert.equal(tabbed.meta.format, '2019');
-  assert.deepEqual(tabbed.cells.map((c) => c.key), cellKeys('2019'));
+  assert.deepEqual(
+    tabbed.cells.map((c) => c.key),
+    cellKeys('2019'),
+  );
 });
 
 test('table 二 reads variant headers, full-width digits, bold markers, signed changes and 万元 amounts', () => {
@@ -91,7 +96,10 @@ const layout = parseFixture('layout-2022.txt');
 
 test('a pdftotext layout of a 2021-format report reads wrapped labels whose figures sit on another line', () => {
   assert.equal(layout.meta.format, '2021');
-  assert.deepEqual(layout.cells.map((c) => c.key), cellKeys('2021'));
+  assert.deepEqual(
+    layout.cells.map((c) => c.key),
+    cellKeys('2021'),
+  );
   assert.deepEqual(valuesOf(layout, 't2.normative_docs'), [8, 26, 66]);
   assert.deepEqual(valuesOf(layout, 't2.punishment'), [3985758]);
   assert.deepEqual(valuesOf(layout, 't2.fees'), [96171.6]);

@@ -66,7 +66,13 @@ function sameValues(windows: SourceCell[][], read: SlotReader): boolean {
  * Places a row's figures under the spec's keys. `check` decides between readings of a row with surplus cells:
  * when every consistent reading gives the same values they are taken, otherwise the row is left null.
  */
-export function placeRow(spec: RowSpec, view: RowView, check?: RowCheck, read: SlotReader = plainValue, groupSize = spec.metrics.length): PlacedRow {
+export function placeRow(
+  spec: RowSpec,
+  view: RowView,
+  check?: RowCheck,
+  read: SlotReader = plainValue,
+  groupSize = spec.metrics.length,
+): PlacedRow {
   const width = spec.metrics.length;
   if (view.slots.length === width) {
     const cells = cellsFrom(spec, view, view.slots, read);

@@ -44,7 +44,7 @@ const ethnicNames = (
 export function shortRegionName(name: string): string | null {
   let short = name.replace(/(特别行政区|自治区|自治州|自治县|自治旗|地区|林区|特区|省|市|县|区|旗|盟|州)$/, '');
   const autonomous = short !== name && /自治/.test(name);
-  for (let stripped = true; autonomous && stripped; ) {
+  for (let stripped = true; autonomous && stripped;) {
     stripped = false;
     for (const ethnic of ethnicNames) {
       const suffix = short.endsWith(`${ethnic}族`) ? `${ethnic}族` : short.endsWith(ethnic) && ethnic === '维吾尔' ? ethnic : null;
@@ -111,13 +111,14 @@ export function matchRegionName(text: string, start = 0): { name: string; region
  */
 export function readRegionChain(text: string): RegionChain | null {
   let chain: RegionChain | null = null;
-  for (let position = 0; ; ) {
+  for (let position = 0; ;) {
     const match = matchRegionName(text, position);
     if (!match) break;
     const parents: Region[] = chain?.candidates ?? [];
-    const inside: Region[] = parents.length === 0
-      ? match.regions
-      : match.regions.filter((region) => parents.some((parent) => region !== parent && isWithin(region, parent.code)));
+    const inside: Region[] =
+      parents.length === 0
+        ? match.regions
+        : match.regions.filter((region) => parents.some((parent) => region !== parent && isWithin(region, parent.code)));
     if (inside.length === 0) break;
     position += match.name.length;
     const names: string[] = chain ? chain.names : [];

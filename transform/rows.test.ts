@@ -5,7 +5,10 @@ import { readFigure, shiftDecimal } from './rows.ts';
 import { checkIdentities } from './identities.ts';
 
 test('signed changes keep their sign whether written 增/减 or +/-', () => {
-  assert.deepEqual(['增8', '+8', '减3', '-3', '－3'].map((text) => readFigure(text)?.value), [8, 8, -3, -3, -3]);
+  assert.deepEqual(
+    ['增8', '+8', '减3', '-3', '－3'].map((text) => readFigure(text)?.value),
+    [8, 8, -3, -3, -3],
+  );
 });
 
 test('blank and dash cells are null; text is not a figure', () => {
@@ -15,7 +18,10 @@ test('blank and dash cells are null; text is not a figure', () => {
 });
 
 test('full-width digits, thousands separators and bold markers are read as the figure', () => {
-  assert.deepEqual(['１２３', '3,119', '**76**'].map((text) => readFigure(text)?.value), [123, 3119, 76]);
+  assert.deepEqual(
+    ['１２３', '3,119', '**76**'].map((text) => readFigure(text)?.value),
+    [123, 3119, 76],
+  );
 });
 
 test('units are recognised and 万元 shift exactly into 元', () => {

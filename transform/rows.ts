@@ -97,7 +97,10 @@ function splitLine(text: string): string[] {
 }
 
 function isNoiseLine(text: string): boolean {
-  const cells = text.split(/\t|\|/).map((cell) => cell.trim()).filter((cell) => cell !== '');
+  const cells = text
+    .split(/\t|\|/)
+    .map((cell) => cell.trim())
+    .filter((cell) => cell !== '');
   return cells.length > 0 && cells.every((cell) => RULE_CELL.test(cell)) ? true : PAGE_FOOTER.test(text.trim());
 }
 

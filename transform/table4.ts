@@ -13,7 +13,6 @@ export interface Table4 {
   anomalies: Anomaly[];
 }
 
-
 /** Column headings of table 四 (结果维持, 结果纠正, 尚未审结), possibly spaced out letter by letter. */
 const HEADER = /维持|纠正|审结/;
 
@@ -68,7 +67,9 @@ export function parseTable4(rows: readonly SourceRow[], from = 0): Table4 {
       continue;
     }
     const placed = placeRow(T4_ROW, view, groupSumsHold, undefined, T4_COLUMNS.length);
-    const layout: Anomaly[] = header ? [] : [{ kind: 'layout', id: 'layout:t4', detail: 'table 四 figures with no column headings above them' }];
+    const layout: Anomaly[] = header
+      ? []
+      : [{ kind: 'layout', id: 'layout:t4', detail: 'table 四 figures with no column headings above them' }];
     return { cells: new Map(placed.cells.map((cell) => [cell.key, cell])), anomalies: [...layout, ...placed.anomalies] };
   }
   return { cells: new Map(), anomalies: [] };

@@ -12,7 +12,8 @@ export function readReportLinks($: CheerioAPI, baseUrl: string): ListItem[] {
     const title = cleanText(anchor.attr('title')) || cleanText(anchor.text());
     if (!url) return;
     if (isReportTitle(title)) items.push({ url: url.href, title, publishedAt: dateNextTo(anchor) });
-    else if (mayBeTruncatedReportTitle(title)) items.push({ url: url.href, title, publishedAt: dateNextTo(anchor), titleUnconfirmed: true });
+    else if (mayBeTruncatedReportTitle(title))
+      items.push({ url: url.href, title, publishedAt: dateNextTo(anchor), titleUnconfirmed: true });
   });
   return items;
 }

@@ -71,9 +71,10 @@ function readDataproxyAnswer(page: LoadedListPage): PlatformListing {
   const start = Number(query.get('startrecord') ?? 1);
   const groupSize = Math.max(1, Math.round((end - start + 1) / perPage));
   const referer = new URL(page.url).origin;
-  const nextPages = end > 0 && end < total && items.length > 0
-    ? [dataproxyRequest(referer, new URLSearchParams(page.payload ?? ''), end + 1, perPage, groupSize)]
-    : [];
+  const nextPages =
+    end > 0 && end < total && items.length > 0
+      ? [dataproxyRequest(referer, new URLSearchParams(page.payload ?? ''), end + 1, perPage, groupSize)]
+      : [];
   return { items, nextPages };
 }
 

@@ -39,7 +39,11 @@ function readAnswer(page: LoadedListPage): PlatformListing | null {
   }
   const items: ListItem[] = (answer.articles ?? [])
     .filter((article) => article.url && article.title && isReportTitle(article.title))
-    .map((article) => ({ url: new URL(article.url!, page.url).href, title: article.title!, publishedAt: normalizeDate(article.display_publish_time) }));
+    .map((article) => ({
+      url: new URL(article.url!, page.url).href,
+      title: article.title!,
+      publishedAt: normalizeDate(article.display_publish_time),
+    }));
   const url = new URL(page.url);
   const pageNumber = Number(url.searchParams.get('page') ?? 1);
   const perPage = answer.articles?.length ?? 0;

@@ -16,5 +16,7 @@ export type BenchFields = Record<string, number | string>;
 /** `bench <name>: key=value …`, numbers with at most 3 decimals. */
 export function formatBenchLine(name: string, fields: BenchFields): string {
   const text = (value: number | string) => (typeof value === 'number' ? String(Number(value.toFixed(3))) : value);
-  return `bench ${name}: ${Object.entries(fields).map(([key, value]) => `${key}=${text(value)}`).join(' ')}`;
+  return `bench ${name}: ${Object.entries(fields)
+    .map(([key, value]) => `${key}=${text(value)}`)
+    .join(' ')}`;
 }

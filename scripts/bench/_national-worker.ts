@@ -15,4 +15,3 @@ process.once('SIGTERM', () => {
     .then(() => pipeline.close())
     .finally(() => process.exit(0));
 });
-

@@ -27,7 +27,11 @@ const handler: Handler = (_request, url) => {
   const list = /^\/zwgk\/nb\/index(?:_(\d+))?\.html$/.exec(url.pathname);
   if (list) return html(listPage(Number(list[1] ?? 0)));
   const id = /t20240115_(\d+)\.html$/.exec(url.pathname)?.[1];
-  return id ? html(`<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="示例县2023年政府信息公开工作年度报告"></head><body><h1>${id}</h1>${filler}</body></html>`) : { status: 404, body: '' };
+  return id
+    ? html(
+        `<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="示例县2023年政府信息公开工作年度报告"></head><body><h1>${id}</h1>${filler}</body></html>`,
+      )
+    : { status: 404, body: '' };
 };
 
 async function rawFetchLoop(urls: string[]): Promise<void> {
@@ -42,10 +46,25 @@ async function rawFetchLoop(urls: string[]): Promise<void> {
 export async function bench(): Promise<BenchFields> {
   const server = await listen('127.0.0.1', handler);
   try {
-    const source = { id: 'bench', name: 'bench', startUrls: [server.origin + listPath(0)], allowedHosts: [new URL(server.origin).host], politeness: { robots: 'ignore' as const } };
-    const options = { userAgent: 'yangguang-bench', maxPages: 100_000, requestTimeoutSecs: 20, concurrency: CONCURRENCY };
+    const source = {
+      id: 'bench',
+      name: 'bench',
+      startUrls: [server.origin + listPath(0)],
+      allowedHosts: [new URL(server.origin).host],
+      politeness: { robots: 'ignore' as const },
+    };
+    const options = {
+      userAgent: 'yangguang-bench',
+      maxPages: 100_000,
+      requestTimeoutSecs: 20,
+      concurrency: CONCURRENCY,
+      allowPrivateNetworks: true,
+    };
     const cold = await timed(() => crawlSource(source, options));
-    const urls = Array.from({ length: LIST_PAGES }, (_, page) => [server.origin + listPath(page), ...Array.from({ length: PER_PAGE }, (__, item) => server.origin + detailPath(page, item))]).flat();
+    const urls = Array.from({ length: LIST_PAGES }, (_, page) => [
+      server.origin + listPath(page),
+      ...Array.from({ length: PER_PAGE }, (__, item) => server.origin + detailPath(page, item)),
+    ]).flat();
     const raw = await timed(() => rawFetchLoop(urls));
     // The nightly case: the unchanged site re-crawled with the cold crawl's state (conditional list pages, no detail page).
     const recrawl = await timed(() => crawlSource(source, options, cold.result.state));

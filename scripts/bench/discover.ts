@@ -31,7 +31,14 @@ export async function bench(): Promise<BenchFields> {
   const simulator = await startNationalSimulator({ portals: PORTALS });
   try {
     const discoveries: PortalDiscovery[] = [];
-    const options = { userAgent: 'yangguang-bench', requestTimeoutSecs: 10, delayMs: 0, concurrency: CONCURRENCY, parentPortalOf: parentPortals(simulator.entries) };
+    const options = {
+      userAgent: 'yangguang-bench',
+      requestTimeoutSecs: 10,
+      allowPrivateNetworks: true,
+      delayMs: 0,
+      concurrency: CONCURRENCY,
+      parentPortalOf: parentPortals(simulator.entries),
+    };
     const run = await timed(() => discoverPortals(simulator.entries, options, (discovery) => void discoveries.push(discovery)));
     const score = scoreDiscoveries(simulator.manifest, discoveries);
     process.stderr.write(`bench discover breakdown (by platform/navigation, scope and trait):\n${describeScore(score, 8).join('\n')}\n`);

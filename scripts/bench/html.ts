@@ -43,11 +43,22 @@ export async function bench(): Promise<BenchFields> {
   const loaded: Cost = { wallSeconds: 0, cpuSeconds: 0 };
   // Alternating stretches, so that load from other processes weighs on both sides alike.
   for (let done = 0; done < ROUNDS; done += ROUNDS_PER_STRETCH) {
-    measure(extracted, repeat(ROUNDS_PER_STRETCH, () => pages.forEach((bytes) => extractHtml(bytes, 'bench'))));
-    measure(loaded, repeat(ROUNDS_PER_STRETCH, () => texts.forEach((text) => cheerio.load(text))));
+    measure(
+      extracted,
+      repeat(ROUNDS_PER_STRETCH, () => pages.forEach((bytes) => extractHtml(bytes, 'bench'))),
+    );
+    measure(
+      loaded,
+      repeat(ROUNDS_PER_STRETCH, () => texts.forEach((text) => cheerio.load(text))),
+    );
   }
   const docs = ROUNDS * pages.length;
   const rate = perSecond(docs, extracted.wallSeconds);
   const baseline = perSecond(docs, loaded.wallSeconds);
-  return { docs_per_s: rate, cheerio_load_docs_per_s: baseline, ratio: rate / baseline, cpu_ratio: loaded.cpuSeconds / extracted.cpuSeconds };
+  return {
+    docs_per_s: rate,
+    cheerio_load_docs_per_s: baseline,
+    ratio: rate / baseline,
+    cpu_ratio: loaded.cpuSeconds / extracted.cpuSeconds,
+  };
 }

@@ -56,7 +56,15 @@ async function startPortals(count: number, observe: RequestObserver): Promise<Po
     const { status, columns } = simulator.manifest[index]!;
     if ((status !== 'ok' && status !== 'moved') || columns.length === 0) return [];
     const startUrls = columns.map((column) => column.url);
-    return [{ id: entry.id, name: entry.name, level: entry.level, startUrls, allowedHosts: [...new Set(startUrls.map((url) => new URL(url).host))] }];
+    return [
+      {
+        id: entry.id,
+        name: entry.name,
+        level: entry.level,
+        startUrls,
+        allowedHosts: [...new Set(startUrls.map((url) => new URL(url).host))],
+      },
+    ];
   });
   return { sources, close: () => simulator.close() };
 }
@@ -68,6 +76,7 @@ async function startWorker(config: Config): Promise<ChildProcess> {
     REDIS_URL: config.redisUrl,
     YANGGUANG_DATA_DIR: config.dataDir,
     YANGGUANG_QUEUE_PREFIX: config.queuePrefix,
+    YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1',
     YANGGUANG_HOST_DELAY_MS: String(config.hostDelayMs),
   };
   // BENCH_WORKER_NODE_ARGS: extra node flags for the worker (--cpu-prof, --trace-gc…), to look into a run.
@@ -83,7 +92,9 @@ async function startWorker(config: Config): Promise<ChildProcess> {
 
 /** CPU seconds (user + system) a live process has used so far (/proc/<pid>/stat). */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command; in clock ticks of 1/100 s on Linux.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -115,7 +126,8 @@ async function drained(pipeline: Pipeline, crawlJobs: number, worker: ChildProce
   for (;;) {
     if (worker.exitCode !== null || worker.signalCode !== null) throw new Error('the bench worker died during the run');
     const [crawl, fetch] = await Promise.all([pipeline.queues.crawl.getJobCounts(), pipeline.queues.fetch.getJobCounts()]);
-    const busy = (counts: Record<string, number>) => (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
+    const busy = (counts: Record<string, number>) =>
+      (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
     if ((crawl.completed ?? 0) + (crawl.failed ?? 0) >= crawlJobs && busy(crawl) === 0 && busy(fetch) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -139,7 +151,16 @@ export async function bench(): Promise<BenchFields> {
   const served: ServedRequest[] = [];
   const portals = await startPortals(numberArg('portals', DEFAULT_PORTALS), (request) => recording && served.push(request));
   const redisServer = await startPrivateRedis(path.join(dir, 'redis'));
-  const config = loadConfig({ env: {}, overrides: { redisUrl: redisServer.url, dataDir: path.join(dir, 'data'), queuePrefix: 'bench-national', hostDelayMs: delayMs } });
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      allowPrivateNetworks: true,
+      redisUrl: redisServer.url,
+      dataDir: path.join(dir, 'data'),
+      queuePrefix: 'bench-national',
+      hostDelayMs: delayMs,
+    },
+  });
   const redis = new Redis(redisServer.url);
   let worker: ChildProcess | null = null;
   let pipeline: Pipeline | null = null;

@@ -27,7 +27,11 @@ function pdfsIn(dir: string): string[] {
 
 function benchFiles(): string[] {
   const corpus = process.env.YANGGUANG_CORPUS ?? path.join(repoRoot, '../shared/corpus');
-  return [...pdfsIn(path.join(repoRoot, 'simulator/pdfs')), path.join(repoRoot, 'extract/fixtures/report.pdf'), ...pdfsIn(path.join(corpus, 'real'))];
+  return [
+    ...pdfsIn(path.join(repoRoot, 'simulator/pdfs')),
+    path.join(repoRoot, 'extract/fixtures/report.pdf'),
+    ...pdfsIn(path.join(corpus, 'real')),
+  ];
 }
 
 interface BenchFile {
@@ -49,7 +53,9 @@ async function rates(files: BenchFile[]): Promise<{ extractor: number; pdftotext
   for (let round = 0; round < ROUNDS; round++) {
     for (const { file, bytes, pages: count } of files) {
       extractorSeconds += (await timed(() => extractPdf(bytes, 'bench', { ocr: false }))).seconds;
-      pdftotextSeconds += (await timed(async () => execFileSync('pdftotext', ['-layout', file, '-'], { stdio: ['ignore', 'pipe', 'ignore'] }))).seconds;
+      pdftotextSeconds += (
+        await timed(async () => execFileSync('pdftotext', ['-layout', file, '-'], { stdio: ['ignore', 'pipe', 'ignore'] }))
+      ).seconds;
       pages += count;
     }
   }
@@ -68,7 +74,9 @@ function peakRssMb(files: { file: string; pages: number }[]): number {
     }
     const big = path.join(workDir, 'big.pdf');
     execFileSync('pdfunite', [...parts, big]);
-    const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/bench/_pdf-rss.ts'), big], { cwd: repoRoot });
+    const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/bench/_pdf-rss.ts'), big], {
+      cwd: repoRoot,
+    });
     return (JSON.parse(output.toString()) as { peakRssMb: number }).peakRssMb;
   } finally {
     rmSync(workDir, { recursive: true, force: true });

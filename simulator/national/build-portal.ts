@@ -6,10 +6,29 @@
 import type { ColumnScope, Platform } from '../../crawlers/catalog-types.ts';
 import { html, type Reply } from '../http-util.ts';
 import { addressColumn, type ColumnAddress } from './column-address.ts';
-import { integerBetween, seededRandom, type BodyPlan, type ManifestStatus, type Navigation, type PortalPlan, type Random } from './plan-portals.ts';
 import {
-  CHALLENGE_COOKIES, linkBlock, pageCountOf, pageShell, renderArticlePage, renderChallengePage, renderDataproxy,
-  renderHanwebColumnPage, renderListPage, renderReportPage, scriptNavigation, type Link, type RenderedColumn,
+  integerBetween,
+  seededRandom,
+  type BodyPlan,
+  type ManifestStatus,
+  type Navigation,
+  type PortalPlan,
+  type Random,
+} from './plan-portals.ts';
+import {
+  CHALLENGE_COOKIES,
+  linkBlock,
+  pageCountOf,
+  pageShell,
+  renderArticlePage,
+  renderChallengePage,
+  renderDataproxy,
+  renderHanwebColumnPage,
+  renderListPage,
+  renderReportPage,
+  scriptNavigation,
+  type Link,
+  type RenderedColumn,
 } from './render-pages.ts';
 import { addRoute, allocateId, type SiteHost } from './site-host.ts';
 import { decoyNewsTitles, reportTitle, websiteReportTitles, workReportTitles } from './vocabulary.ts';
@@ -88,7 +107,8 @@ function serveColumn(host: SiteHost, column: RenderedColumn, registry: BuildRegi
   if (address.pager === 'hanweb') {
     addRoute(host, [address.path, ...address.aliases], () => html(renderHanwebColumnPage(column)));
     const columns = registry.hanwebColumns.get(host) ?? new Map<number, RenderedColumn>();
-    if (columns.size === 0) addRoute(host, ['/module/web/jpage/dataproxy.jsp'], (_request, url, body) => answerDataproxy(columns, url, body));
+    if (columns.size === 0)
+      addRoute(host, ['/module/web/jpage/dataproxy.jsp'], (_request, url, body) => answerDataproxy(columns, url, body));
     registry.hanwebColumns.set(host, columns.set(address.columnId, column));
     return;
   }
@@ -104,7 +124,12 @@ function answerDataproxy(columns: Map<number, RenderedColumn>, url: URL, body: s
   const form = new URLSearchParams(body);
   const field = (name: string) => form.get(name) ?? url.searchParams.get(name);
   const column = columns.get(Number(field('columnid')));
-  if (!column) return { status: 200, contentType: 'text/xml; charset=utf-8', body: '<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>0</totalrecord></datastore>' };
+  if (!column)
+    return {
+      status: 200,
+      contentType: 'text/xml; charset=utf-8',
+      body: '<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>0</totalrecord></datastore>',
+    };
   const perPage = Number(field('perpage') ?? column.perPage);
   const page = Number(field('page') ?? 1);
   const start = Number(field('startrecord') ?? (page - 1) * perPage + 1);
@@ -114,12 +139,27 @@ function answerDataproxy(columns: Map<number, RenderedColumn>, url: URL, body: s
 
 /** One body's column: its reports (served), its list pages (served) and its manifest rows. */
 function buildColumn(
-  plan: PortalPlan, body: BodyPlan, address: ColumnAddress, host: SiteHost, random: Random, manifest: PortalManifest, registry: BuildRegistry,
+  plan: PortalPlan,
+  body: BodyPlan,
+  address: ColumnAddress,
+  host: SiteHost,
+  random: Random,
+  manifest: PortalManifest,
+  registry: BuildRegistry,
 ): RenderedColumn {
   // On its parent's portal a county's column is named after the county, among its sibling counties' columns.
-  const governmentName = plan.navigation === 'parent-portal' ? `${plan.region.name}政府信息公开年报` : COLUMN_NAMES[body.titleVariant % COLUMN_NAMES.length]!;
+  const governmentName =
+    plan.navigation === 'parent-portal' ? `${plan.region.name}政府信息公开年报` : COLUMN_NAMES[body.titleVariant % COLUMN_NAMES.length]!;
   const name = body.scope === 'government' ? governmentName : `${body.name}政府信息公开年报`;
-  const column: RenderedColumn = { siteName: plan.siteName, name, address, items: [], perPage: PER_PAGE, subColumns: [], truncatedAnchors: plan.truncatedAnchors };
+  const column: RenderedColumn = {
+    siteName: plan.siteName,
+    name,
+    address,
+    items: [],
+    perPage: PER_PAGE,
+    subColumns: [],
+    truncatedAnchors: plan.truncatedAnchors,
+  };
   const columnUrl = host.origin + address.path;
   const yearFolders = body.scope === 'government' && plan.yearFolders;
   const yearTabs: Link[] = [];
@@ -128,7 +168,14 @@ function buildColumn(
     const list = yearFolders ? yearColumn(plan, column, year, host) : column;
     if (list !== column) yearTabs.push({ text: `${year}年`, href: list.address.path });
     const listLink = { text: list.name, href: list.address.path };
-    const report = { id: 100000 + allocateId(host), year, publishedAt: publicationDate(random, year, body.scope), title: reportTitle(body.issuer, year, body.titleVariant), issuer: body.issuer, href: '' };
+    const report = {
+      id: 100000 + allocateId(host),
+      year,
+      publishedAt: publicationDate(random, year, body.scope),
+      title: reportTitle(body.issuer, year, body.titleVariant),
+      issuer: body.issuer,
+      href: '',
+    };
     report.href = list.address.reportPath(report);
     addRoute(host, [report.href], () => html(renderReportPage(plan.siteName, report, listLink)));
     list.items.push({ title: report.title, href: report.href, publishedAt: report.publishedAt });
@@ -156,7 +203,15 @@ function buildColumns(plan: PortalPlan, hosts: PortalHosts, registry: BuildRegis
   const random = seededRandom(plan.idSeed);
   const folder = governmentFolder(plan);
   const [government, ...others] = plan.bodies;
-  const main = buildColumn(plan, government!, addressColumn(plan.platform, hosts.columns, folder), hosts.columns, random, manifest, registry);
+  const main = buildColumn(
+    plan,
+    government!,
+    addressColumn(plan.platform, hosts.columns, folder),
+    hosts.columns,
+    random,
+    manifest,
+    registry,
+  );
   const links: Record<SubScope, Link[]> = { department: [], township: [] };
   for (const body of others) {
     const scope = body.scope as SubScope;
@@ -164,12 +219,16 @@ function buildColumns(plan: PortalPlan, hosts: PortalHosts, registry: BuildRegis
     const column = buildColumn(plan, body, address, hosts.columns, random, manifest, registry);
     serveColumn(hosts.columns, column, registry);
     const fullName = `${body.name}政府信息公开年报`;
-    links[scope].push(body.nameOnlyLink ? { text: body.name, href: address.path, title: fullName } : { text: fullName, href: address.path });
+    links[scope].push(
+      body.nameOnlyLink ? { text: body.name, href: address.path, title: fullName } : { text: fullName, href: address.path },
+    );
   }
   const scopes = SUB_SCOPES.filter((scope) => links[scope].length > 0);
   if (!plan.subColumnIndex) main.subColumns.push(...scopes.map((scope) => ({ heading: SUB_HEADINGS[scope], links: links[scope] })));
   else {
-    const indexes = scopes.map((scope) => serveSubColumnIndex(plan, hosts.columns, `${folder}${SUB_FOLDERS[scope]}/`, SUB_HEADINGS[scope], links[scope]));
+    const indexes = scopes.map((scope) =>
+      serveSubColumnIndex(plan, hosts.columns, `${folder}${SUB_FOLDERS[scope]}/`, SUB_HEADINGS[scope], links[scope]),
+    );
     main.subColumns.push({ heading: '分类年报', links: indexes });
   }
   serveColumn(hosts.columns, main, registry);
@@ -179,18 +238,32 @@ function buildColumns(plan: PortalPlan, hosts: PortalHosts, registry: BuildRegis
 /** An index page listing sub-columns by the bodies' bare names; returns the link to it. */
 function serveSubColumnIndex(plan: PortalPlan, host: SiteHost, path: string, heading: string, links: Link[]): Link {
   const bare = links.map((link) => ({ text: link.title ? link.text : link.text.replace(/政府信息公开年报$/, ''), href: link.href }));
-  addRoute(host, [path, `${path}index.html`], () => html(pageShell(plan.siteName, heading, [{ text: '首页', href: '/' }], linkBlock(heading, bare))));
+  addRoute(host, [path, `${path}index.html`], () =>
+    html(pageShell(plan.siteName, heading, [{ text: '首页', href: '/' }], linkBlock(heading, bare))),
+  );
   return { text: heading, href: path };
 }
 
 /** A plain list of look-alike items with their article pages; returns its absolute URL. */
 function buildDecoyList(plan: PortalPlan, host: SiteHost, folder: string, name: string, titles: string[], random: Random): string {
   const address: ColumnAddress = {
-    path: folder, aliases: [`${folder}index.html`], pager: 'next-link', columnId: 0,
+    path: folder,
+    aliases: [`${folder}index.html`],
+    pager: 'next-link',
+    columnId: 0,
     pagePath: () => folder,
-    reportPath: (item) => `${folder}${item.publishedAt.replaceAll('-', '').slice(0, 6)}/t${item.publishedAt.replaceAll('-', '')}_${item.id}.html`,
+    reportPath: (item) =>
+      `${folder}${item.publishedAt.replaceAll('-', '').slice(0, 6)}/t${item.publishedAt.replaceAll('-', '')}_${item.id}.html`,
   };
-  const column: RenderedColumn = { siteName: plan.siteName, name, address, items: [], perPage: titles.length, subColumns: [], truncatedAnchors: false };
+  const column: RenderedColumn = {
+    siteName: plan.siteName,
+    name,
+    address,
+    items: [],
+    perPage: titles.length,
+    subColumns: [],
+    truncatedAnchors: false,
+  };
   titles.forEach((title, index) => {
     const publishedAt = `${2024 - (index % 2)}-${String(integerBetween(random, 1, 12)).padStart(2, '0')}-${String(integerBetween(random, 1, 28)).padStart(2, '0')}`;
     const href = address.reportPath({ id: 200000 + allocateId(host), publishedAt, year: 2024 });
@@ -207,13 +280,30 @@ function buildDecoys(plan: PortalPlan, hosts: PortalHosts, manifest: PortalManif
   const random = seededRandom(plan.idSeed ^ 0x5bd1e995);
   const newsTitles = [...decoyNewsTitles(plan.region.name, plan.siteName, 2024), ...decoyNewsTitles(plan.region.name, plan.siteName, 2023)];
   const news = buildDecoyList(plan, hosts.content, '/xwzx/tzgg/', '通知公告', newsTitles, random);
-  const workReports = buildDecoyList(plan, hosts.content, '/zwgk/zfgzbg/', '政府工作报告', workReportTitles(plan.region.name, [2023, 2022, 2021]), random);
-  const websiteReports = buildDecoyList(plan, hosts.hub, `${hosts.hubBase}zfwzndbb/`, '政府网站工作年度报表', websiteReportTitles(plan.siteName, [2023, 2022, 2021]), random);
+  const workReports = buildDecoyList(
+    plan,
+    hosts.content,
+    '/zwgk/zfgzbg/',
+    '政府工作报告',
+    workReportTitles(plan.region.name, [2023, 2022, 2021]),
+    random,
+  );
+  const websiteReports = buildDecoyList(
+    plan,
+    hosts.hub,
+    `${hosts.hubBase}zfwzndbb/`,
+    '政府网站工作年度报表',
+    websiteReportTitles(plan.siteName, [2023, 2022, 2021]),
+    random,
+  );
   manifest.decoyColumns.push(news, workReports, websiteReports);
   return {
     news: [{ text: '通知公告', href: '/xwzx/tzgg/' }],
     hub: [{ text: '政府网站工作年度报表', href: new URL(websiteReports).pathname }],
-    open: [{ text: '政府工作报告', href: '/zwgk/zfgzbg/' }, { text: `${plan.region.name}2024年政务公开工作要点`, href: '/xwzx/tzgg/' }],
+    open: [
+      { text: '政府工作报告', href: '/zwgk/zfgzbg/' },
+      { text: `${plan.region.name}2024年政务公开工作要点`, href: '/xwzx/tzgg/' },
+    ],
   };
 }
 
@@ -226,20 +316,31 @@ interface ListLinks {
 const absolute = (from: SiteHost, to: SiteHost, path: string) => (from === to ? path : to.origin + path);
 
 /** The hub's neighbours of the 年报 column, with their folder names. */
-const GUIDE_PAGES = [['政府信息公开指南', 'xxgkzn'], ['政府信息公开制度', 'xxgkzd'], ['法定主动公开内容', 'fdzdgknr']] as const;
+const GUIDE_PAGES = [
+  ['政府信息公开指南', 'xxgkzn'],
+  ['政府信息公开制度', 'xxgkzd'],
+  ['法定主动公开内容', 'fdzdgknr'],
+] as const;
 
 /** The 政府信息公开 hub with its guide pages: links the column (not on path-guess portals) and a parent's hosted counties. */
 function buildHub(plan: PortalPlan, hosts: PortalHosts, main: RenderedColumn, decoyLinks: ListLinks, registry: BuildRegistry): void {
   const { hub, hubBase } = hosts;
   const guides = GUIDE_PAGES.map(([text, folder]) => ({ text, href: `${hubBase}${folder}/` }));
   for (const guide of guides) {
-    addRoute(hub, [guide.href, `${guide.href}index.html`], () => html(pageShell(plan.siteName, guide.text, [{ text: '首页', href: '/' }], `<h1>${guide.text}</h1><p>本页内容正在更新。</p>`)));
+    addRoute(hub, [guide.href, `${guide.href}index.html`], () =>
+      html(pageShell(plan.siteName, guide.text, [{ text: '首页', href: '/' }], `<h1>${guide.text}</h1><p>本页内容正在更新。</p>`)),
+    );
   }
   const toColumn = plan.navigation === 'path-guess' ? [] : [{ text: main.name, href: absolute(hub, hosts.columns, main.address.path) }];
   addRoute(hub, [hubBase, `${hubBase}index.html`], () => {
     // Rendered on request: the counties a prefecture hosts are built after it.
     const hostsCounties = (registry.hostedCounties.get(plan.sourceId) ?? []).length > 0;
-    const links = [...guides, ...toColumn, ...decoyLinks.hub, ...(hostsCounties ? [{ text: '县区政府信息公开年报', href: '/zwgk/xqnb/' }] : [])];
+    const links = [
+      ...guides,
+      ...toColumn,
+      ...decoyLinks.hub,
+      ...(hostsCounties ? [{ text: '县区政府信息公开年报', href: '/zwgk/xqnb/' }] : []),
+    ];
     return html(pageShell(plan.siteName, plan.hubText, [{ text: '首页', href: '/' }], linkBlock(plan.hubText, links)));
   });
 }
@@ -249,12 +350,22 @@ function buildHome(plan: PortalPlan, hosts: PortalHosts, main: RenderedColumn, d
   const { content } = hosts;
   const hubHref = absolute(content, hosts.hub, hosts.hubBase);
   const openLinks = [{ text: plan.hubText, href: hubHref }, ...decoyLinks.open];
-  addRoute(content, ['/zwgk/', '/zwgk/index.html'], () => html(pageShell(plan.siteName, '政务公开', [{ text: '首页', href: '/' }], linkBlock('政务公开', openLinks))));
+  addRoute(content, ['/zwgk/', '/zwgk/index.html'], () =>
+    html(pageShell(plan.siteName, '政务公开', [{ text: '首页', href: '/' }], linkBlock('政务公开', openLinks))),
+  );
   if (hosts.hub !== content) addRoute(content, ['/zwgk/zfxxgk/'], () => ({ status: 302, location: hubHref }));
-  const nav: Link[] = [{ text: '首页', href: '/' }, { text: '政务公开', href: '/zwgk/' }, ...decoyLinks.news, { text: '政务服务', href: '#' }];
+  const nav: Link[] = [
+    { text: '首页', href: '/' },
+    { text: '政务公开', href: '/zwgk/' },
+    ...decoyLinks.news,
+    { text: '政务服务', href: '#' },
+  ];
   if (plan.navigation === 'xxgk-host') nav.push({ text: '信息公开', href: hubHref });
   const navHtml = plan.navigation === 'script-nav' ? scriptNavigation(nav) : linkBlock('导航', nav, 'nav');
-  const quickLinks = plan.navigation === 'parent-portal' ? linkBlock('快速通道', [{ text: '政府信息公开年报', href: absolute(content, hosts.columns, main.address.path) }]) : '';
+  const quickLinks =
+    plan.navigation === 'parent-portal'
+      ? linkBlock('快速通道', [{ text: '政府信息公开年报', href: absolute(content, hosts.columns, main.address.path) }])
+      : '';
   addRoute(content, ['/', '/index.html'], () => html(pageShell(plan.siteName, '首页', [], navHtml + quickLinks)));
 }
 
@@ -264,14 +375,28 @@ function registerHostedCounty(plan: PortalPlan, hosts: PortalHosts, main: Render
   const counties = registry.hostedCounties.get(parentId) ?? [];
   if (counties.length === 0) {
     addRoute(hosts.columns, ['/zwgk/xqnb/', '/zwgk/xqnb/index.html'], () =>
-      html(pageShell(registry.siteNames.get(parentId) ?? '', '县区政府信息公开年报', [{ text: '首页', href: '/' }], linkBlock('县区政府信息公开年报', counties))));
+      html(
+        pageShell(
+          registry.siteNames.get(parentId) ?? '',
+          '县区政府信息公开年报',
+          [{ text: '首页', href: '/' }],
+          linkBlock('县区政府信息公开年报', counties),
+        ),
+      ),
+    );
   }
   counties.push({ text: main.name, href: main.address.path });
   registry.hostedCounties.set(parentId, counties);
 }
 
 function traitsOf(plan: PortalPlan): string[] {
-  const traits: [string, boolean][] = [['gbk', plan.charset === 'gbk'], ['soft-404', plan.softNotFound], ['truncated-anchors', plan.truncatedAnchors], ['sub-column-index', plan.subColumnIndex], ['year-folders', plan.yearFolders]];
+  const traits: [string, boolean][] = [
+    ['gbk', plan.charset === 'gbk'],
+    ['soft-404', plan.softNotFound],
+    ['truncated-anchors', plan.truncatedAnchors],
+    ['sub-column-index', plan.subColumnIndex],
+    ['year-folders', plan.yearFolders],
+  ];
   return traits.filter(([, present]) => present).map(([trait]) => trait);
 }
 
@@ -285,7 +410,17 @@ function challengeGuard(status: 412 | 521): SiteHost['guard'] {
 
 /** Builds a planned portal on its hosts (a county hosted by its parent: after the parent) and returns its manifest. */
 export function buildPortal(plan: PortalPlan, hostsByKey: HostsByKey, registry: BuildRegistry): PortalManifest {
-  const manifest: PortalManifest = { sourceId: plan.sourceId, platform: plan.platform, status: plan.status, navigation: plan.navigation, columns: [], reports: [], decoyColumns: [], movedTo: null, traits: traitsOf(plan) };
+  const manifest: PortalManifest = {
+    sourceId: plan.sourceId,
+    platform: plan.platform,
+    status: plan.status,
+    navigation: plan.navigation,
+    columns: [],
+    reports: [],
+    decoyColumns: [],
+    movedTo: null,
+    traits: traitsOf(plan),
+  };
   if (plan.status === 'dead') return manifest;
   const home = hostsByKey.get(plan.sourceId)!;
   const content = plan.status === 'moved' ? hostsByKey.get(`${plan.sourceId}/new`)! : home;
@@ -294,9 +429,10 @@ export function buildPortal(plan: PortalPlan, hostsByKey: HostsByKey, registry: 
     manifest.movedTo = `${content.origin}/`;
   }
   const xxgk = hostsByKey.get(`${plan.sourceId}/xxgk`);
-  const columns = plan.navigation === 'parent-portal' ? registry.contentHosts.get(plan.parentSourceId!)! : xxgk ?? content;
+  const columns = plan.navigation === 'parent-portal' ? registry.contentHosts.get(plan.parentSourceId!)! : (xxgk ?? content);
   const hosts: PortalHosts = { content, columns, hub: xxgk ?? content, hubBase: xxgk ? '/' : '/zwgk/zfxxgk/' };
-  for (const host of [home, content, ...(xxgk ? [xxgk] : [])]) Object.assign(host, { charset: plan.charset, softNotFound: plan.softNotFound });
+  for (const host of [home, content, ...(xxgk ? [xxgk] : [])])
+    Object.assign(host, { charset: plan.charset, softNotFound: plan.softNotFound });
   registry.contentHosts.set(plan.sourceId, content);
   registry.siteNames.set(plan.sourceId, plan.siteName);
   const main = buildColumns(plan, hosts, registry, manifest);

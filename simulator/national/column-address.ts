@@ -44,11 +44,16 @@ function folderAddress(platform: SimulatedPlatform, folder: string, columnId: nu
   const pager: PagerKind = platform === 'trs' ? 'trs-old' : platform === 'static' || platform === 'jiangsu' ? 'next-link' : 'trs-new';
   const reportPath = (report: DatedDocument): string => {
     switch (platform) {
-      case 'gd-content': return `${folder}content/post_${report.id}.html`;
-      case 'kunming': return `/c/${report.publishedAt}/${report.id}.shtml`;
-      case 'static': return `${folder}${report.year}n/${report.id}.htm`;
-      case 'jiangsu': return `${folder}content/${uuidFrom(`${folder}${report.id}`)}.html`;
-      default: return `${folder}${compact(report.publishedAt).slice(0, 6)}/t${compact(report.publishedAt)}_${report.id}.html`;
+      case 'gd-content':
+        return `${folder}content/post_${report.id}.html`;
+      case 'kunming':
+        return `/c/${report.publishedAt}/${report.id}.shtml`;
+      case 'static':
+        return `${folder}${report.year}n/${report.id}.htm`;
+      case 'jiangsu':
+        return `${folder}content/${uuidFrom(`${folder}${report.id}`)}.html`;
+      default:
+        return `${folder}${compact(report.publishedAt).slice(0, 6)}/t${compact(report.publishedAt)}_${report.id}.html`;
     }
   };
   return {
@@ -95,7 +100,8 @@ function hebeiAddress(uuid: string, columnId: number): ColumnAddress {
     aliases: [`${folder}index.html`],
     pager: 'trs-old',
     pagePath: (page) => (page === 0 ? folder : `${folder}index_${page}.html`),
-    reportPath: (report) => `${folder}${compact(report.publishedAt).slice(0, 6)}/${report.publishedAt.slice(8)}/${uuidFrom(`${uuid}:${report.id}`)}.html`,
+    reportPath: (report) =>
+      `${folder}${compact(report.publishedAt).slice(0, 6)}/${report.publishedAt.slice(8)}/${uuidFrom(`${uuid}:${report.id}`)}.html`,
     columnId,
   };
 }
@@ -131,11 +137,17 @@ function aspnetAddress(columnId: number): ColumnAddress {
 export function addressColumn(platform: SimulatedPlatform, host: SiteHost, folder: string): ColumnAddress {
   const columnId = allocateId(host);
   switch (platform) {
-    case 'hanweb': return hanwebAddress(columnId);
-    case 'vsb': return vsbAddress(folder, columnId);
-    case 'hebei-columns': return hebeiAddress(uuidFrom(`${host.key}:${columnId}`), columnId);
-    case 'hunan': return hunanAddress(columnId);
-    case 'aspnet': return aspnetAddress(columnId);
-    default: return folderAddress(platform, folder, columnId);
+    case 'hanweb':
+      return hanwebAddress(columnId);
+    case 'vsb':
+      return vsbAddress(folder, columnId);
+    case 'hebei-columns':
+      return hebeiAddress(uuidFrom(`${host.key}:${columnId}`), columnId);
+    case 'hunan':
+      return hunanAddress(columnId);
+    case 'aspnet':
+      return aspnetAddress(columnId);
+    default:
+      return folderAddress(platform, folder, columnId);
   }
 }

@@ -33,7 +33,9 @@ function cookieFor(portal: PortalManifest): Record<string, string> {
 /** The body as text: UTF-8, or GBK where the page declares gb2312 only in its meta (as a GBK portal does). */
 async function decode(response: Response): Promise<string> {
   const bytes = new Uint8Array(await response.arrayBuffer());
-  const declaresGbk = !/charset=/i.test(response.headers.get('content-type') ?? '') && /charset=gb2312/.test(new TextDecoder('latin1').decode(bytes.slice(0, 400)));
+  const declaresGbk =
+    !/charset=/i.test(response.headers.get('content-type') ?? '') &&
+    /charset=gb2312/.test(new TextDecoder('latin1').decode(bytes.slice(0, 400)));
   return new TextDecoder(declaresGbk ? 'gbk' : 'utf-8').decode(bytes);
 }
 
@@ -55,13 +57,24 @@ async function listedReports(columnUrl: string, headers: Record<string, string>,
     const key = `${request.method} ${request.url} ${request.payload ?? ''}`;
     if (seen.has(key) || seen.size > 50) continue;
     seen.add(key);
-    const response = await fetch(request.url, { method: request.method, headers: { ...headers, ...request.headers }, body: request.payload });
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: { ...headers, ...request.headers },
+      body: request.payload,
+    });
     assert.equal(response.status, 200, request.url);
     const text = await decode(response);
-    const listing = readListPage({ url: request.url, method: request.method, text, $: cheerio.load(text), ...(request.payload ? { payload: request.payload } : {}) });
+    const listing = readListPage({
+      url: request.url,
+      method: request.method,
+      text,
+      $: cheerio.load(text),
+      ...(request.payload ? { payload: request.payload } : {}),
+    });
     for (const item of listing.items) reports.add(item.url);
     // Stay inside this column: its own pages and year folders, not its sub-columns (they are columns of their own).
-    const inside = (next: ListRequest) => next.kind !== 'column' || (next.url.startsWith(columnUrl) && !plantedColumns.has(normalizeColumnUrl(next.url)));
+    const inside = (next: ListRequest) =>
+      next.kind !== 'column' || (next.url.startsWith(columnUrl) && !plantedColumns.has(normalizeColumnUrl(next.url)));
     queue.push(...listing.nextPages.filter(inside));
   }
   return reports;
@@ -92,8 +105,16 @@ describe('national simulator', () => {
     assert.ok(simulator.entries.every((entry) => /^gov-\d{6}$/.test(entry.id) && entry.portalUrl.startsWith('http://127.0.0.1:')));
     assert.ok(simulator.entries.some((entry) => entry.level === 'province') && simulator.entries.some((entry) => entry.level === 'county'));
     const plans = planNationalPortals(1000, 1);
-    for (const shape of ['links', 'script-nav', 'xxgk-host', 'parent-portal', 'path-guess']) assert.ok(plans.some((plan) => plan.navigation === shape), shape);
-    for (const status of ['ok', 'dead', 'moved', 'browser-only']) assert.ok(plans.some((plan) => plan.status === status), status);
+    for (const shape of ['links', 'script-nav', 'xxgk-host', 'parent-portal', 'path-guess'])
+      assert.ok(
+        plans.some((plan) => plan.navigation === shape),
+        shape,
+      );
+    for (const status of ['ok', 'dead', 'moved', 'browser-only'])
+      assert.ok(
+        plans.some((plan) => plan.status === status),
+        status,
+      );
     assert.ok(new Set(plans.map((plan) => plan.platform)).size >= 8);
   });
 
@@ -118,9 +139,15 @@ describe('national simulator', () => {
     for (const decoy of portal.decoyColumns) {
       const { status, text } = await get(decoy);
       assert.equal(status, 200, decoy);
-      const titles = cheerio.load(text)('ul.list a[title]').map((_, element) => cheerio.load(element)('a').attr('title')).get();
+      const titles = cheerio
+        .load(text)('ul.list a[title]')
+        .map((_, element) => cheerio.load(element)('a').attr('title'))
+        .get();
       assert.ok(titles.length > 0 && titles.some((title) => /年度报告|年度报表|工作报告/.test(title)), decoy);
-      assert.ok(titles.every((title) => !isReportTitle(title)), decoy);
+      assert.ok(
+        titles.every((title) => !isReportTitle(title)),
+        decoy,
+      );
     }
   });
 
@@ -141,7 +168,8 @@ describe('national simulator', () => {
   it('refuses connections on dead portals', async () => {
     const dead = simulator.entries.filter((entry) => withStatus('dead').some((portal) => portal.sourceId === entry.id));
     assert.ok(dead.length > 0 || planNationalPortals(PORTALS, SEED).every((plan) => plan.status !== 'dead'));
-    for (const entry of dead) await assert.rejects(fetch(entry.portalUrl), (error: Error & { cause?: { code?: string } }) => error.cause?.code === 'ECONNREFUSED');
+    for (const entry of dead)
+      await assert.rejects(fetch(entry.portalUrl), (error: Error & { cause?: { code?: string } }) => error.cause?.code === 'ECONNREFUSED');
   });
 
   it('redirects moved portals to their new host, which serves the columns', async () => {
@@ -188,13 +216,17 @@ describe('national simulator', () => {
 
   it('plants the same portals for the same seed and others for another seed', async () => {
     assert.deepEqual(planNationalPortals(200, 3), planNationalPortals(200, 3));
-    assert.notDeepEqual(planNationalPortals(200, 3).map((plan) => plan.sourceId), planNationalPortals(200, 4).map((plan) => plan.sourceId));
+    assert.notDeepEqual(
+      planNationalPortals(200, 3).map((plan) => plan.sourceId),
+      planNationalPortals(200, 4).map((plan) => plan.sourceId),
+    );
     const again = await startNationalSimulator({ portals: PORTALS, seed: SEED });
     try {
       const portOf = new Map<string, string>();
       const withoutPorts = (sim: NationalSimulator) =>
         JSON.stringify(sim.manifest).replace(/127\.0\.0\.1:(\d+)/g, (_, port: string) => {
-          if (!portOf.has(`${sim === again}:${port}`)) portOf.set(`${sim === again}:${port}`, `host${[...portOf.keys()].filter((key) => key.startsWith(`${sim === again}:`)).length}`);
+          if (!portOf.has(`${sim === again}:${port}`))
+            portOf.set(`${sim === again}:${port}`, `host${[...portOf.keys()].filter((key) => key.startsWith(`${sim === again}:`)).length}`);
           return portOf.get(`${sim === again}:${port}`)!;
         });
       assert.equal(withoutPorts(again), withoutPorts(simulator));

@@ -137,7 +137,9 @@ function regionGroups(): Region[][] {
     if (region.level !== 'county' || !region.parentCode) continue;
     countiesOf.set(region.parentCode, [...(countiesOf.get(region.parentCode) ?? []), region]);
   }
-  return regions.filter((region) => region.level !== 'county' && countiesOf.has(region.code)).map((head) => [head, ...countiesOf.get(head.code)!]);
+  return regions
+    .filter((region) => region.level !== 'county' && countiesOf.has(region.code))
+    .map((head) => [head, ...countiesOf.get(head.code)!]);
 }
 
 /** `count` governments: whole prefectures in a seeded order, each preceded by its province the first time. */
@@ -145,7 +147,7 @@ function pickRegions(count: number, random: Random): Region[] {
   const picked: Region[] = [];
   const seen = new Set<string>();
   const add = (region: Region) => {
-    if (picked.length < count && !seen.has(region.code)) picked.push(region), seen.add(region.code);
+    if (picked.length < count && !seen.has(region.code)) (picked.push(region), seen.add(region.code));
   };
   for (const group of sample(random, regionGroups(), Number.MAX_SAFE_INTEGER)) {
     const province = regionPath(group[0]!)[0]!;
@@ -159,14 +161,27 @@ function pickRegions(count: number, random: Random): Region[] {
 /** Regional platforms where a province runs one (PORTALS.md §1, report-columns.tsv), else the national mix. */
 function drawPlatform(random: Random, code: string): SimulatedPlatform {
   const regional: [string, SimulatedPlatform, number][] = [
-    ['5301', 'kunming', 0.8], ['53', 'kunming', 0.3], ['44', 'gd-content', 0.7], ['13', 'hebei-columns', 0.7], ['43', 'hunan', 0.6], ['32', 'jiangsu', 0.6],
+    ['5301', 'kunming', 0.8],
+    ['53', 'kunming', 0.3],
+    ['44', 'gd-content', 0.7],
+    ['13', 'hebei-columns', 0.7],
+    ['43', 'hunan', 0.6],
+    ['32', 'jiangsu', 0.6],
   ];
   const match = regional.find(([prefix]) => code.startsWith(prefix));
   if (match && random() < match[2]) return match[1];
   // The regional platforms keep a small share elsewhere, so that every shape shows up in any sample of prefectures.
   return pickWeighted<SimulatedPlatform>(random, [
-    ['trs', 40], ['hanweb', 30], ['vsb', 10], ['static', 12], ['aspnet', 8],
-    ['gd-content', 1.5], ['hebei-columns', 1.5], ['hunan', 1.5], ['jiangsu', 1.5], ['kunming', 1.5],
+    ['trs', 40],
+    ['hanweb', 30],
+    ['vsb', 10],
+    ['static', 12],
+    ['aspnet', 8],
+    ['gd-content', 1.5],
+    ['hebei-columns', 1.5],
+    ['hunan', 1.5],
+    ['jiangsu', 1.5],
+    ['kunming', 1.5],
   ]);
 }
 
@@ -187,7 +202,15 @@ function recentYears(count: number): number[] {
 }
 
 function body(random: Random, scope: ColumnScope, named: NamedSlug, issuer: string, years: number[]): BodyPlan {
-  return { scope, name: named.name, issuer, slug: named.slug, years, titleVariant: integerBetween(random, 0, 7), nameOnlyLink: random() < 0.3 };
+  return {
+    scope,
+    name: named.name,
+    issuer,
+    slug: named.slug,
+    years,
+    titleVariant: integerBetween(random, 0, 7),
+    nameOnlyLink: random() < 0.3,
+  };
 }
 
 /** The government, 3–6 departments and, for a county, 2–4 townships. */
@@ -197,16 +220,31 @@ function planBodies(random: Random, region: Region, siteName: string): BodyPlan[
     const name = departmentName(department, region.level);
     return body(random, 'department', { name, slug: department.slug }, region.name + name, recentYears(integerBetween(random, 2, 3)));
   });
-  const townships = region.level !== 'county' ? [] : sample(random, TOWNSHIPS, integerBetween(random, 2, 4)).map((township) =>
-    body(random, 'township', township, `${region.name}${township.name}人民政府`, recentYears(integerBetween(random, 2, 3))));
+  const townships =
+    region.level !== 'county'
+      ? []
+      : sample(random, TOWNSHIPS, integerBetween(random, 2, 4)).map((township) =>
+          body(random, 'township', township, `${region.name}${township.name}人民政府`, recentYears(integerBetween(random, 2, 3))),
+        );
   return [government, ...departments, ...townships];
 }
 
 function planPortal(region: Region, seed: number, parents: Map<string, PortalPlan>): PortalPlan {
   const random = seededRandom(hashText(`${seed}:${region.code}`));
-  const status = pickWeighted<ManifestStatus>(random, [['ok', 90], ['dead', 3], ['moved', 3], ['browser-only', 4]]);
+  const status = pickWeighted<ManifestStatus>(random, [
+    ['ok', 90],
+    ['dead', 3],
+    ['moved', 3],
+    ['browser-only', 4],
+  ]);
   let platform = drawPlatform(random, region.code);
-  let navigation = pickWeighted<Navigation>(random, [['links', 50], ['script-nav', 15], ['xxgk-host', 12], ['path-guess', 13], ['parent-portal', 10]]);
+  let navigation = pickWeighted<Navigation>(random, [
+    ['links', 50],
+    ['script-nav', 15],
+    ['xxgk-host', 12],
+    ['path-guess', 13],
+    ['parent-portal', 10],
+  ]);
   const parent = region.parentCode ? parents.get(region.parentCode) : undefined;
   const parentUsable = region.level === 'county' && parent?.status === 'ok' && parent.level === 'prefecture';
   if (navigation === 'parent-portal' && (!parentUsable || status !== 'ok')) navigation = 'links';
@@ -218,7 +256,9 @@ function planPortal(region: Region, seed: number, parents: Map<string, PortalPla
     region,
     sourceId: `gov-${region.code}`,
     level: region.level,
-    path: regionPath(region).map((step) => step.name).join('/'),
+    path: regionPath(region)
+      .map((step) => step.name)
+      .join('/'),
     siteName,
     platform,
     navigation,

@@ -47,7 +47,8 @@ function listRow(item: ListedItem, truncated: boolean): string {
   return `<li><a href="${escapeHtml(item.href)}" title="${title}" target="_blank">${truncated ? escapeHtml(truncateTitle(item.title, 18)) : title}</a><span>${item.publishedAt}</span></li>`;
 }
 
-const anchor = (link: Link) => `<a href="${escapeHtml(link.href)}"${link.title ? ` title="${escapeHtml(link.title)}"` : ''}>${escapeHtml(link.text)}</a>`;
+const anchor = (link: Link) =>
+  `<a href="${escapeHtml(link.href)}"${link.title ? ` title="${escapeHtml(link.title)}"` : ''}>${escapeHtml(link.text)}</a>`;
 
 /** A whole page: metas, a header naming the site, a breadcrumb and the main block. */
 export function pageShell(siteName: string, title: string, crumbs: Link[], main: string, metas = ''): string {
@@ -85,8 +86,12 @@ createPageHTML(countPage, currentPage, "index", "${suffix}");</script></div>`;
     case 'trs-new':
       return `<div id="page_div"></div><script>createPageHTML('page_div', ${pageCount}, ${page + 1}, 'index', '${suffix}', ${total});</script>`;
     case 'vsb': {
-      const next = page + 1 < pageCount ? `<span class="p_next p_fun"><a href="${address.pagePath(page + 1, pageCount)}">下页</a></span>` : '<span class="p_next_d p_fun_d">下页</span>';
-      const last = pageCount > 1 ? `<span class="p_last p_fun"><a href="${address.pagePath(pageCount - 1, pageCount)}">尾页</a></span>` : '';
+      const next =
+        page + 1 < pageCount
+          ? `<span class="p_next p_fun"><a href="${address.pagePath(page + 1, pageCount)}">下页</a></span>`
+          : '<span class="p_next_d p_fun_d">下页</span>';
+      const last =
+        pageCount > 1 ? `<span class="p_last p_fun"><a href="${address.pagePath(pageCount - 1, pageCount)}">尾页</a></span>` : '';
       return `<div class="pb_sys_common"><span class="p_t">共${total}条</span><span class="p_pages"><span class="p_first_d p_fun_d">首页</span>${next}${last}</span><span class="p_t">${page + 1}/${pageCount}</span></div>`;
     }
     default: {
@@ -103,7 +108,10 @@ export function pageCountOf(column: RenderedColumn): number {
 }
 
 function subColumnBlocks(column: RenderedColumn): string {
-  return column.subColumns.filter((group) => group.links.length > 0).map((group) => linkBlock(group.heading, group.links, 'sub-columns')).join('');
+  return column.subColumns
+    .filter((group) => group.links.length > 0)
+    .map((group) => linkBlock(group.heading, group.links, 'sub-columns'))
+    .join('');
 }
 
 /** List page `page` of a column (any platform but Hanweb's dataproxy answers). */
@@ -113,14 +121,25 @@ export function renderListPage(column: RenderedColumn, page: number): string {
   const rows = items.map((item) => listRow(item, column.truncatedAnchors)).join('');
   const metas = `<meta name="ColumnName" content="${escapeHtml(column.name)}">`;
   const main = `${page === 0 ? subColumnBlocks(column) : ''}<h2>${escapeHtml(column.name)}</h2><div class="list-box"><ul class="list">${rows}</ul>${pagerHtml(column.address, page, pageCount, column.items.length)}</div>`;
-  return pageShell(column.siteName, column.name, [{ text: '首页', href: '/' }, { text: column.name, href: column.address.path }], main, metas);
+  return pageShell(
+    column.siteName,
+    column.name,
+    [
+      { text: '首页', href: '/' },
+      { text: column.name, href: column.address.path },
+    ],
+    main,
+    metas,
+  );
 }
 
 const HANWEB_PER_GROUP = 3;
 const unitIdOf = (column: RenderedColumn) => column.address.columnId * 7 + 3;
 
 function records(column: RenderedColumn, items: ListedItem[]): string {
-  return items.map((item) => `<record><![CDATA[<li class="clearfix">${listRow(item, column.truncatedAnchors).slice(4)}]]></record>`).join('\n');
+  return items
+    .map((item) => `<record><![CDATA[<li class="clearfix">${listRow(item, column.truncatedAnchors).slice(4)}]]></record>`)
+    .join('\n');
 }
 
 /** A Hanweb column page: the first page of records inline in a <datastore>, the jpage form for the rest. */
@@ -133,7 +152,15 @@ export function renderHanwebColumnPage(column: RenderedColumn): string {
 <recordset>${records(column, column.items.slice(0, column.perPage))}</recordset></datastore></script>
 <script language="javascript" src="/module/web/jpage/jpage.js"></script>
 <script>jpageform_${unitId} = {col:1, appid:1, webid:1, path:'/', columnid:${columnId}, unitid:${unitId}, perpage:${column.perPage}, groupsize:${HANWEB_PER_GROUP}};</script></div></div>`;
-  return pageShell(column.siteName, column.name, [{ text: '首页', href: '/' }, { text: column.name, href: column.address.path }], main);
+  return pageShell(
+    column.siteName,
+    column.name,
+    [
+      { text: '首页', href: '/' },
+      { text: column.name, href: column.address.path },
+    ],
+    main,
+  );
 }
 
 /** A dataproxy.jsp answer: records `start`..`end` (1-based, inclusive) and the total. */
@@ -158,7 +185,13 @@ export function renderReportPage(siteName: string, report: ReportDocument, colum
 /** A news article (the look-alikes: notices, work plans). */
 export function renderArticlePage(siteName: string, title: string, publishedAt: string, column: Link): string {
   const main = `<h1>${escapeHtml(title)}</h1><div class="info">发布时间：${publishedAt}</div><div id="zoom"><p>各乡镇、各部门：现将有关事项通知如下，请认真贯彻落实。</p></div>`;
-  return pageShell(siteName, title, [{ text: '首页', href: '/' }, column], main, `<meta name="ArticleTitle" content="${escapeHtml(title)}">`);
+  return pageShell(
+    siteName,
+    title,
+    [{ text: '首页', href: '/' }, column],
+    main,
+    `<meta name="ArticleTitle" content="${escapeHtml(title)}">`,
+  );
 }
 
 /** The cookie each challenge's script sets; a request carrying it passes (as a real browser's reload would). */
@@ -171,8 +204,9 @@ export const CHALLENGE_COOKIES: Record<412 | 521, { name: string; value: string 
 export function renderChallengePage(status: 412 | 521): string {
   const { name, value } = CHALLENGE_COOKIES[status];
   const setCookie = `document.cookie="${name}=${value}; path=/";location.reload();`;
-  const script = status === 412
-    ? `$_ts=window['$_ts'];if(!$_ts)$_ts=window['$_ts']={};$_ts.nsd=84213;$_ts.cd="qGnrcGAlqL";${setCookie}`
-    : `var x=(17+25)*1000+7;${setCookie}`;
+  const script =
+    status === 412
+      ? `$_ts=window['$_ts'];if(!$_ts)$_ts=window['$_ts']={};$_ts.nsd=84213;$_ts.cd="qGnrcGAlqL";${setCookie}`
+      : `var x=(17+25)*1000+7;${setCookie}`;
   return `<html><head><meta charset="utf-8"><script>${script}</script></head><body></body></html>`;
 }

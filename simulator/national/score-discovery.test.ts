@@ -6,13 +6,26 @@ import { foundRatio, normalizeColumnUrl, scoreDiscoveries } from './score-discov
 
 function portal(sourceId: string, status: PortalManifest['status'], columns: string[], decoyColumns: string[] = []): PortalManifest {
   return {
-    sourceId, status, platform: 'trs', navigation: 'links', movedTo: null, traits: ['gbk'], reports: [], decoyColumns,
+    sourceId,
+    status,
+    platform: 'trs',
+    navigation: 'links',
+    movedTo: null,
+    traits: ['gbk'],
+    reports: [],
+    decoyColumns,
     columns: columns.map((url, index) => (index === 0 ? { url, scope: 'government' } : { url, scope: 'department', body: '财政局' })),
   };
 }
 
 function discovery(sourceId: string, status: PortalDiscovery['status'], urls: string[]): PortalDiscovery {
-  const columns: ReportColumn[] = urls.map((url, index) => ({ url, scope: index === 0 ? 'government' : 'department', platform: 'trs', method: 'link-text', evidence: '' }));
+  const columns: ReportColumn[] = urls.map((url, index) => ({
+    url,
+    scope: index === 0 ? 'government' : 'department',
+    platform: 'trs',
+    method: 'link-text',
+    evidence: '',
+  }));
   return { sourceId, portalUrl: '', status, reason: null, movedTo: null, platform: 'trs', columns, pagesFetched: 1, checkedAt: '' };
 }
 
@@ -40,8 +53,14 @@ describe('scoreDiscoveries', () => {
     assert.deepEqual([score.columns, score.found, score.wrong, score.statusRight], [3, 2, 1, 3]);
     assert.equal(foundRatio(score), 2 / 3);
     assert.deepEqual(score.wrongColumns, [{ sourceId: 'a', url: 'http://h/a/xwzx/tzgg/', shape: 'trs/links', decoy: true }]);
-    assert.deepEqual(score.missed.map((miss) => miss.url), ['http://h/a/zfxxgknb/bm/czj/']);
-    assert.deepEqual(score.statusMismatches.map((mismatch) => mismatch.sourceId), ['d']);
+    assert.deepEqual(
+      score.missed.map((miss) => miss.url),
+      ['http://h/a/zfxxgknb/bm/czj/'],
+    );
+    assert.deepEqual(
+      score.statusMismatches.map((mismatch) => mismatch.sourceId),
+      ['d'],
+    );
     assert.deepEqual(score.byShape.get('trait:gbk'), { columns: 3, found: 2, wrong: 1 });
   });
 });

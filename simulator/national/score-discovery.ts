@@ -60,14 +60,29 @@ function tally(byShape: Map<string, ShapeScore>, shape: string, field: keyof Sha
 export function scoreDiscoveries(manifest: PortalManifest[], discoveries: PortalDiscovery[]): DiscoveryScore {
   const bySource = new Map(discoveries.map((discovery) => [discovery.sourceId, discovery]));
   const score: DiscoveryScore = {
-    portals: manifest.length, columns: 0, found: 0, wrong: 0, scopeWrong: 0, statusRight: 0, undiscovered: 0,
-    byShape: new Map(), missed: [], wrongColumns: [], statusMismatches: [],
+    portals: manifest.length,
+    columns: 0,
+    found: 0,
+    wrong: 0,
+    scopeWrong: 0,
+    statusRight: 0,
+    undiscovered: 0,
+    byShape: new Map(),
+    missed: [],
+    wrongColumns: [],
+    statusMismatches: [],
   };
   for (const portal of manifest) {
     const discovery = bySource.get(portal.sourceId);
     if (!discovery) score.undiscovered++;
     if (discovery?.status === portal.status) score.statusRight++;
-    else score.statusMismatches.push({ sourceId: portal.sourceId, planted: portal.status, discovered: discovery?.status ?? 'none', reason: discovery?.reason ?? null });
+    else
+      score.statusMismatches.push({
+        sourceId: portal.sourceId,
+        planted: portal.status,
+        discovered: discovery?.status ?? 'none',
+        reason: discovery?.reason ?? null,
+      });
     const shape = shapeOf(portal);
     const planted = new Map(portal.columns.map((column) => [normalizeColumnUrl(column.url), column]));
     const discovered = new Map((discovery?.columns ?? []).map((column) => [normalizeColumnUrl(column.url), column]));
@@ -106,10 +121,15 @@ export function foundRatio(score: DiscoveryScore): number {
 export function describeScore(score: DiscoveryScore, examples = 5): string[] {
   const lines = [...score.byShape.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([shape, { columns, found, wrong }]) => `  ${shape}: columns=${columns} found=${found} wrong=${wrong}${columns ? ` ratio=${(found / columns).toFixed(3)}` : ''}`);
+    .map(
+      ([shape, { columns, found, wrong }]) =>
+        `  ${shape}: columns=${columns} found=${found} wrong=${wrong}${columns ? ` ratio=${(found / columns).toFixed(3)}` : ''}`,
+    );
   lines.push(`  scope_wrong=${score.scopeWrong} undiscovered=${score.undiscovered}`);
   for (const miss of score.missed.slice(0, examples)) lines.push(`  missed ${miss.sourceId} ${miss.shape} ${miss.url}`);
-  for (const wrong of score.wrongColumns.slice(0, examples)) lines.push(`  wrong ${wrong.sourceId} ${wrong.shape}${wrong.decoy ? ' (decoy)' : ''} ${wrong.url}`);
-  for (const status of score.statusMismatches.slice(0, examples)) lines.push(`  status ${status.sourceId} planted=${status.planted} discovered=${status.discovered} ${status.reason ?? ''}`);
+  for (const wrong of score.wrongColumns.slice(0, examples))
+    lines.push(`  wrong ${wrong.sourceId} ${wrong.shape}${wrong.decoy ? ' (decoy)' : ''} ${wrong.url}`);
+  for (const status of score.statusMismatches.slice(0, examples))
+    lines.push(`  status ${status.sourceId} planted=${status.planted} discovered=${status.discovered} ${status.reason ?? ''}`);
   return lines;
 }

@@ -18,9 +18,15 @@ const { values } = parseArgs({
   },
 });
 
-const simulator = await startNationalSimulator({ portals: Number(values.portals), seed: Number(values.seed), delayMs: Number(values['delay-ms']) });
+const simulator = await startNationalSimulator({
+  portals: Number(values.portals),
+  seed: Number(values.seed),
+  delayMs: Number(values['delay-ms']),
+});
 const ports = simulator.entries.map((entry) => Number(new URL(entry.portalUrl).port));
-console.log(`national simulator: ${simulator.entries.length} portals on 127.0.0.1 (${simulator.serverCount} servers, home ports ${Math.min(...ports)}–${Math.max(...ports)}), seed ${values.seed}`);
+console.log(
+  `national simulator: ${simulator.entries.length} portals on 127.0.0.1 (${simulator.serverCount} servers, home ports ${Math.min(...ports)}–${Math.max(...ports)}), seed ${values.seed}`,
+);
 const first = simulator.entries[0];
 if (first) console.log(`  e.g. ${first.id} ${first.path} ${first.portalUrl}`);
 if (values.out) {
@@ -29,7 +35,9 @@ if (values.out) {
 }
 if (values.catalog) {
   writeFileSync(values.catalog, `${simulator.entries.map((entry) => JSON.stringify(entry)).join('\n')}\n`);
-  console.log(`  catalog written to ${values.catalog}: YANGGUANG_CATALOG_FILE=${values.catalog} npx yangguang sources discover`);
+  console.log(
+    `  catalog written to ${values.catalog}: YANGGUANG_CATALOG_FILE=${values.catalog} YANGGUANG_ALLOW_PRIVATE_NETWORKS=1 npx yangguang sources discover`,
+  );
 }
 console.log('Ctrl-C to stop.');
 process.once('SIGINT', () => void simulator.close().then(() => process.exit(0)));

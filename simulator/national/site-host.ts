@@ -46,7 +46,8 @@ export function addRoute(host: SiteHost, paths: string[], route: Route): void {
   for (const path of paths) host.routes.set(path, route);
 }
 
-const SOFT_NOT_FOUND = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>提示信息</title></head><body><div class="err">对不起，您访问的页面不存在或已被删除！</div><a href="/">返回首页</a></body></html>';
+const SOFT_NOT_FOUND =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>提示信息</title></head><body><div class="err">对不起，您访问的页面不存在或已被删除！</div><a href="/">返回首页</a></body></html>';
 
 /** The page re-encoded as GBK under a gb2312 meta, with no charset in Content-Type. */
 function asGbk(reply: Reply): Reply {

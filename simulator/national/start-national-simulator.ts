@@ -49,7 +49,15 @@ async function closedPort(host: string): Promise<number> {
 }
 
 function catalogEntry(plan: PortalPlan, portalUrl: string): CatalogEntry {
-  return { id: plan.sourceId, regionCode: plan.region.code, name: plan.region.name, level: plan.level, parentCode: plan.region.parentCode, path: plan.path, portalUrl };
+  return {
+    id: plan.sourceId,
+    regionCode: plan.region.code,
+    name: plan.region.name,
+    level: plan.level,
+    parentCode: plan.region.parentCode,
+    path: plan.path,
+    portalUrl,
+  };
 }
 
 /** Starts the portals of `planNationalPortals(portals, seed)`. */
@@ -62,13 +70,15 @@ export async function startNationalSimulator(options: NationalSimulatorOptions =
   const keys = plans.flatMap(hostKeysOf);
   try {
     for (let start = 0; start < keys.length; start += LISTEN_BATCH) {
-      await Promise.all(keys.slice(start, start + LISTEN_BATCH).map(async (key) => {
-        const host = createHost(key, '');
-        const server = await listen(address, (request, url, body) => answerRequest(host, request, url, body, delayMs), options.onRequest);
-        closers.push(server.close);
-        host.origin = server.origin;
-        hosts.set(key, host);
-      }));
+      await Promise.all(
+        keys.slice(start, start + LISTEN_BATCH).map(async (key) => {
+          const host = createHost(key, '');
+          const server = await listen(address, (request, url, body) => answerRequest(host, request, url, body, delayMs), options.onRequest);
+          closers.push(server.close);
+          host.origin = server.origin;
+          hosts.set(key, host);
+        }),
+      );
     }
   } catch (error) {
     await Promise.all(closers.map((close) => close()));

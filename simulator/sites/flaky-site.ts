@@ -30,8 +30,13 @@ export function buildFlakySite(options: { slowMs?: number } = {}): SiteBuild {
   const attempts = new Map<string, number>();
   const detailPath = (index: number) => `/xxgk/nb/202401/t2024012${index}_70000${index}.html`;
   const listPages = [0, 1].map((number) => {
-    const rows = items.slice(number * 2, number * 2 + 2).map((item, offset) => listRow(detailPath(number * 2 + offset), item.title, item.publishedAt));
-    return page('政府信息公开年报', `<ul>${rows.join('')}</ul><script>var countPage = 2; createPageHTML(countPage, ${number}, "index", "html");</script>`);
+    const rows = items
+      .slice(number * 2, number * 2 + 2)
+      .map((item, offset) => listRow(detailPath(number * 2 + offset), item.title, item.publishedAt));
+    return page(
+      '政府信息公开年报',
+      `<ul>${rows.join('')}</ul><script>var countPage = 2; createPageHTML(countPage, ${number}, "index", "html");</script>`,
+    );
   });
   const handler: Handler = (_request, url) => {
     const key = url.pathname;
@@ -46,7 +51,9 @@ export function buildFlakySite(options: { slowMs?: number } = {}): SiteBuild {
     if (key === '/xxgk/nb/index.html') return html(listPages[0]!);
     if (key === '/xxgk/nb/index_1.html') return html(listPages[1]!);
     const index = items.findIndex((_, candidate) => detailPath(candidate) === key);
-    return index >= 0 ? html(reportPage(items[index]!)) : { status: 404, contentType: 'text/html; charset=utf-8', body: '<h1>404 页面不存在</h1>' };
+    return index >= 0
+      ? html(reportPage(items[index]!))
+      : { status: 404, contentType: 'text/html; charset=utf-8', body: '<h1>404 页面不存在</h1>' };
   };
   return {
     id: 'flaky',

@@ -12,7 +12,9 @@ export function buildGbkSite(): SiteBuild {
   const pageCount = Math.ceil(items.length / 2);
   const detailPath = (index: number) => `/news/show.asp?id=${101 + index}`;
   for (let number = 1; number <= pageCount; number++) {
-    const rows = items.slice((number - 1) * 2, number * 2).map((item, offset) => listRow(detailPath((number - 1) * 2 + offset), item.title, item.publishedAt));
+    const rows = items
+      .slice((number - 1) * 2, number * 2)
+      .map((item, offset) => listRow(detailPath((number - 1) * 2 + offset), item.title, item.publishedAt));
     const next = number < pageCount ? `<a href="list.asp?page=${number + 1}">下一页</a>` : '';
     table.set(`/news/list.asp?page=${number}`, () => gbk(page('政府信息公开年报', `<ul>${rows.join('')}</ul>${next}`, 'gb2312')));
   }

@@ -11,10 +11,23 @@ export function buildJsonApiSite(): SiteBuild {
   const items = siteItems('gkmlpt', '样例区人民政府', 5, 2);
   const postPath = (index: number) => `/gkmlpt/content/3/3100/post_${3100457 + index}.html`;
   const articles = (origin: string) => [
-    ...items.map((item, index) => ({ id: 3100457 + index, title: item.title, url: origin + postPath(index), display_publish_time: item.publishedAt })),
-    { id: 3000001, title: '样例区政府信息公开指南', url: `${origin}/gkmlpt/content/3/3000/post_3000001.html`, display_publish_time: '2021-01-01' },
+    ...items.map((item, index) => ({
+      id: 3100457 + index,
+      title: item.title,
+      url: origin + postPath(index),
+      display_publish_time: item.publishedAt,
+    })),
+    {
+      id: 3000001,
+      title: '样例区政府信息公开指南',
+      url: `${origin}/gkmlpt/content/3/3000/post_3000001.html`,
+      display_publish_time: '2021-01-01',
+    },
   ];
-  const shell = page('政府信息公开年报', `<div id="app"></div><script>window._CONFIG = {SID:'${SID}', TREE:[{id:${CATEGORY},name:'政府信息公开年报'},{id:2630,name:'法定主动公开内容'}]};</script><script src="/gkmlpt/static/js/app.js"></script>`);
+  const shell = page(
+    '政府信息公开年报',
+    `<div id="app"></div><script>window._CONFIG = {SID:'${SID}', TREE:[{id:${CATEGORY},name:'政府信息公开年报'},{id:2630,name:'法定主动公开内容'}]};</script><script src="/gkmlpt/static/js/app.js"></script>`,
+  );
   const handler: Handler = (request, url): Reply => {
     const origin = `http://${request.headers.host}`;
     if (url.pathname === '/gkmlpt/annualreport') return html(shell);

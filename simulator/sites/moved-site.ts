@@ -12,9 +12,36 @@ export function buildMovedSite(): SiteBuild {
   const table = new Map<string, () => Reply>([
     ['/zwgk/zfxxgknb/index.html', () => ({ status: 301, location: '/' })],
     ['/old/nb/index.html', () => html(page('提示', '<div class="err">对不起，您访问的页面不存在或已被删除！</div>'))],
-    ['/', () => html(page('迁移县人民政府', '<div class="nav"><a href="/">首页</a><a href="/zwgk/index.html">政务公开</a><a href="/news/index.html">新闻中心</a></div>'))],
-    ['/zwgk/index.html', () => html(page('政务公开', '<ul><li><a href="/zwgk/zfxxgkzn/index.html">政府信息公开指南</a></li><li><a href="/zwgk/xxgknb/index.html">政府信息公开年报</a></li></ul>'))],
-    ['/zwgk/xxgknb/index.html', () => html(page('政府信息公开年报', `<ul>${items.map((item, index) => listRow(detailPath(index), item.title, item.publishedAt)).join('')}</ul>`))],
+    [
+      '/',
+      () =>
+        html(
+          page(
+            '迁移县人民政府',
+            '<div class="nav"><a href="/">首页</a><a href="/zwgk/index.html">政务公开</a><a href="/news/index.html">新闻中心</a></div>',
+          ),
+        ),
+    ],
+    [
+      '/zwgk/index.html',
+      () =>
+        html(
+          page(
+            '政务公开',
+            '<ul><li><a href="/zwgk/zfxxgkzn/index.html">政府信息公开指南</a></li><li><a href="/zwgk/xxgknb/index.html">政府信息公开年报</a></li></ul>',
+          ),
+        ),
+    ],
+    [
+      '/zwgk/xxgknb/index.html',
+      () =>
+        html(
+          page(
+            '政府信息公开年报',
+            `<ul>${items.map((item, index) => listRow(detailPath(index), item.title, item.publishedAt)).join('')}</ul>`,
+          ),
+        ),
+    ],
   ]);
   items.forEach((item, index) => table.set(detailPath(index), () => html(reportPage(item))));
   return {

@@ -38,7 +38,12 @@ export function siteItems(siteId: string, issuer: string, count: number, offset 
   return Array.from({ length: count }, (_, index) => {
     const report = reports[(offset + index) % reports.length]!;
     const year = 2023 - index;
-    return { id: `${siteId}-${year}`, title: `${issuer}${year}年政府信息公开工作年度报告`, publishedAt: `${year + 1}-01-${String(10 + index).padStart(2, '0')}`, report };
+    return {
+      id: `${siteId}-${year}`,
+      title: `${issuer}${year}年政府信息公开工作年度报告`,
+      publishedAt: `${year + 1}-01-${String(10 + index).padStart(2, '0')}`,
+      report,
+    };
   });
 }
 

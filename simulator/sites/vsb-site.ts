@@ -10,9 +10,12 @@ export function buildVsbSite(): SiteBuild {
   const pageCount = Math.ceil(items.length / 2);
   const listPath = (index: number) => (index === 0 ? '/xxgk/zfxxgknb.htm' : `/xxgk/zfxxgknb/${pageCount - index}.htm`);
   const detailPath = (index: number) => `/info/1677/${56001 + index}.htm`;
-  const downloadPath = (index: number) => `/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1615111502&wbfileid=${12241422 + index}`;
+  const downloadPath = (index: number) =>
+    `/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1615111502&wbfileid=${12241422 + index}`;
   for (let index = 0; index < pageCount; index++) {
-    const rows = items.slice(index * 2, index * 2 + 2).map((item, offset) => listRow(`/info/1677/${56001 + index * 2 + offset}.htm`, item.title, item.publishedAt));
+    const rows = items
+      .slice(index * 2, index * 2 + 2)
+      .map((item, offset) => listRow(`/info/1677/${56001 + index * 2 + offset}.htm`, item.title, item.publishedAt));
     if (index === 0) rows.push(listRow('/info/1677/50000.htm', '示例市财政局政府信息公开指南', '2020-01-01'));
     const folder = index === 0 ? 'zfxxgknb/' : '';
     const next = index + 1 < pageCount ? `<span class="p_next p_fun"><a href="${folder}${pageCount - index - 1}.htm">下页</a></span>` : '';
@@ -21,7 +24,8 @@ export function buildVsbSite(): SiteBuild {
     table.set(listPath(index), () => html(page('政府信息公开年报', body)));
   }
   items.forEach((item, index) => {
-    const attachment = index % 2 === 0 ? `<ul><li>附件【<a href="${downloadPath(index)}">${item.title}.pdf</a>】已下载<span>3</span>次</li></ul>` : '';
+    const attachment =
+      index % 2 === 0 ? `<ul><li>附件【<a href="${downloadPath(index)}">${item.title}.pdf</a>】已下载<span>3</span>次</li></ul>` : '';
     table.set(detailPath(index), () => html(reportPage(item, attachment)));
   });
   table.set('/info/1677/50000.htm', () => html(page('指南', '<h1>示例市财政局政府信息公开指南</h1>')));
@@ -37,6 +41,10 @@ export function buildVsbSite(): SiteBuild {
       // Like real VSB hosts: without the article as Referer, an HTML error page.
       return (request.headers.referer ?? '').endsWith(file.referer) ? sitePdf(file.item) : html(page('错误', '<p>非法下载</p>'));
     },
-    planted: items.map((item, index) => ({ id: item.id, title: item.title, documentPaths: [detailPath(index), ...(index % 2 === 0 ? [downloadPath(index)] : [])] })),
+    planted: items.map((item, index) => ({
+      id: item.id,
+      title: item.title,
+      documentPaths: [detailPath(index), ...(index % 2 === 0 ? [downloadPath(index)] : [])],
+    })),
   };
 }
