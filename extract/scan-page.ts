@@ -32,6 +32,9 @@ interface Crop {
   height: number;
 }
 
+/** Where a crop lies on the page (a cell's content, or a word of a line). */
+type CropBox = Pick<Crop, 'left' | 'top' | 'width' | 'height'>;
+
 interface CellReading {
   text: string;
   confidence: number;
@@ -120,7 +123,7 @@ function contentCrop(pixels: Uint8Array, image: ScanImage, cell: GridCell): Crop
 async function stripOf(
   pixels: Uint8Array,
   image: ScanImage,
-  crops: Crop[],
+  crops: CropBox[],
   targetDpi = RECOGNITION_DPI,
 ): Promise<{ png: Buffer; bands: { top: number; bottom: number }[] }> {
   const gap = Math.round(image.dpi / 6);
@@ -159,7 +162,7 @@ function joinWords(words: OcrWord[]): string {
 }
 
 /** Reads every crop in one engine call; each crop's words are those whose middle lies in its band. */
-async function readCrops(pixels: Uint8Array, image: ScanImage, crops: Crop[], digits: boolean): Promise<CellReading[]> {
+async function readCrops(pixels: Uint8Array, image: ScanImage, crops: CropBox[], digits: boolean): Promise<CellReading[]> {
   if (crops.length === 0) return [];
   const { png, bands } = await stripOf(pixels, image, crops);
   const words = await recogniseWords(
@@ -221,7 +224,7 @@ function settleByMajority(chinese: CellReading, digit: CellReading, alone: CellR
 }
 
 /** Reads one crop on its own as a single line of digits (tesseract keeps a lone "1" it drops in a strip). */
-async function readCropAlone(pixels: Uint8Array, image: ScanImage, crop: Crop): Promise<CellReading> {
+async function readCropAlone(pixels: Uint8Array, image: ScanImage, crop: CropBox): Promise<CellReading> {
   // Twice the strip's resolution: a glyph alone, small, is what tesseract most often takes for noise.
   const { png } = await stripOf(pixels, image, [crop], RECOGNITION_DPI * 2);
   let words = await recogniseWords(png, { language: 'eng', psm: 7, whitelist: '0123456789.-' });
@@ -277,6 +280,51 @@ function toTableBlock(grid: ScanTableGrid, readings: Map<GridCell, OcrReading & 
   return { kind: 'table', index: 0, origin: 'ocr', rows };
 }
 
+/** A word the Chinese pass read as a figure, or as a few stray Latin letters (17 → "IT"): maybe a figure. */
+const mayBeFigure = (text: string) => /[0-9A-Za-z]/.test(text) && !/[\u3400-\u9fff]/.test(text) && looksLikeFigure(text);
+
+/**
+ * Reads the page's figure-like words again with the digit-only pass, in one engine call: an unruled table's figures
+ * sit in running lines, where the Chinese pass takes 17 for "IT" or "7". Where the two passes disagree the word is
+ * read once more alone and two of three readings win, as for table cells; with no majority the Chinese reading stays.
+ */
+async function rereadFigures(pixels: Uint8Array, image: ScanImage, words: OcrWord[]): Promise<OcrWord[]> {
+  const candidates = words.filter((word) => mayBeFigure(word.text));
+  if (candidates.length === 0) return words;
+  const crops = candidates.map((word) => {
+    const left = Math.max(0, word.left - 2);
+    const top = Math.max(0, word.top - 2);
+    const width = Math.min(image.width, word.left + word.width + 3) - left;
+    const height = Math.min(image.height, word.top + word.height + 3) - top;
+    return { left, top, width, height };
+  });
+  const digits = await readCrops(pixels, image, crops, true);
+  const reread = new Map<OcrWord, string>();
+  let rechecks = 0;
+  for (const [index, word] of candidates.entries()) {
+    const [chinese, digit] = [normalFigure(word.text), normalFigure(digits[index]!.text)];
+    if (chinese === digit || !FIGURE_TEXT.test(digit) || rechecks >= MAX_RECHECKS_PER_PAGE) continue;
+    rechecks++;
+    const alone = normalFigure((await readCropAlone(pixels, image, crops[index]!)).text);
+    if (alone === digit) reread.set(word, digit);
+  }
+  return words.map((word) => (reread.has(word) ? { ...word, text: reread.get(word)! } : word));
+}
+
+/** A line's words: a gap wider than a character (a column of an unruled table) becomes a TAB, as in PDF text lines. */
+function joinLineWords(words: OcrWord[]): string {
+  const ordered = [...words].sort((a, b) => a.left - b.left);
+  const columns: OcrWord[][] = [];
+  for (const word of ordered) {
+    const column = columns.at(-1);
+    const previous = column?.at(-1);
+    if (column && previous && word.left - (previous.left + previous.width) <= Math.max(previous.height, word.height) * 1.2)
+      column.push(word);
+    else columns.push([word]);
+  }
+  return columns.map(joinWords).join('\t');
+}
+
 /** The page's text outside its tables, as lines with boxes (points). */
 async function readLines(pixels: Uint8Array, image: ScanImage, grids: ScanTableGrid[]): Promise<{ line: LineBlock; top: number }[]> {
   // Paper-light speckle becomes paper: on a noisy scan the engine would otherwise read noise as text, slowly.
@@ -296,7 +344,7 @@ async function readLines(pixels: Uint8Array, image: ScanImage, grids: ScanTableG
     .resize(Math.round(image.width * scale), Math.round(image.height * scale), { kernel: 'cubic' })
     .png({ compressionLevel: 1 })
     .toBuffer();
-  const words = await recogniseWords(png, { language: 'chi_sim', psm: 6 });
+  const words = await rereadFigures(pixels, image, await recogniseWords(png, { language: 'chi_sim', psm: 6 }));
   const lines = new Map<string, OcrWord[]>();
   for (const word of words) lines.set(word.lineKey, [...(lines.get(word.lineKey) ?? []), word]);
   return [...lines.values()]
@@ -305,7 +353,7 @@ async function readLines(pixels: Uint8Array, image: ScanImage, grids: ScanTableG
       const top = Math.min(...lineWords.map((word) => word.top)) / scale;
       const right = Math.max(...lineWords.map((word) => word.left + word.width)) / scale;
       const bottom = Math.max(...lineWords.map((word) => word.top + word.height)) / scale;
-      const text = joinWords(lineWords);
+      const text = joinLineWords(lineWords);
       return { line: { kind: 'line' as const, text, box: boxInPoints({ left, top, right, bottom }, image.dpi) }, top };
     })
     .filter(({ line }) => line.text.replace(/[\s|_\-—~.,'"`]/g, '') !== '');
