@@ -5,7 +5,7 @@
  * perspective). Deterministic for a seed, so a scan and its truth can be made again. Used by
  * scripts/make-scans.ts, the simulator's scan publications and the OCR tests.
  */
-import { chromium } from 'playwright-core';
+import { launchOfflineChromium } from './offline-chromium.ts';
 import sharp from 'sharp';
 import { renderPdfPages, type GrayImage } from '../extract/pdfium-render.ts';
 import { imagesToPdf, type PdfImagePage } from './image-pdf.ts';
@@ -28,18 +28,7 @@ const FAINT_RULINGS_CSS = 'td { border: 1px dashed #8a8a8a !important; }';
 
 /** Prints HTML documents to A4 PDFs with Chromium, offline (no network: a dead proxy for everything). */
 export async function printHtmlToPdfs(htmls: string[], options: { faintRulings?: boolean } = {}): Promise<Uint8Array[]> {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
-  });
+  const browser = await launchOfflineChromium();
   try {
     const pdfs: Uint8Array[] = [];
     for (const html of htmls) {

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Worker } from 'bullmq';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchOfflineChromium } from '../simulator/offline-chromium.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import type { DiscoveredDocument } from '../crawlers/types.ts';
 import { jobId, openPipeline, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
@@ -39,18 +40,7 @@ before(async () => {
   workers = startWorkers(pipeline, { concurrency: 2 });
   server = await startHoldingServer();
   ui = await startUi(pipeline, { port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
-  });
+  browser = await launchOfflineChromium();
 });
 
 after(async () => {

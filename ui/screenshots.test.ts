@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchOfflineChromium } from '../simulator/offline-chromium.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { openPipeline, type Pipeline } from '../jobs/pipeline.ts';
 import { deleteKeys } from '../jobs/test-support.ts';
@@ -67,18 +68,7 @@ before(async () => {
   await pipeline.tracker.expect('20261206T010000-live', ['live.crawl.a', 'live.fetch.b']);
   await pipeline.tracker.settle('20261206T010000-live', 'live.crawl.a', 'crawl', 'completed');
   ui = await startUi(pipeline, { port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
-  });
+  browser = await launchOfflineChromium();
 });
 
 after(async () => {
