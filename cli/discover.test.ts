@@ -81,7 +81,7 @@ test('discovers the catalog, records every portal, prints the problems and a sum
     const lines: string[] = [];
     await runDiscover(config, { region: '62', catalogFile }, (line) => lines.push(line));
     assert.equal(lines.length, 2);
-    assert.match(lines[0]!, /^gov-620722 无人县 dead: home page unreachable: ECONNREFUSED/);
+    assert.match(lines[0]!, /^gov-620722 无人县 dead: home page unreachable: connection refused \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)/);
     assert.equal(lines[1], 'discover: portals=2 ok=1 columns=1 moved=0 dead=1 browser_only=0 no_column=0');
 
     const latest = await readLatestDiscoveries(config);

@@ -3,7 +3,7 @@
  * and how it exits (README: exit codes).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,11 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { deleteKeys, waitFor } from '../jobs/test-support.ts';
 import { withWarehouse } from '../load/warehouse.ts';
-import { progressLine, waitForRun } from './run-wait.ts';
+import { progressLine, waitForRun, type WaitResult } from './run-wait.ts';
 import { loadConfig } from '../config/config.ts';
-import { enqueueJobs, openPipeline, startWorkers } from '../jobs/pipeline.ts';
+import { enqueueJobs, enqueueRun, jobId, openPipeline, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
+import { warehouseWait } from '../jobs/warehouse-wait.ts';
+import { sourceFromUrl } from './read-sources.ts';
 import { PassThrough } from 'node:stream';
 import { runCli, startCli } from './test-support.ts';
 
@@ -95,33 +97,87 @@ test('--quiet leaves out the per-job lines', async () => {
   assert.match(result.stdout, /run \S+: recorded/);
 });
 
-test('--wait says when the loader waits for the DuckDB file another process holds, and the run ends once it is free', async () => {
-  const duckdbPath = path.join(dir, 'held.duckdb');
+/** A new DuckDB file at `name`, held read-write by another process (as a long `yangguang sql` would) until killed. */
+async function holdWarehouse(name: string): Promise<{ duckdbPath: string; holder: ChildProcess }> {
+  const duckdbPath = path.join(dir, name);
   await withWarehouse(duckdbPath, async () => undefined);
-  const script = path.join(dir, 'hold.mts');
+  const script = path.join(dir, `hold-${name}.mts`);
   writeFileSync(
     script,
     `const { withWarehouse } = await import(${JSON.stringify(new URL('../load/warehouse.ts', import.meta.url).href)});
 await withWarehouse(${JSON.stringify(duckdbPath)}, async () => { console.log('held'); await new Promise(() => setInterval(() => {}, 1000)); });`,
   );
   const holder = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve()));
+  return { duckdbPath, holder };
+}
+
+/** Follows the run as `--wait` does, into a string instead of a terminal. */
+function followRun(pipeline: Pipeline, runId: string): { said(): string; done: Promise<WaitResult> } {
+  let said = '';
+  const out = new PassThrough();
+  out.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  const done = waitForRun(pipeline, runId, { out: out as unknown as NodeJS.WriteStream, inline: true, pollMs: 50, plainEveryMs: 100 });
+  return { said: () => said, done };
+}
+
+test('--wait says when the loader waits for the DuckDB file another process holds, and the run ends once it is free', async () => {
+  const { duckdbPath, holder } = await holdWarehouse('held.duckdb');
   const config = loadConfig({ env: {}, overrides: { redisUrl: REDIS_URL, queuePrefix: `${prefix}-held`, dataDir: dir, duckdbPath } });
   const pipeline = await openPipeline(config);
   const workers = startWorkers(pipeline, { stages: ['load'] });
   try {
-    await new Promise<void>((resolve) => holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve()));
     // A run with nothing to crawl: its only job is the summary, which the loader must write.
     await enqueueJobs(pipeline, 'held-run', 'crawl', []);
-    let said = '';
-    const out = new PassThrough();
-    out.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    const waiting = waitForRun(pipeline, 'held-run', { out: out as unknown as NodeJS.WriteStream, inline: true, pollMs: 50 });
+    const run = followRun(pipeline, 'held-run');
     await waitFor(
-      async () => /waiting for the DuckDB file: the loader has waited \d+ s with 1 job\(s\)/.test(said),
+      async () => /waiting for the DuckDB file: the loader has waited \d+ s with 1 job\(s\)/.test(run.said()),
       AbortSignal.timeout(60_000),
     );
     holder.kill('SIGKILL');
-    assert.equal((await waiting).kind, 'recorded');
+    assert.equal((await run.done).kind, 'recorded');
+  } finally {
+    holder.kill('SIGKILL');
+    await Promise.all(workers.map((worker) => worker.close()));
+    await pipeline.close();
+  }
+});
+
+test('a crawl job that must wait for the DuckDB file says so: in Redis, in --wait, in its BullMQ log and progress', async () => {
+  const { duckdbPath, holder } = await holdWarehouse('held-by-reader.duckdb');
+  const queuePrefix = `${prefix}-crawl-held`;
+  const config = loadConfig({
+    env: {},
+    overrides: { redisUrl: REDIS_URL, queuePrefix, dataDir: dir, duckdbPath, allowPrivateNetworks: true },
+  });
+  const pipeline = await openPipeline(config);
+  const workers = startWorkers(pipeline);
+  try {
+    const source = sourceFromUrl(columnUrl);
+    const runId = await enqueueRun(pipeline, [source]);
+    const run = followRun(pipeline, runId);
+    const status = await waitFor(
+      async () => (await warehouseWait(pipeline.redis, queuePrefix, 'crawl')) ?? undefined,
+      AbortSignal.timeout(60_000),
+    );
+    assert.equal(status.jobs, 1);
+    assert.match(status.reason, /cannot open DuckDB file .*held-by-reader\.duckdb read-only/);
+    await waitFor(
+      async () =>
+        /waiting for the DuckDB file: the crawl stage has waited \d+ s with 1 job\(s\) \(cannot open DuckDB file/.test(run.said()),
+      AbortSignal.timeout(60_000),
+    );
+    const crawlJob = jobId(runId, 'crawl', source.id);
+    const logs = await waitFor(async () => {
+      const { logs: lines } = await pipeline.queues.crawl.getJobLogs(crawlJob);
+      return lines.some((line) => /crawl waiting for the DuckDB file/.test(line)) && lines;
+    }, AbortSignal.timeout(60_000));
+    assert.match(logs.join('\n'), /stage=crawl .*source=127-0-0-1 message=crawl waiting for the DuckDB file: cannot open/);
+    const progress = (await pipeline.queues.crawl.getJob(crawlJob))!.progress as Record<string, unknown>;
+    assert.match(String(progress.waitingFor), /the DuckDB file/);
+    holder.kill('SIGKILL');
+    assert.equal((await run.done).kind, 'recorded', 'the crawl goes on once the file is free');
+    assert.equal(await warehouseWait(pipeline.redis, queuePrefix, 'crawl'), null, 'the status goes with the wait');
   } finally {
     holder.kill('SIGKILL');
     await Promise.all(workers.map((worker) => worker.close()));

@@ -1,13 +1,13 @@
 /**
  * `crawl --wait` and `reprocess --wait`: follows a run until its summary is recorded, showing a live line on a
  * terminal (a plain line every few seconds otherwise) with each stage's jobs, the reports loaded, the failures, the
- * time spent, and whatever the run waits for (a worker, Redis, the loader).
+ * time spent, and whatever the run waits for (a worker, Redis, the DuckDB file another process holds).
  */
 import type { Config } from '../config/config.ts';
-import { loaderWaiting } from '../jobs/load-worker.ts';
 import type { Pipeline } from '../jobs/pipeline.ts';
 import { STAGES, type Stage } from '../jobs/payloads.ts';
 import type { RunState } from '../jobs/run-tracker.ts';
+import { describeWarehouseWait, warehouseWaits } from '../jobs/warehouse-wait.ts';
 import { EXIT } from './errors.ts';
 import { isLost, printRunSummary, readSourceFlags, runExitCode } from './status.ts';
 
@@ -37,7 +37,7 @@ interface StageProgress {
 interface Snapshot {
   state: RunState;
   stages: StageProgress[];
-  /** What the run waits for, if anything but its jobs: no worker, no load worker for the summary. */
+  /** What the run waits for, if anything but its jobs: no worker, no load worker for the summary, the DuckDB file. */
   waitingFor: string | null;
 }
 
@@ -92,7 +92,7 @@ async function takeSnapshot(pipeline: Pipeline, runId: string, workerCheck: Work
       return { stage, done, queued };
     }),
   );
-  const waitingFor = (workerCheck ? await workerCheck(state, stages) : null) ?? (await loaderWait(pipeline));
+  const waitingFor = (workerCheck ? await workerCheck(state, stages) : null) ?? (await warehouseWait(pipeline));
   return { state, stages, waitingFor };
 }
 
@@ -110,11 +110,10 @@ function throttledWorkerCheck(pipeline: Pipeline): WorkerCheck {
   };
 }
 
-/** The loader's wait for the DuckDB file, as it reports it in Redis (jobs/load-worker.ts), or null. */
-async function loaderWait(pipeline: Pipeline): Promise<string | null> {
-  const waiting = await loaderWaiting(pipeline.redis, pipeline.config.queuePrefix);
-  if (!waiting) return null;
-  return `the DuckDB file: the loader has waited ${Math.round(waiting.waitedMs / 1000)} s with ${waiting.jobs} job(s) (${waiting.reason})`;
+/** The stages' waits for the DuckDB file (the crawl stage's, the loader's), as they report them in Redis, or null. */
+async function warehouseWait(pipeline: Pipeline): Promise<string | null> {
+  const waits = await warehouseWaits(pipeline.redis, pipeline.config.queuePrefix);
+  return waits.length > 0 ? waits.map(describeWarehouseWait).join('; ') : null;
 }
 
 /** What no connected worker serves: the stages with queued jobs, or the load stage that records a finished run. */

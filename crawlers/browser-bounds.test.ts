@@ -1,7 +1,8 @@
 /**
- * The browser crawler under the network policy and the page cap (issue #14): chromium's requests are checked by a
- * route before they leave, and an oversized answer is stopped inside chromium. 127.0.0.2 stands for an internal
- * address; it bypasses the dead proxy here, so that only the guard stands between a page and it.
+ * The browser crawler under the network policy and the page cap (issue #14): chromium has no network of its own,
+ * every request of its tabs is sent by the crawler's policy-checked client (browser-network.ts), redirects checked
+ * before chromium sees them, bodies cut at the cap while they stream. 127.0.0.2 stands for an internal address. No
+ * dead proxy here: nothing but the routes and chromium's resolver rule stands between a page and the network.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -22,25 +23,37 @@ const options: CrawlOptions = {
   allowPrivateNetworks: false,
   allowedPrivateAddresses: ['127.0.0.1'],
   maxPageBytes: MB,
-  browserProxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,127.0.0.2' },
 };
 
-const source = (server: TestServer, path: string): Source => ({
+const source = (server: TestServer, path: string, alsoAllowed: TestServer[] = []): Source => ({
   id: 'browser-bounds',
   name: '某县人民政府',
   startUrls: [server.origin + path],
-  allowedHosts: [new URL(server.origin).host],
+  allowedHosts: [server, ...alsoAllowed].map((allowed) => new URL(allowed.origin).host),
   crawler: 'playwright',
   politeness: { robots: 'ignore' },
 });
 
+const listOf = (...hrefs: string[]) =>
+  `<html><body><ul>${hrefs.map((href) => `<li><a href="${href}" title="${REPORT}">${REPORT}</a><span>2025-01-20</span></li>`).join('')}</ul></body></html>`;
+const pathsOf = (server: TestServer) => server.seen.map((request) => request.path);
+
 describe('the browser crawler under the network policy and the page cap', () => {
   let site: TestServer;
   let inside: TestServer;
+  let elsewhere: TestServer;
   before(async () => {
-    inside = await startTestServer((_request, response) => reply(response, 200, 'internal'), { host: '127.0.0.2' });
+    inside = await startTestServer((_request, response) => reply(response, 200, listOf('./secret.pdf')), { host: '127.0.0.2' });
+    elsewhere = await startTestServer((_request, response) => reply(response, 200, listOf('./elsewhere.pdf')));
     site = await startTestServer((request, response) => {
+      const redirect = (location: string) => reply(response, 302, '', { location });
       if (request.url === '/huge.html') return void hugePage(response, 20 * MB);
+      if (request.url === '/old/') return redirect('/nb/index.html');
+      if (request.url === '/nb/index.html') return reply(response, 200, listOf('./report.pdf'));
+      if (request.url === '/to-inside/') return reply(response, 200, listOf('./t20250120_1.html'));
+      if (request.url === '/to-inside/t20250120_1.html') return redirect(`${inside.origin}/nb/t20250120_1.html`);
+      if (request.url === '/off-site/') return reply(response, 200, listOf('./t20250120_1.html'));
+      if (request.url === '/off-site/t20250120_1.html') return redirect(`${elsewhere.origin}/nb/t20250120_1.html`);
       if (request.url === '/reaching.html') {
         const page = `<img src="${inside.origin}/pixel.png"><iframe src="${inside.origin}/frame.html"></iframe><script>fetch('${inside.origin}/api').catch(() => {})</script>`;
         return reply(
@@ -52,9 +65,9 @@ describe('the browser crawler under the network policy and the page cap', () => 
       reply(response, 404, 'not found');
     });
   });
-  after(async () => Promise.all([site.close(), inside.close()]));
+  after(async () => Promise.all([site.close(), inside.close(), elsewhere.close()]));
 
-  test('a start URL on 127.0.0.2 is refused before chromium navigates', async () => {
+  test('a start URL on 127.0.0.2 is refused by the connector: the inside sees no request', async () => {
     const error = await crawlSource(source(inside, '/zfxxgknb/'), options).then(
       () => null,
       (caught: unknown) => caught,
@@ -73,7 +86,33 @@ describe('the browser crawler under the network policy and the page cap', () => 
     assert.equal(inside.seen.length, 0);
   });
 
-  test('a page past the cap is stopped inside chromium and recorded as PAGE_TOO_LARGE, not retried', async () => {
+  test('a start page redirecting on its site is read at its final URL, its relative links resolved there', async () => {
+    const result = await crawlSource(source(site, '/old/'), options);
+    assert.deepEqual(
+      result.discovered.map((document) => new URL(document.url).pathname),
+      ['/nb/report.pdf'],
+    );
+  });
+
+  test("a report link redirecting to 127.0.0.2 (on the source's hosts) is recorded as ADDRESS_REFUSED: the inside sees no request", async () => {
+    const result = await crawlSource(source(site, '/to-inside/', [inside]), options);
+    const failure = result.errors.find((error) => error.url.endsWith('/to-inside/t20250120_1.html'));
+    assert.ok(failure, JSON.stringify(result.errors));
+    assert.equal(failure.code, 'ADDRESS_REFUSED');
+    assert.match(failure.message, /127\.0\.0\.2 is a loopback address: refused by the network policy/);
+    assert.deepEqual(pathsOf(inside), []);
+  });
+
+  test("a report link redirecting off the source's hosts is recorded as REDIRECT_OFF_SITE: the other server sees no request", async () => {
+    const result = await crawlSource(source(site, '/off-site/'), options);
+    const failure = result.errors.find((error) => error.url.endsWith('/off-site/t20250120_1.html'));
+    assert.ok(failure, JSON.stringify(result.errors));
+    assert.equal(failure.code, 'REDIRECT_OFF_SITE');
+    assert.match(failure.message, new RegExp(`redirects to ${elsewhere.origin}/nb/t20250120_1\\.html, off the source's hosts`));
+    assert.deepEqual(pathsOf(elsewhere), []);
+  });
+
+  test('a page past the cap is cut while it streams, never reaching chromium, and recorded as PAGE_TOO_LARGE, not retried', async () => {
     const before = site.seen.length;
     const error = await crawlSource(source(site, '/huge.html'), options).then(
       () => null,

@@ -12,7 +12,7 @@ import { listen } from '../simulator/http-util.ts';
 import { startSimulator, type ColumnEdit, type RequestObserver, type ServedRequest, type Simulator } from '../simulator/index.ts';
 import { crawlSource, type CrawlResult } from './crawl-source.ts';
 import type { CrawlOptions } from './page-crawler.ts';
-import { LOOPBACK_ONLY_PROXY, reply, startTestServer } from './test-server.ts';
+import { reply, startTestServer } from './test-server.ts';
 import type { Source } from './types.ts';
 
 const options: CrawlOptions = {
@@ -21,7 +21,6 @@ const options: CrawlOptions = {
   requestTimeoutSecs: 5,
   allowPrivateNetworks: true,
   concurrency: 4,
-  browserProxy: LOOPBACK_ONLY_PROXY,
 };
 
 const inBrowser = (source: Source): Source => ({ ...source, crawler: 'playwright' });

@@ -3,6 +3,7 @@
  * bounds what a gzip bomb expands to, not only what crosses the wire. Nothing past the cap is held in memory.
  */
 import type { Response } from 'undici';
+import { PageError } from './errors.ts';
 
 export interface CappedBody {
   bytes: Buffer;
@@ -31,4 +32,15 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
     chunks.push(chunk);
   }
   return { bytes: Buffer.concat(chunks, received), complete: true, received };
+}
+
+/** A page's bytes under the page cap (CrawlOptions.maxPageBytes); past it, PAGE_TOO_LARGE, having held at most the cap. */
+export async function readPageCapped(response: Response, url: string, maxBytes: number): Promise<Buffer> {
+  const { bytes, complete, received } = await readCapped(response, maxBytes);
+  if (complete) return bytes;
+  throw new PageError(`${url} is larger than the ${maxBytes}-byte page limit (maxPageBytes; ${received} bytes seen, after decompression)`, {
+    code: 'PAGE_TOO_LARGE',
+    retryable: false,
+    url,
+  });
 }

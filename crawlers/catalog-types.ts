@@ -77,7 +77,7 @@ export interface PortalDiscovery {
   sourceId: string;
   portalUrl: string;
   status: PortalStatus;
-  /** For anything but ok: a sentence naming the cause (HTTP 521 challenge, ENOTFOUND, redirected to …). */
+  /** For anything but ok: a sentence naming the cause (HTTP 521 challenge, connection refused as errors.ts describes it, redirected to …). */
   reason: string | null;
   movedTo: string | null;
   platform: Platform | null;

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import iconv from 'iconv-lite';
 import { loadPlantedData, startDemoPortals, type DemoPortal, type DemoPortals } from '../simulator/index.ts';
 import { crawlSource, type CrawlResult } from './crawl-source.ts';
-import type { CrawlOptions } from './page-crawler.ts';
+import type { CrawlOptions, CrawlProgress } from './page-crawler.ts';
 import { CrawlError } from './errors.ts';
 import { reply, startTestServer, type TestServer } from './test-server.ts';
 import type { Source } from './types.ts';
@@ -156,6 +156,32 @@ describe('crawlSource on small test servers', () => {
     );
     const codes = Object.fromEntries(result.errors.map((error) => [new URL(error.url).pathname, error.code]));
     assert.deepEqual(codes, { '/gone.html': 'HTTP_404', '/walled.html': 'BLOCKED' });
+  });
+
+  test('tells onProgress its figures after every page, and goes on when the hook throws', async () => {
+    const list = `<ul>
+      <li><a href="/a.html" title="甲县2021年政府信息公开工作年度报告">甲县2021年…</a><span>2022-01-10</span></li>
+      <li><a href="/gone.html" title="乙县2021年政府信息公开工作年度报告">乙县</a><span>2022-01-11</span></li>
+    </ul>`;
+    const server = await startTestServer((request, response) => {
+      if (request.url === '/nb/index.html') return reply(response, 200, list);
+      if (request.url === '/a.html') return reply(response, 200, '<h1>甲县2021年政府信息公开工作年度报告</h1>');
+      reply(response, 404, 'gone');
+    });
+    const heard: CrawlProgress[] = [];
+    const onProgress = (progress: CrawlProgress) => {
+      heard.push(progress);
+      throw new Error('a watcher that fails');
+    };
+    const result = await crawlSource(sourceOf(server, '/nb/index.html'), { ...options, onProgress });
+    await server.close();
+    assert.deepEqual(
+      heard.map((progress) => progress.pagesRead),
+      [1, 2, 3],
+    );
+    assert.deepEqual(heard[0], { pagesRead: 1, listPages: 1, documentsFound: 0, failures: 0 });
+    assert.deepEqual(heard.at(-1), { pagesRead: 3, listPages: 1, documentsFound: 1, failures: 1 });
+    assert.equal(result.discovered.length, 1);
   });
 
   test('decodes a GBK list page that names its charset only in <meta>', async () => {

@@ -13,7 +13,6 @@ import { crawlSource } from './crawl-source.ts';
 import { CrawlError, FetchError, describeNetworkFailure, networkErrorCode } from './errors.ts';
 import { fetchDocument, type FetchOptions } from './fetch-document.ts';
 import type { CrawlOptions } from './page-crawler.ts';
-import { LOOPBACK_ONLY_PROXY } from './test-server.ts';
 import type { Source } from './types.ts';
 
 /** A port on 127.0.0.1 that was just listened on and closed: connecting to it is refused. */
@@ -94,7 +93,7 @@ describe('a portal whose port is closed', () => {
   });
 
   test('fails the browser crawl as CONNECTION_REFUSED, not as a session error', { timeout: 120_000 }, async () => {
-    const error = await crawlFailure(crawlSource(source(origin, 'playwright'), { ...crawlOptions, browserProxy: LOOPBACK_ONLY_PROXY }));
+    const error = await crawlFailure(crawlSource(source(origin, 'playwright'), crawlOptions));
     assert.deepEqual([error.code, error.retryable], ['CONNECTION_REFUSED', true]);
     assert.match(error.message, /connection refused \([^)]*ERR_CONNECTION_REFUSED/);
     assert.doesNotMatch(error.message, /session error/);

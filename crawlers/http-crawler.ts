@@ -14,21 +14,23 @@ import type { RequestOptions } from '@crawlee/http';
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import type { Response } from 'undici';
 import {
+  answerHeadersOf,
   DEFAULT_MAX_PAGE_BYTES,
-  MAX_REQUEST_RETRIES,
-  MAX_TIMEOUT_RETRIES,
+  pageRequestOf,
+  retriesAllowed,
   sourceConcurrency,
+  sourceDispatcher,
+  startTimeBudget,
   type CrawlOptions,
   type CrawlState,
   type FailedPageHandler,
   type FetchedPage,
   type PageHandler,
-  type RequestData,
 } from './page-crawler.ts';
-import { readCapped } from './capped-body.ts';
+import { readPageCapped } from './capped-body.ts';
 import { isCertificateError, networkErrorCode, PageError, permanentCause } from './errors.ts';
 import { politenessBudget, unthrottledHostScheduler } from './host-scheduler.ts';
-import { fetchFollowing, networkPolicyOf, policyDispatcher, sameSiteAs } from './network-policy.ts';
+import { fetchFollowing, sameSiteAs } from './network-policy.ts';
 import { unfetchableReason } from './url-policy.ts';
 
 /**
@@ -37,26 +39,11 @@ import { unfetchableReason } from './url-policy.ts';
  */
 const TEXTUAL_TYPE = /html|xml|text|json|javascript/i;
 
-interface QueuedRequest {
-  url: string;
-  method: 'GET' | 'POST';
-  payload?: string;
-  headers: Record<string, string>;
-  label: string;
-  userData: RequestData;
-  retryCount: number;
-}
+/** A request waiting in the loop's queue: as the page handler will see it, with the headers to send. */
+type QueuedRequest = FetchedPage['request'] & { headers: Record<string, string> };
 
 function queued(options: RequestOptions): QueuedRequest {
-  return {
-    url: options.url,
-    method: options.method === 'POST' ? 'POST' : 'GET',
-    ...(options.payload !== undefined ? { payload: String(options.payload) } : {}),
-    headers: { ...(options.headers as Record<string, string> | undefined) },
-    label: options.label ?? '',
-    userData: (options.userData ?? {}) as RequestData,
-    retryCount: 0,
-  };
+  return { ...pageRequestOf(options, 0), headers: { ...(options.headers as Record<string, string> | undefined) } };
 }
 
 /** Crawls from `starts` over plain HTTP until no request is left or maxPages requests have been made. */
@@ -107,17 +94,11 @@ export function crawlWithHttp(
   });
 }
 
-/** The crawl's time budget: its signal aborts (with SOURCE_BUDGET_EXCEEDED) when CrawlOptions.budgetSecs have passed. */
+/** The crawl's time budget as a signal: it aborts in-flight requests (with SOURCE_BUDGET_EXCEEDED) when it runs out. */
 function budgetSignal(state: CrawlState, options: CrawlOptions): { signal: AbortSignal; clear(): void } {
   const controller = new AbortController();
-  if (options.budgetSecs === undefined) return { signal: controller.signal, clear: () => undefined };
-  const url = state.source.startUrls[0] ?? '';
-  const timer = setTimeout(() => {
-    state.budgetExceeded = true;
-    const message = `the crawl of source ${state.source.id} ran out of its ${options.budgetSecs} s time budget (sourceBudgetSecs); pages not yet read were skipped`;
-    controller.abort(new PageError(message, { code: 'SOURCE_BUDGET_EXCEEDED', retryable: false, url }));
-  }, options.budgetSecs * 1000);
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+  const clear = startTimeBudget(state, options, (failure) => controller.abort(failure));
+  return { signal: controller.signal, clear };
 }
 
 /** Requests left in the queue when the budget ran out: one failure for the crawl, and each start URL's own. */
@@ -150,22 +131,21 @@ async function processRequest(
       return;
     } catch (error) {
       const failure = budget.aborted ? (budget.reason as Error) : error instanceof Error ? error : new Error(String(error));
-      if (!isRetryable(failure) || request.retryCount >= retriesOf(failure))
+      if (!isRetryable(failure) || request.retryCount >= retriesAllowed(failure))
         return onFailed(request.url, request.userData, request.retryCount, failure);
       request.retryCount += 1;
     }
   }
 }
 
-/** A page handler's retryable error (5xx, 429), a timeout or a dropped connection; not a refusal, not an untrusted certificate. */
+/**
+ * A page handler's retryable error (5xx, 429), a timeout or a dropped connection; not a refusal, not an untrusted
+ * certificate. Unlike Crawlee, which retries any error, the loop does not retry what it does not know to be transient.
+ */
 function isRetryable(error: Error): boolean {
   if (permanentCause(error)) return false;
   if ((error as { retryable?: unknown }).retryable === true) return true;
   return !isCertificateError(error) && networkErrorCode(error) !== null;
-}
-
-function retriesOf(error: Error): number {
-  return networkErrorCode(error) === 'TIMEOUT' ? MAX_TIMEOUT_RETRIES : MAX_REQUEST_RETRIES;
 }
 
 /**
@@ -180,11 +160,7 @@ async function requestPage(
 ): Promise<Omit<FetchedPage, 'addRequests'>> {
   const hosts = options.hosts ?? unthrottledHostScheduler();
   return hosts.run(request.url, politenessBudget(state.source.politeness), async () => {
-    const dispatcher = policyDispatcher({
-      ...networkPolicyOf(options),
-      ...(state.source.tls ? { tls: state.source.tls } : {}),
-      ...(options.idleTimeoutSecs ? { idleTimeoutSecs: options.idleTimeoutSecs } : {}),
-    });
+    const dispatcher = sourceDispatcher(state.source, options);
     const { response, finalUrl } = await fetchFollowing(
       request.url,
       {
@@ -196,32 +172,17 @@ async function requestPage(
       },
       sameSiteAs(state.allowedHosts),
     );
-    const header = (name: string) => response.headers.get(name);
-    const contentType = header('content-type');
-    // Only a DETAIL link may turn out to be a file (crawl-source.ts documentKindOfResponse); its bytes are fetch's business.
+    const headers = answerHeadersOf(response.headers);
+    const { contentType } = headers;
+    // Only a DETAIL link may turn out to be a file (handle-page.ts documentKindOfResponse); its bytes are fetch's business.
     const isPage = !contentType || TEXTUAL_TYPE.test(contentType) || response.status !== 200 || request.label !== 'DETAIL';
-    const retryAfter = header('retry-after');
     return {
       request: { ...request },
       loadedUrl: finalUrl,
       status: response.status,
-      contentType,
-      ...(retryAfter !== null ? { retryAfter } : {}),
-      etag: header('etag'),
-      lastModified: header('last-modified'),
-      body: isPage ? await readPage(response, request.url, options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES) : await skipBody(response),
+      ...headers,
+      body: isPage ? await readPageCapped(response, request.url, options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES) : await skipBody(response),
     };
-  });
-}
-
-/** A page's bytes; one past the cap fails as PAGE_TOO_LARGE, having held at most the cap in memory. */
-async function readPage(response: Response, url: string, maxBytes: number): Promise<Buffer> {
-  const { bytes, complete, received } = await readCapped(response, maxBytes);
-  if (complete) return bytes;
-  throw new PageError(`${url} is larger than the ${maxBytes}-byte page limit (maxPageBytes; ${received} bytes seen, after decompression)`, {
-    code: 'PAGE_TOO_LARGE',
-    retryable: false,
-    url,
   });
 }
 

@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fetch } from 'undici';
-import {
-  AddressRefusedError,
-  fetchFollowing,
-  policyDispatcher,
-  RedirectOffSiteError,
-  refusalOfHost,
-  sameSiteAs,
-} from './network-policy.ts';
+import { AddressRefusedError, fetchFollowing, policyDispatcher, RedirectOffSiteError, permits, sameSiteAs } from './network-policy.ts';
 import { permanentCause } from './errors.ts';
 import { reply, startTestServer, type TestServer } from './test-server.ts';
 
@@ -117,12 +110,18 @@ describe('the network policy on real connections', () => {
 });
 
 describe('address checks without a connection', () => {
-  test('the browser check refuses a host by its addresses, and passes with the allowance', async () => {
-    assert.ok((await refusalOfHost('169.254.169.254', { allowPrivateNetworks: false })) instanceof AddressRefusedError);
-    assert.ok((await refusalOfHost('[::ffff:10.0.0.1]', { allowPrivateNetworks: false })) instanceof AddressRefusedError);
-    assert.ok((await refusalOfHost('localhost', { allowPrivateNetworks: false })) instanceof AddressRefusedError);
-    assert.equal(await refusalOfHost('127.0.0.2', { allowPrivateNetworks: true }), null);
-    assert.equal(await refusalOfHost('8.8.8.8', { allowPrivateNetworks: false }), null);
+  test('the policy permits public addresses, private ones with the allowance, and single allowed ones in any spelling', () => {
+    const closed = { allowPrivateNetworks: false };
+    assert.deepEqual(
+      ['169.254.169.254', '::ffff:10.0.0.1', '127.0.0.1', '8.8.8.8'].map((address) => permits(closed, address)),
+      [false, false, false, true],
+    );
+    assert.equal(permits({ allowPrivateNetworks: true }, '127.0.0.2'), true);
+    const oneAllowed = { allowPrivateNetworks: false, allowedPrivateAddresses: ['127.0.0.1'] };
+    assert.deepEqual(
+      ['127.0.0.1', '::ffff:127.0.0.1', '127.0.0.2'].map((address) => permits(oneAllowed, address)),
+      [true, true, false],
+    );
   });
 
   test('same site: the listed hosts and their registered domains, nothing else', () => {

@@ -1,5 +1,6 @@
 /**
- * The network policy every request of the crawl, fetch and discovery stages goes through:
+ * The network policy every request of the crawl, fetch and discovery stages goes through (the browser crawler's too:
+ * chromium's requests are sent from here, see browser-network.ts):
  * - the address a connection is actually opened to must be public (address-class.ts) unless `allowPrivateNetworks`
  *   is set: undici's connector checks IP-literal hosts and filters what DNS returns, so a name that resolves to
  *   127.0.0.1 or 169.254.169.254 — at the first request or at a later one (DNS rebinding) — is never connected to;
@@ -9,7 +10,6 @@
  *   caller's deadline for the whole request.
  */
 import { lookup as dnsLookup } from 'node:dns';
-import { lookup as dnsLookupAll } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import { getDomain } from 'tldts';
 import { Agent, buildConnector, fetch, type Dispatcher, type RequestInit, type Response } from 'undici';
@@ -124,19 +124,6 @@ export function policyDispatcher(options: DispatcherOptions): Dispatcher {
     dispatchers.set(key, dispatcher);
   }
   return dispatcher;
-}
-
-/**
- * Whether every address `hostname` resolves to is allowed (for chromium, whose connections undici does not make):
- * null when it is, else the refusal. A name that does not resolve is left to the browser to fail on.
- */
-export async function refusalOfHost(hostname: string, policy: NetworkPolicy): Promise<AddressRefusedError | null> {
-  if (policy.allowPrivateNetworks) return null;
-  const bare = hostname.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(bare)) return permits(policy, bare) ? null : new AddressRefusedError(bare, bare);
-  const addresses = await dnsLookupAll(bare, { all: true }).catch(() => []);
-  const refused = addresses.find((entry) => !permits(policy, entry.address));
-  return refused ? new AddressRefusedError(bare, refused.address) : null;
 }
 
 /** The registrable domain of a host (`xxgk.demo.gov.cn` → `demo.gov.cn`); an IP address or a bare name is its own. */

@@ -1,14 +1,17 @@
 /**
  * What the crawl (crawl-source.ts) and its two page fetchers (http-crawler.ts, browser-crawler.ts) share: the crawl's
- * options and mutable state, what a request carries, and the answered page handed back.
+ * options and mutable state, what a request carries, the answered page handed back, and the rules both fetchers
+ * apply alike (retries, the time budget, the source's dispatcher, an answer's validators).
  */
 import type { RequestOptions } from '@crawlee/http';
+import type { Dispatcher } from 'undici';
 import type { SourceCrawlState, PageMemo } from './crawl-state.ts';
 import type { RobotsPolicy } from './robots.ts';
 import type { DiscoveredDocument, Source } from './types.ts';
 import type { QueryVariantCap } from './url-policy.ts';
 import type { HostScheduler } from './host-scheduler.ts';
-import type { NetworkPolicy } from './network-policy.ts';
+import { networkPolicyOf, policyDispatcher, type NetworkPolicy } from './network-policy.ts';
+import { isCertificateError, networkErrorCode, PageError, permanentCause } from './errors.ts';
 
 /**
  * How to crawl; the job layer passes these from the configuration. The network policy (allowPrivateNetworks) is
@@ -29,8 +32,6 @@ export interface CrawlOptions extends NetworkPolicy {
   budgetSecs?: number;
   /** Most requests in flight at once (a source's politeness.concurrencyPerHost lowers it). */
   concurrency: number;
-  /** Proxy for the browser (tests: an unreachable one, so that chromium cannot call home). */
-  browserProxy?: { server: string; bypass?: string };
   /** Most distinct query strings fetched for one path (a calendar or session-id trap). Default 40. */
   maxQueryVariants?: number;
   /**
@@ -38,6 +39,23 @@ export interface CrawlOptions extends NetworkPolicy {
    * delay, a global cap, hosts in turn. Default: an unthrottled one (tests, one-off crawls).
    */
   hosts?: HostScheduler;
+  /**
+   * Called after every page that answered or failed for good, with the crawl's figures so far (plain data; the job
+   * layer throttles it into the job's progress). Must be quick; an exception it throws is ignored. Default: none.
+   */
+  onProgress?: (progress: CrawlProgress) => void;
+}
+
+/** A crawl's figures so far, as CrawlOptions.onProgress hears them. */
+export interface CrawlProgress {
+  /** Pages that answered (list and detail pages, whatever their status). */
+  pagesRead: number;
+  /** List pages among them. */
+  listPages: number;
+  /** Report pages and attachments found, one per URL. */
+  documentsFound: number;
+  /** Pages that failed (CrawlResult.errors so far). */
+  failures: number;
 }
 
 /** A page that failed during a crawl (the crawl went on without it). */
@@ -84,6 +102,8 @@ export interface CrawlState {
   variants: QueryVariantCap;
   robots: RobotsPolicy | null;
   pagesFetched: number;
+  /** List pages among pagesFetched. */
+  listPagesFetched: number;
   blocked: number;
   discovered: Map<string, DiscoveredDocument>;
   errors: CrawlPageError[];
@@ -133,4 +153,65 @@ export const DEFAULT_MAX_PAGE_BYTES = 4 * 1024 * 1024;
 /** Requests in flight for this source: the crawl's concurrency, lowered by the source's politeness. */
 export function sourceConcurrency(state: CrawlState, options: CrawlOptions): number {
   return Math.max(1, Math.min(options.concurrency, state.source.politeness?.concurrencyPerHost ?? options.concurrency));
+}
+
+/** A request as an answered page carries it, from a queued request (HTTP) or Crawlee's (browser). */
+export function pageRequestOf(
+  request: { url: string; method?: string; payload?: unknown; label?: string | undefined; userData?: unknown },
+  retryCount: number,
+): FetchedPage['request'] {
+  return {
+    url: request.url,
+    method: request.method === 'POST' ? 'POST' : 'GET',
+    ...(request.payload !== undefined ? { payload: String(request.payload) } : {}),
+    label: request.label ?? '',
+    userData: (request.userData ?? {}) as RequestData,
+    retryCount,
+  };
+}
+
+/** What an answer's headers tell the page handler: its content type, Retry-After and validators for the next crawl. */
+export function answerHeadersOf(headers: {
+  get(name: string): string | null;
+}): Pick<FetchedPage, 'contentType' | 'retryAfter' | 'etag' | 'lastModified'> {
+  const retryAfter = headers.get('retry-after');
+  return {
+    contentType: headers.get('content-type'),
+    ...(retryAfter !== null ? { retryAfter } : {}),
+    etag: headers.get('etag'),
+    lastModified: headers.get('last-modified'),
+  };
+}
+
+/**
+ * How many times a page that failed with `error` may be retried: never after a refusal or an untrusted certificate,
+ * MAX_TIMEOUT_RETRIES after a timeout, else MAX_REQUEST_RETRIES.
+ */
+export function retriesAllowed(error: Error): number {
+  if (permanentCause(error) || isCertificateError(error)) return 0;
+  return networkErrorCode(error) === 'TIMEOUT' ? MAX_TIMEOUT_RETRIES : MAX_REQUEST_RETRIES;
+}
+
+/**
+ * Starts the crawl's time budget (CrawlOptions.budgetSecs): when it runs out the crawl is marked budgetExceeded and
+ * `onExceeded` hears the SOURCE_BUDGET_EXCEEDED failure to stop on. Returns the function that clears it.
+ */
+export function startTimeBudget(state: CrawlState, options: CrawlOptions, onExceeded: (failure: PageError) => void): () => void {
+  const { budgetSecs } = options;
+  if (budgetSecs === undefined) return () => undefined;
+  const timer = setTimeout(() => {
+    state.budgetExceeded = true;
+    const message = `the crawl of source ${state.source.id} ran out of its ${budgetSecs} s time budget (sourceBudgetSecs); pages not yet read were skipped`;
+    onExceeded(new PageError(message, { code: 'SOURCE_BUDGET_EXCEEDED', retryable: false, url: state.source.startUrls[0] ?? '' }));
+  }, budgetSecs * 1000);
+  return () => clearTimeout(timer);
+}
+
+/** The dispatcher of the source's plain-HTTP requests (pages and robots.txt): the network policy and the source's TLS policy. */
+export function sourceDispatcher(source: Source, options: CrawlOptions): Dispatcher {
+  return policyDispatcher({
+    ...networkPolicyOf(options),
+    ...(source.tls ? { tls: source.tls } : {}),
+    ...(options.idleTimeoutSecs ? { idleTimeoutSecs: options.idleTimeoutSecs } : {}),
+  });
 }

@@ -3,7 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import { startSimulator, type SimulatedSite, type Simulator } from '../simulator/index.ts';
 import { crawlSource, type CrawlResult } from './crawl-source.ts';
 import type { CrawlOptions } from './page-crawler.ts';
-import { LOOPBACK_ONLY_PROXY } from './test-server.ts';
 import type { Source } from './types.ts';
 
 const options: CrawlOptions = {
@@ -12,7 +11,6 @@ const options: CrawlOptions = {
   requestTimeoutSecs: 5,
   allowPrivateNetworks: true,
   concurrency: 4,
-  browserProxy: LOOPBACK_ONLY_PROXY,
 };
 
 /** Asserts that the crawl found every planted document of the site and nothing else. */

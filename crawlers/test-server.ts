@@ -49,6 +49,3 @@ export function reply(response: ServerResponse, status: number, body: string | U
   response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
   response.end(body);
 }
-
-/** A proxy nothing listens on, for chromium in tests: pages on 127.0.0.1 bypass it, anything else fails at once. */
-export const LOOPBACK_ONLY_PROXY = { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' };

@@ -1,31 +1,21 @@
 /** An extract job whose raw archive file is gone fails at once as ARCHIVE_MISSING, not as a bare, retried ENOENT. */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import { dataLayout, rawPath } from '../config/data-layout.ts';
-import { openPipeline, startWorkers, type Pipeline } from './pipeline.ts';
-import { deleteKeys, waitFor } from './test-support.ts';
+import { startWorkers, type Pipeline } from './pipeline.ts';
+import { openTestPipeline, waitFor, type TestPipeline } from './test-support.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-let dir: string;
+let fixture: TestPipeline;
 let config: Config;
 let pipeline: Pipeline;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-archive-missing-'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-archive-${process.pid}-${Date.now()}` } });
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('archive-missing');
+  ({ config, pipeline } = fixture);
 });
 
-after(async () => {
-  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => fixture?.close());
 
 test('a missing raw archive file fails the extract job once as ARCHIVE_MISSING, naming the file', async () => {
   const workers = startWorkers(pipeline, { stages: ['extract'] });

@@ -1,21 +1,18 @@
 /** Cancelling a run with real BullMQ queues on the real Redis: its jobs not started leave the queues and the run ends. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
-import { loadConfig } from '../config/config.ts';
-import { cancelRun, enqueueRun, openPipeline } from './pipeline.ts';
-import { deleteKeys } from './test-support.ts';
+import { after, before, test } from 'node:test';
+import { cancelRun, enqueueRun, type Pipeline } from './pipeline.ts';
+import { openTestPipeline, type TestPipeline } from './test-support.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `yg-test-cancel-${process.pid}`;
-const dir = mkdtempSync(path.join(tmpdir(), 'yg-cancel-'));
-const config = loadConfig({ env: {}, overrides: { redisUrl: REDIS_URL, queuePrefix: prefix, dataDir: dir } });
-after(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await deleteKeys(REDIS_URL, `${prefix}:*`);
+let fixture: TestPipeline;
+let pipeline: Pipeline;
+
+before(async () => {
+  fixture = await openTestPipeline('cancel');
+  ({ pipeline } = fixture);
 });
+
+after(() => fixture?.close());
 
 const source = (n: number) => ({
   id: `county-${n}`,
@@ -25,35 +22,25 @@ const source = (n: number) => ({
 });
 
 test('cancel removes the waiting jobs, counts them cancelled, and queues the run summary', async () => {
-  const pipeline = await openPipeline(config);
-  try {
-    const runId = await enqueueRun(pipeline, [source(1), source(2), source(3)]);
-    assert.equal(await pipeline.queues.crawl.getWaitingCount(), 3);
-    assert.equal(await cancelRun(pipeline, runId), 3);
-    assert.equal(await pipeline.queues.crawl.getWaitingCount(), 0);
-    const state = await pipeline.tracker.state(runId);
-    assert.equal(state.counts['crawl:cancelled'], 3);
-    assert.equal(state.pending, 0);
-    assert.ok(state.cancelledAt);
-    assert.equal(await pipeline.tracker.isCancelled(runId), true);
-    const summaries = await pipeline.queues.load.getJobs(['waiting', 'prioritized']);
-    assert.ok(
-      summaries.some((job) => job.id?.startsWith(`${runId}.load.`)),
-      'the summary job is queued for the loader',
-    );
-  } finally {
-    await pipeline.close();
-  }
+  const runId = await enqueueRun(pipeline, [source(1), source(2), source(3)]);
+  assert.equal(await pipeline.queues.crawl.getWaitingCount(), 3);
+  assert.equal(await cancelRun(pipeline, runId), 3);
+  assert.equal(await pipeline.queues.crawl.getWaitingCount(), 0);
+  const state = await pipeline.tracker.state(runId);
+  assert.equal(state.counts['crawl:cancelled'], 3);
+  assert.equal(state.pending, 0);
+  assert.ok(state.cancelledAt);
+  assert.equal(await pipeline.tracker.isCancelled(runId), true);
+  const summaries = await pipeline.queues.load.getJobs(['waiting', 'prioritized']);
+  assert.ok(
+    summaries.some((job) => job.id?.startsWith(`${runId}.load.`)),
+    'the summary job is queued for the loader',
+  );
 });
 
 test('cancelling a run Redis does not know answers null and removes nothing', async () => {
-  const pipeline = await openPipeline(config);
-  try {
-    const other = await enqueueRun(pipeline, [source(4)]);
-    assert.equal(await cancelRun(pipeline, 'no-such-run'), null);
-    assert.equal((await pipeline.tracker.state(other)).counts['crawl:cancelled'], undefined);
-    assert.equal(await pipeline.queues.crawl.getWaitingCount(), 1);
-  } finally {
-    await pipeline.close();
-  }
+  const other = await enqueueRun(pipeline, [source(4)]);
+  assert.equal(await cancelRun(pipeline, 'no-such-run'), null);
+  assert.equal((await pipeline.tracker.state(other)).counts['crawl:cancelled'], undefined);
+  assert.equal(await pipeline.queues.crawl.getWaitingCount(), 1);
 });

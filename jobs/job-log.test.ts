@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { configureLogger } from '../shared/logger.ts';
-import { progressOf, reportJob, subjectOf } from './job-log.ts';
+import { jobActivity, progressOf, reportJob, subjectOf } from './job-log.ts';
 import { deleteKeys } from './test-support.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -53,4 +53,22 @@ test('subjects and progress are read from each stage’s payload', () => {
   assert.deepEqual(subjectOf({ data: { document: { sourceId: 's2', url: 'http://a/b' } } }), { source: 's2', document: 'http://a/b' });
   assert.deepEqual(progressOf({ pagesFetched: 7, discovered: 3, errors: [] }), { pagesRead: 7, documentsFound: 3 });
   assert.deepEqual(progressOf(undefined), {});
+});
+
+test("a running job's figures become its progress at most once per interval, in order, and nothing after its end", async () => {
+  configureLogger({ format: 'json', write: () => undefined });
+  const job = await queue.add('crawl', { runId: 'r1', source: { id: 'gov-320803' } });
+  const activity = jobActivity(job, 'crawl', 60_000);
+  activity.progress({ pagesRead: 1, listPages: 1 });
+  activity.progress({ pagesRead: 2, listPages: 1 }); // within the interval: dropped
+  activity.log('crawl waiting for the DuckDB file: locked');
+  await activity.end();
+  activity.progress({ pagesRead: 3, listPages: 2 }); // after its end: dropped
+  activity.log('too late');
+  await activity.end();
+  assert.deepEqual((await queue.getJob(job.id!))!.progress, { pagesRead: 1, listPages: 1 });
+  const { logs } = await queue.getJobLogs(job.id!);
+  assert.equal(logs.length, 2);
+  assert.match(logs[0]!, /stage=crawl .*source=gov-320803 outcome=running pagesRead=1 listPages=1$/);
+  assert.match(logs[1]!, /stage=crawl .*source=gov-320803 message=crawl waiting for the DuckDB file: locked$/);
 });

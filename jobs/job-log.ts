@@ -1,7 +1,8 @@
 /**
  * One log line per job that ends (stage, source, document, outcome, ms), written to the process's logger and to the
  * job's own BullMQ log, with the job's figures (pages read, documents found, cells found) as its progress, so that
- * bull-board's Logs and Progress tabs show them.
+ * bull-board's Logs and Progress tabs show them; and, while a job runs, its figures so far and what it waits for
+ * (jobActivity).
  */
 import type { Job } from 'bullmq';
 import { logger } from '../shared/logger.ts';
@@ -66,13 +67,68 @@ export async function reportJob(job: Job, stage: string, report: JobReport): Pro
   };
   const level = report.outcome === 'failed' ? 'error' : report.outcome === 'retrying' ? 'warn' : 'info';
   logger()[level](fields, `${stage} ${report.outcome}`);
-  const line = Object.entries(fields)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(' ');
   try {
-    await job.log(`${new Date().toISOString()} ${line}`);
+    await job.log(logLine(fields));
     if (Object.keys(progress).length > 0) await job.updateProgress(progress);
   } catch {
     // The job's outcome stands; only its copy in the queue UI is missing.
   }
+}
+
+/** A line of a job's BullMQ log: the time, then `key=value` pairs. */
+function logLine(fields: Record<string, unknown>): string {
+  const pairs = Object.entries(fields).map(([key, value]) => `${key}=${value}`);
+  return `${new Date().toISOString()} ${pairs.join(' ')}`;
+}
+
+/** A running job's figures (pages read…), or what it waits for. */
+export type JobFigures = Record<string, number | string>;
+
+/** What a processor may say while its job runs, before reportJob says how it ended. Its methods never throw. */
+export interface JobActivity {
+  /** The job's figures so far: its BullMQ progress at most once per `progressEveryMs`, a log line at most every 10 s. */
+  progress(figures: JobFigures): void;
+  /** A line in the job's BullMQ log (what it waits for, say). */
+  log(message: string): void;
+  /** The job has ended: nothing more is written, and the writes in flight are done (reportJob's progress comes last). */
+  end(): Promise<void>;
+}
+
+/** How often a running job's progress is written, at most, in ms. */
+export const PROGRESS_EVERY_MS = 1_000;
+/** How often a running job's progress is also a line in its log, at most, in ms. */
+const PROGRESS_LOG_EVERY_MS = 10_000;
+
+/**
+ * The running job's activity, written to its BullMQ progress and log in the order said. Figures said between two
+ * writes are dropped (the next ones or the job's end tell more); lost Redis writes are ignored.
+ */
+export function jobActivity(job: Job, stage: string, progressEveryMs = PROGRESS_EVERY_MS): JobActivity {
+  let writes: Promise<unknown> = Promise.resolve();
+  let ended = false;
+  let lastProgress = -Infinity;
+  let lastLog = -Infinity;
+  const write = (task: () => Promise<unknown>) => {
+    if (!ended) writes = writes.then(task).catch(() => undefined);
+  };
+  const subject = { stage, job: job.id, ...subjectOf(job) };
+  return {
+    progress(figures) {
+      const now = Date.now();
+      if (now - lastProgress < progressEveryMs) return;
+      lastProgress = now;
+      write(() => job.updateProgress(figures));
+      if (now - lastLog < PROGRESS_LOG_EVERY_MS) return;
+      lastLog = now;
+      logger().debug({ ...subject, ...figures }, `${stage} progress`);
+      write(() => job.log(logLine({ ...subject, outcome: 'running', ...figures })));
+    },
+    log(message) {
+      write(() => job.log(logLine({ ...subject, message })));
+    },
+    async end() {
+      ended = true;
+      await writes;
+    },
+  };
 }

@@ -146,3 +146,29 @@ test('keeps failure records and the run summary queued while the file cannot be 
     ['http://127.0.0.1/gone.html', 'HTTP_404'],
   ]);
 });
+
+/** The loader's blocking connection as Redis lists it (BullMQ names it `<prefix>:<queue in base64>:w:<worker name>`). */
+async function loaderBlockingClient(prefix: string): Promise<string | undefined> {
+  const clients = (await pipeline.redis.client('LIST')) as string;
+  const name = `name=${prefix}:${Buffer.from('load').toString('base64')}:w:`;
+  return clients.split('\n').find((line) => line.includes(name));
+}
+
+test('closing the loader ends its wait for the next job at once, and closes its connections (a closing process exits)', async () => {
+  const closing = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `${config.queuePrefix}-close` } });
+  const idle = await openPipeline(closing);
+  try {
+    // A job due in 8 s: an idle loader blocks on Redis until then (BullMQ waits up to 10 s for a delayed job).
+    await idle.queues.load.add(LOAD_JOB.failure, { runId: 'later' }, { jobId: 'due-later', delay: 8_000 });
+    const [loader] = startWorkers(idle, { stages: ['load'] });
+    await waitFor(async () => (await loaderBlockingClient(closing.queuePrefix))?.includes('cmd=bzpopmin'), AbortSignal.timeout(60_000));
+    await loader!.close();
+    // Had close sat out the wait, the loader would have taken the job when it fell due.
+    assert.equal(await (await idle.queues.load.getJob('due-later'))!.getState(), 'delayed');
+    assert.equal(await loaderBlockingClient(closing.queuePrefix), undefined, 'no connection of the loader is left open');
+  } finally {
+    await idle.queues.load.obliterate({ force: true });
+    await idle.close();
+    await deleteKeys(redisUrl, `${closing.queuePrefix}:*`);
+  }
+});

@@ -3,7 +3,7 @@
  * moveToCompleted / moveToFailed) — up to loadBatchSize of them, or what arrives within loadBatchWaitMs of the first —
  * and writes them in one write window (load/batch.ts): one open of the DuckDB file, one transaction. While a reader
  * holds the file the batch waits for it with its jobs' locks renewed, spending no attempt, and says so in the log and
- * in Redis (`loaderWaiting`, shown by `crawl --wait`). Jobs that must never be dropped (failure records, run
+ * in Redis (jobs/warehouse-wait.ts, shown by `crawl --wait`). Jobs that must never be dropped (failure records, run
  * summaries) stay queued until they are written.
  */
 import { hostname } from 'node:os';
@@ -14,13 +14,14 @@ import { withWriteWindow, type ItemOutcome, type WindowPart } from '../load/batc
 import { WarehouseLockedError } from '../load/errors.ts';
 import { logger } from '../shared/logger.ts';
 import { createRedis } from './redis.ts';
+import { clearWarehouseWait, publishWarehouseWait, reportWarehouseWait, warehouseWait, type WarehouseWait } from './warehouse-wait.ts';
 import { backoffWithJitter, classifyError, toJobError, type ErrorClass } from './retry-policy.ts';
 import type { LoadKind } from './load-kinds.ts';
 
 /** What the load worker needs of the pipeline: its configuration, and the run bookkeeping around each job's end. */
 export interface LoadWorkerContext {
   config: Config;
-  /** Redis for the loader's status key (`loaderWaiting`). */
+  /** Redis for the loader's status key (jobs/warehouse-wait.ts). */
   redis: Redis;
   /** The kinds of load-queue job, by job name. */
   kinds: Readonly<Record<string, LoadKind>>;
@@ -38,29 +39,13 @@ export interface LoadWorkerContext {
   maxStalledCount: number;
 }
 
-/** How the loader says it is waiting for a reader: kept in Redis while it waits (`<prefix>:loader:waiting`). */
-export interface LoaderWaiting {
-  /** ISO 8601: when this window started waiting. */
-  since: string;
-  waitedMs: number;
-  /** Load-queue jobs in hand, waiting with it. */
-  jobs: number;
-  reason: string;
-}
-
-const waitingKey = (prefix: string) => `${prefix}:loader:waiting`;
-
-/** The loader's current wait for a reader, or null when it is not waiting. */
-export async function loaderWaiting(redis: Redis, prefix: string): Promise<LoaderWaiting | null> {
-  const value = await redis.get(waitingKey(prefix));
-  return value ? (JSON.parse(value) as LoaderWaiting) : null;
+/** The loader's current wait for the DuckDB file (its load-queue jobs in hand wait with it), or null. */
+export function loaderWaiting(redis: Redis, prefix: string): Promise<WarehouseWait | null> {
+  return warehouseWait(redis, prefix, 'load');
 }
 
 /** Jobs asked of the queue at once while gathering a batch (each a Redis round trip). */
 const TAKE_AT_ONCE = 25;
-
-/** How often a waiting loader logs that it waits, at most. */
-const WAIT_LOG_EVERY_MS = 10_000;
 
 /** The load queue's batch worker: a BullMQ Worker without a processor, driven by its own loop until closed. */
 export class LoadWorker extends Worker {
@@ -92,14 +77,21 @@ export class LoadWorker extends Worker {
       await this.startStalledCheckTimer();
       await this.takeBatches();
     })().catch((error: Error) => void this.emit('error', error));
+    // Our loop is the worker's main loop, as run() would mark its own: see close().
+    this.mainLoopRunning = this.loop;
     return this;
   }
 
-  /** Finishes the batch in hand (a wait for a reader is given up: its jobs go back to waiting), then closes. */
+  /**
+   * Finishes the batch in hand (a wait for a reader is given up: its jobs go back to waiting), then closes. BullMQ's
+   * close ends a blocking wait for the next job at once (it drops the blocking connection) before awaiting the main
+   * loop; awaiting the loop first would sit out that wait — the drain delay, or up to BullMQ's 10 s cap while the
+   * queue holds delayed jobs — and hold up every process that closes its loader (`crawl --inline`'s exit).
+   */
   override async close(force = false): Promise<void> {
     this.stopping.abort(new Error('the loader is stopping'));
-    await this.loop;
     await super.close(force);
+    await this.loop;
   }
 
   private async takeBatches(): Promise<void> {
@@ -165,7 +157,7 @@ export class LoadWorker extends Worker {
       const window = await withWriteWindow(
         this.context.config.duckdbPath,
         async (open) => {
-          await this.context.redis.del(waitingKey(this.context.config.queuePrefix)).catch(() => undefined);
+          await this.clearWait();
           let batches = 0;
           while (prepared.length > 0) {
             const parts = partsOf(prepared);
@@ -186,7 +178,7 @@ export class LoadWorker extends Worker {
         },
         this.waitOptions(held),
       ).catch(async (error: unknown) => {
-        await this.context.redis.del(waitingKey(this.context.config.queuePrefix)).catch(() => undefined);
+        await this.clearWait();
         // Given up on (the loader is stopping) or the file could not be opened: the jobs still in hand were not written.
         const unwritten = prepared.filter(({ job }) => held.has(job));
         const givenUp = this.stopping.signal.aborted && (error instanceof WarehouseLockedError || error === this.stopping.signal.reason);
@@ -245,21 +237,13 @@ export class LoadWorker extends Worker {
 
   /** Waits for the file as long as it takes (no attempt is spent), saying so in the log and in Redis. */
   private waitOptions(held: Set<Job>) {
-    let lastLog = 0;
-    const since = new Date().toISOString();
-    return {
-      timeoutMs: Infinity,
-      signal: this.stopping.signal,
-      onWait: (waitedMs: number, error: WarehouseLockedError) => {
-        const status: LoaderWaiting = { since, waitedMs, jobs: held.size, reason: error.message };
-        void this.context.redis
-          .set(waitingKey(this.context.config.queuePrefix), JSON.stringify(status), 'PX', 15_000)
-          .catch(() => undefined);
-        if (waitedMs - lastLog < WAIT_LOG_EVERY_MS && lastLog !== 0) return;
-        lastLog = Math.max(waitedMs, 1);
-        logger().warn({ stage: 'load', jobs: held.size, waitedMs }, `loader waiting for the DuckDB file: ${error.message}`);
-      },
-    };
+    const report = reportWarehouseWait(this.context.redis, this.context.config.queuePrefix, 'load', { jobs: () => held.size });
+    return { timeoutMs: Infinity, signal: this.stopping.signal, onWait: report.onWait };
+  }
+
+  /** The file is open (or given up on): the loader's status, a wait's or a failed write's, goes. */
+  private async clearWait(): Promise<void> {
+    await clearWarehouseWait(this.context.redis, this.context.config.queuePrefix, 'load').catch(() => undefined);
   }
 
   private async complete(job: Job, kind: LoadKind, item: unknown, result: unknown, held: Set<Job>): Promise<void> {
@@ -286,13 +270,14 @@ export class LoadWorker extends Worker {
         logger().warn({ stage: 'load', job: job.id, code: failure.code }, `kept queued until it is written: ${failure.reason}`);
         await job.log(`not written yet, kept queued: ${failure.code}: ${failure.reason}`);
         // `crawl --wait` shows why its run's failure records or summary are not written yet.
-        const status: LoaderWaiting = {
+        const status: WarehouseWait = {
+          stage: 'load',
           since: new Date().toISOString(),
           waitedMs: 0,
           jobs: 1,
           reason: `a write failed, retried in ${Math.round(delayMs / 1000)} s: ${failure.code}: ${failure.reason}`,
         };
-        await this.context.redis.set(waitingKey(this.context.config.queuePrefix), JSON.stringify(status), 'PX', delayMs + 15_000);
+        await publishWarehouseWait(this.context.redis, this.context.config.queuePrefix, status, delayMs + 15_000);
         await job.moveToDelayed(Date.now() + delayMs, this.token);
         return;
       }

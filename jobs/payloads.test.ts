@@ -4,35 +4,30 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import { dataLayout, extractedPath, parsedPath, rawPath } from '../config/data-layout.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { retryWhileLocked } from '../load/retry-locked.ts';
 import { InvalidJobError, LOAD_JOB, validateJobData, type Stage } from './payloads.ts';
-import { INVALID_JOBS_RUN, openPipeline, startWorkers, type Pipeline } from './pipeline.ts';
-import { deleteKeys, waitFor } from './test-support.ts';
+import { INVALID_JOBS_RUN, startWorkers, type Pipeline } from './pipeline.ts';
+import { openTestPipeline, waitFor, type TestPipeline } from './test-support.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SHA = 'ab'.repeat(32);
+let fixture: TestPipeline;
 let dir: string;
 let config: Config;
+let pipeline: Pipeline;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-payloads-'));
-  config = loadConfig({
-    env: {},
-    overrides: { redisUrl, dataDir: path.join(dir, 'data'), queuePrefix: `yg-test-payloads-${process.pid}-${Date.now()}` },
-  });
+  // The data dir one level down, so that a hostile job can name a file beside it, still inside the temp dir.
+  fixture = await openTestPipeline('payloads', (root) => ({ dataDir: path.join(root, 'data') }));
+  ({ dir, config, pipeline } = fixture);
 });
 
-after(async () => {
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => fixture?.close());
 
 const layout = () => dataLayout(config.dataDir);
 
@@ -241,14 +236,6 @@ describe('job schemas', () => {
 });
 
 describe('a hostile job on a real queue', () => {
-  let pipeline: Pipeline;
-  before(async () => {
-    pipeline = await openPipeline(config);
-  });
-  after(async () => {
-    await pipeline.close();
-  });
-
   test('fails at once as INVALID_JOB, is recorded in the failures table, and reads and writes no file', async () => {
     const outside = path.join(dir, 'outside');
     await mkdir(outside, { recursive: true });

@@ -16,7 +16,7 @@ import { createRedis } from './redis.ts';
 import { SCHEDULED_RUN_JOB, runScheduledJob } from './schedules.ts';
 import { processors, type NextJobs, type StageOutput } from './stage-processors.ts';
 import { RUN_COUNTER } from '../ledger/run-counters.ts';
-import { reportJob } from './job-log.ts';
+import { jobActivity, reportJob } from './job-log.ts';
 import { loadKinds } from './load-kinds.ts';
 import { startLoadWorker } from './load-worker.ts';
 import { logger } from '../shared/logger.ts';
@@ -256,10 +256,12 @@ async function runJob(pipeline: Pipeline, stage: Exclude<Stage, 'load'>, job: Jo
   if (job.name === SCHEDULED_RUN_JOB) return runScheduledJob(pipeline, job, enqueueRun);
   if (job.stalledCounter >= WORKER_DEATHS_LIMIT) return failKillerJob(pipeline, stage, job);
   const started = performance.now();
+  const activity = jobActivity(job, stage);
   let output: StageOutput;
   try {
-    output = await processors[stage](pipeline.config, job, pipeline.tracker);
+    output = await processors[stage](pipeline.config, job, { tracker: pipeline.tracker, activity, redis: pipeline.redis });
   } catch (error) {
+    await activity.end();
     const failure = classifyError(error);
     const final = !failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await reportJob(job, stage, {
@@ -271,6 +273,7 @@ async function runJob(pipeline: Pipeline, stage: Exclude<Stage, 'load'>, job: Jo
     if (final) await settleFailure(pipeline, stage, job, failure);
     throw toJobError(error);
   }
+  await activity.end(); // its progress so far written before its final figures
   const runId: string = job.data.runId;
   // A cancelled run's jobs in hand finish, but start nothing new.
   const cancelled = output.next !== undefined && (await pipeline.tracker.isCancelled(runId));

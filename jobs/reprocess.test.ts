@@ -4,38 +4,28 @@
  * again, and no row is duplicated.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { startDemoPortals } from '../simulator/index.ts';
-import { enqueueRun, openPipeline, startWorkers, type Pipeline } from './pipeline.ts';
+import { enqueueRun, startWorkers, type Pipeline } from './pipeline.ts';
 import { enqueueReprocess } from './reprocess.ts';
-import { deleteKeys } from './test-support.ts';
+import { openTestPipeline, type TestPipeline } from './test-support.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+let fixture: TestPipeline;
 let dir: string;
 let config: Config;
 let pipeline: Pipeline;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-reprocess-'));
-  config = loadConfig({
-    env: {},
-    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-reproc-${process.pid}-${Date.now()}` },
-  });
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('reprocess', { allowPrivateNetworks: true });
+  ({ dir, config, pipeline } = fixture);
 });
 
-after(async () => {
-  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => fixture?.close());
 
 const count = async (sql: string) => Number((await runReadOnlySql(config.duckdbPath, sql)).rows[0]![0]);
 

@@ -5,42 +5,31 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'bullmq';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import type { CatalogEntry, PortalDiscovery } from '../crawlers/catalog-types.ts';
 import { reply, startTestServer, type TestServer } from '../crawlers/test-server.ts';
 import { readLatestDiscoveries, recordDiscoveries } from '../load/discoveries.ts';
 import { withWarehouse } from '../load/warehouse.ts';
-import { enqueueRun, openPipeline, startWorkers, type Pipeline } from './pipeline.ts';
+import { enqueueRun, startWorkers, type Pipeline } from './pipeline.ts';
 import { SCHEDULED_RUN_JOB, listSchedules, runScheduledJob, setSchedule, type ScheduledRunJobData } from './schedules.ts';
-import { deleteKeys, waitFor } from './test-support.ts';
+import { openTestPipeline, waitFor, type TestPipeline } from './test-support.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'yangguang.mjs');
+let fixture: TestPipeline;
 let dir: string;
 let config: Config;
 let pipeline: Pipeline;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-schedules-'));
-  config = loadConfig({
-    env: {},
-    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-sched-${process.pid}-${Date.now()}` },
-  });
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('schedules', { allowPrivateNetworks: true });
+  ({ dir, config, pipeline } = fixture);
 });
 
-after(async () => {
-  await pipeline.queues.crawl.obliterate({ force: true });
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => fixture?.close());
 
 function cli(...args: string[]): string {
   return cliIn(process.cwd(), ...args);
@@ -53,13 +42,7 @@ function cliIn(cwd: string, ...args: string[]): string {
 }
 
 function run(cwd: string, ...args: string[]) {
-  const env = {
-    ...process.env,
-    REDIS_URL: redisUrl,
-    YANGGUANG_DATA_DIR: dir,
-    YANGGUANG_QUEUE_PREFIX: config.queuePrefix,
-    YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1',
-  };
+  const env = { ...process.env, ...fixture.env };
   return spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
 }
 

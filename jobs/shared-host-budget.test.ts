@@ -4,21 +4,15 @@
  * 127.0.0.1 that counts the requests it is answering at once.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadConfig, type Config } from '../config/config.ts';
 import type { Source } from '../crawlers/types.ts';
-import { enqueueRun, openPipeline, startWorkers, type Pipeline } from './pipeline.ts';
-import { deleteKeys, waitFor } from './test-support.ts';
+import { enqueueRun, startWorkers, type Pipeline } from './pipeline.ts';
+import { openTestPipeline, waitFor, type TestPipeline } from './test-support.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REPORTS = 6;
-let dir: string;
-let config: Config;
+let fixture: TestPipeline;
 let pipeline: Pipeline;
 let server: Server;
 let origin: string;
@@ -59,30 +53,20 @@ async function startSharedHost(): Promise<void> {
 }
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-shared-host-'));
   await startSharedHost();
-  config = loadConfig({
-    env: {},
-    overrides: {
-      allowPrivateNetworks: true,
-      redisUrl,
-      dataDir: dir,
-      queuePrefix: `yg-test-host-${process.pid}-${Date.now()}`,
-      hostConcurrency: 1,
-      crawlConcurrency: 4,
-      crawlJobConcurrency: 2,
-    },
+  fixture = await openTestPipeline('shared-host', {
+    allowPrivateNetworks: true,
+    hostConcurrency: 1,
+    crawlConcurrency: 4,
+    crawlJobConcurrency: 2,
   });
-  pipeline = await openPipeline(config);
+  ({ pipeline } = fixture);
 });
 
 after(async () => {
-  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
+  await fixture?.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  await rm(dir, { recursive: true, force: true });
 });
 
 test('two crawl jobs for sources on one host share its budget: one request at a time, the two crawls in turn', async () => {

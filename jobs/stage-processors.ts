@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import { dataLayout, extractedPath, parsedPath } from '../config/data-layout.ts';
 import { readJson, sha256Hex, writeJsonAtomic } from '../shared/files.ts';
@@ -34,6 +35,8 @@ import { planFetches, type DocumentChecks } from '../ledger/recheck-policy.ts';
 import { healthNotJudged, runStatus, sourceCounter, sourceCountsOf } from '../ledger/run-counters.ts';
 import { extractPool } from './extract-pool.ts';
 import type { RunTracker } from './run-tracker.ts';
+import type { JobActivity } from './job-log.ts';
+import { reportWarehouseWait } from './warehouse-wait.ts';
 import { HostScheduler, politenessBudget } from '../crawlers/host-scheduler.ts';
 
 export interface NextJobs {
@@ -52,7 +55,17 @@ export interface StageOutput {
   next?: NextJobs[];
 }
 
-type Processor = (config: Config, job: Job, tracker: RunTracker) => Promise<StageOutput>;
+/** What a processor is given besides its configuration and job. */
+export interface StageContext {
+  /** The run bookkeeping. */
+  tracker: RunTracker;
+  /** What the job says while it runs (its progress, its waits). */
+  activity: JobActivity;
+  /** The queues' Redis, for the status `--wait` shows (jobs/warehouse-wait.ts). */
+  redis: Redis;
+}
+
+type Processor = (config: Config, job: Job, context: StageContext) => Promise<StageOutput>;
 
 const urlKey = (url: string) => sha256Hex(url).slice(0, 24);
 
@@ -81,10 +94,11 @@ function fetchSpacingMs(config: Config, source: Source): number {
   return source.politeness?.delayMs ?? config.hostDelayMs;
 }
 
-async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker): Promise<StageOutput> {
+async function crawl(config: Config, job: Job<CrawlJobData>, context: StageContext): Promise<StageOutput> {
+  const { tracker, activity } = context;
   const { runId, source } = job.data;
   // Incremental: from the source's latest recorded crawl of another run (a retry starts where its first attempt did).
-  const start = await crawlStartOf(config.duckdbPath, { sourceId: source.id, runId });
+  const start = await crawlStartOf(config, { sourceId: source.id, runId }, context);
   const result = await crawlSource(
     source,
     {
@@ -98,6 +112,7 @@ async function crawl(config: Config, job: Job<CrawlJobData>, tracker: RunTracker
       maxPageBytes: config.maxPageBytes,
       idleTimeoutSecs: config.idleTimeoutSecs,
       budgetSecs: config.sourceBudgetSecs,
+      onProgress: (progress) => activity.progress({ ...progress }),
     },
     start.state,
   );
@@ -231,31 +246,62 @@ function oneWarehouseReaderAtATime<T>(read: () => Promise<T>): Promise<T> {
   return result;
 }
 
+interface AskedStart {
+  crawl: CrawlAbout;
+  activity: JobActivity;
+  resolve: (start: CrawlStart) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Where a crawl starts (load/crawl-states.ts). The crawls that ask while another read has its turn are read together
  * at the next turn: a thousand crawls starting at once cost a few opens of the file, not a thousand.
  */
-const waitingStarts = new Map<string, { crawl: CrawlAbout; resolve: (start: CrawlStart) => void; reject: (error: unknown) => void }[]>();
-function crawlStartOf(duckdbPath: string, crawl: CrawlAbout): Promise<CrawlStart> {
+const waitingStarts = new Map<string, AskedStart[]>();
+function crawlStartOf(config: Config, crawl: CrawlAbout, context: StageContext): Promise<CrawlStart> {
+  const { duckdbPath } = config;
   return new Promise((resolve, reject) => {
     const waiting = waitingStarts.get(duckdbPath) ?? [];
     waitingStarts.set(duckdbPath, waiting);
-    waiting.push({ crawl, resolve, reject });
+    waiting.push({ crawl, activity: context.activity, resolve, reject });
     if (waiting.length > 1) return; // a turn is already booked for this file
     void oneWarehouseReaderAtATime(async () => {
       const batch = waiting.splice(0);
       waitingStarts.delete(duckdbPath);
+      const report = reportStartWait(config, context.redis, batch);
       try {
         const starts = await readCrawlStarts(
           duckdbPath,
           batch.map((asked) => asked.crawl),
+          { onWait: report.onWait },
         );
         batch.forEach((asked, index) => asked.resolve(starts[index]!));
       } catch (error) {
         for (const asked of batch) asked.reject(error);
+      } finally {
+        await report.end();
       }
     });
   });
+}
+
+/**
+ * The crawls' wait for the file, said where people look: the crawl stage's status in Redis and a warning in the log
+ * (jobs/warehouse-wait.ts), and each waiting job's BullMQ log and progress.
+ */
+function reportStartWait(config: Config, redis: Redis, batch: AskedStart[]) {
+  const report = reportWarehouseWait(redis, config.queuePrefix, 'crawl', {
+    jobs: () => batch.length,
+    said: (message) => batch.forEach((asked) => asked.activity.log(message)),
+  });
+  return {
+    onWait(waitedMs: number, error: Error) {
+      report.onWait(waitedMs, error);
+      const waiting = { waitingFor: 'the DuckDB file, held by another process', waitedSecs: Math.round(waitedMs / 1000) };
+      for (const asked of batch) asked.activity.progress(waiting);
+    },
+    end: report.end,
+  };
 }
 
 /** The source's government, in the few fields each document carries to the parser. */
@@ -277,7 +323,7 @@ function issuerContext(issuer: DocumentIssuer | undefined): Pick<ReportContext, 
   };
 }
 
-async function fetch(config: Config, job: Job<FetchJobData>, tracker: RunTracker): Promise<StageOutput> {
+async function fetch(config: Config, job: Job<FetchJobData>, { tracker }: StageContext): Promise<StageOutput> {
   const { runId, document } = job.data;
   const { previous } = job.data;
   const fetched = await fetchDocument(

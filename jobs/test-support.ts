@@ -1,9 +1,14 @@
-/** Helpers for tests and the fault script that run real worker processes (`node bin/yangguang.mjs worker`). */
+/** Helpers for tests and the fault script: a test's pipeline, real worker processes (`node bin/yangguang.mjs worker`). */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { loadConfig, type Config, type LoadConfigOptions } from '../config/config.ts';
+import { openPipeline, startWorkers, type Pipeline, type WorkerOptions } from './pipeline.ts';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'yangguang.mjs');
 
@@ -88,4 +93,84 @@ export async function deleteKeys(url: string, pattern: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** A pipeline for one test file on the real Redis: its own temp data dir and queue prefix, both removed by close(). */
+export interface TestPipeline {
+  dir: string;
+  config: Config;
+  pipeline: Pipeline;
+  redisUrl: string;
+  /** The environment a child process (`yangguang worker`, the CLI) needs to work on this pipeline. */
+  env: Record<string, string>;
+  /** Starts in-process workers on the pipeline; close() closes them before the queues. */
+  startWorkers(options?: WorkerOptions): Worker[];
+  /**
+   * Closes the workers started here and the queues, then deletes the prefix's Redis keys and the temp dir. Every
+   * step is tried even when one before it failed (the first failure is thrown at the end); a second call does nothing.
+   */
+  close(): Promise<void>;
+}
+
+type ConfigOverrides = NonNullable<LoadConfigOptions['overrides']>;
+
+/**
+ * Opens a pipeline for the test file `name`: temp dir `yangguang-<name>-…` as the data dir, queue prefix
+ * `yg-test-<name>-<pid>-<ms>`, no environment. `overrides` win over those; a function gets the temp dir, to place
+ * files in it (a catalog, the data dir one level down).
+ */
+export async function openTestPipeline(
+  name: string,
+  overrides: ConfigOverrides | ((dir: string) => ConfigOverrides) = {},
+): Promise<TestPipeline> {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const dir = await mkdtemp(path.join(tmpdir(), `yangguang-${name}-`));
+  let config: Config;
+  let pipeline: Pipeline;
+  try {
+    const chosen = typeof overrides === 'function' ? overrides(dir) : overrides;
+    const queuePrefix = `yg-test-${name}-${process.pid}-${Date.now()}`;
+    config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix, ...chosen } });
+    pipeline = await openPipeline(config);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const workers: Worker[] = [];
+  let closing: Promise<void> | undefined;
+  return {
+    dir,
+    config,
+    pipeline,
+    redisUrl: config.redisUrl,
+    env: childEnv(config),
+    startWorkers: (options) => {
+      const started = startWorkers(pipeline, options);
+      workers.push(...started);
+      return started;
+    },
+    close: () =>
+      (closing ??= runEach([
+        () => Promise.all(workers.map((worker) => worker.close())),
+        () => pipeline.close(),
+        () => deleteKeys(config.redisUrl, `${config.queuePrefix}:*`),
+        () => rm(dir, { recursive: true, force: true }),
+      ])),
+  };
+}
+
+function childEnv(config: Config): Record<string, string> {
+  return {
+    REDIS_URL: config.redisUrl,
+    YANGGUANG_DATA_DIR: config.dataDir,
+    YANGGUANG_QUEUE_PREFIX: config.queuePrefix,
+    ...(config.allowPrivateNetworks ? { YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1' } : {}),
+  };
+}
+
+/** Runs the steps in order, each even when one before it failed; throws the first failure at the end. */
+async function runEach(steps: (() => Promise<unknown>)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+  if (failures.length > 0) throw failures[0];
 }

@@ -3,59 +3,42 @@
  * WORKER_DEATHS_LIMIT deaths with code WORKER_DIED, recorded in DuckDB's failures, and its run still finishes.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { retryWhileLocked } from '../load/retry-locked.ts';
-import { WORKER_DEATHS_LIMIT, jobId, openPipeline, type Pipeline } from './pipeline.ts';
+import { WORKER_DEATHS_LIMIT, jobId, type Pipeline } from './pipeline.ts';
 import {
-  deleteKeys,
   killWorker,
+  openTestPipeline,
   spawnWorker,
   startHoldingServer,
   waitFor,
   type HoldingServer,
+  type TestPipeline,
   type WorkerProcess,
 } from './test-support.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-let dir: string;
+let fixture: TestPipeline;
 let config: Config;
 let pipeline: Pipeline;
 let server: HoldingServer;
 const workers: WorkerProcess[] = [];
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-deaths-'));
-  config = loadConfig({
-    env: {},
-    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-deaths-${process.pid}-${Date.now()}` },
-  });
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('deaths', { allowPrivateNetworks: true });
+  ({ config, pipeline } = fixture);
   server = await startHoldingServer();
 });
 
 after(async () => {
   await Promise.all(workers.map((worker) => killWorker(worker)));
-  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
+  await server?.close();
 });
 
 function startWorker(): WorkerProcess {
-  const env = {
-    REDIS_URL: redisUrl,
-    YANGGUANG_DATA_DIR: dir,
-    YANGGUANG_QUEUE_PREFIX: config.queuePrefix,
-    YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1',
-    YANGGUANG_REQUEST_TIMEOUT_SECS: '120',
-  };
-  const worker = spawnWorker(env, ['--queues', 'fetch,load']);
+  const worker = spawnWorker({ ...fixture.env, YANGGUANG_REQUEST_TIMEOUT_SECS: '120' }, ['--queues', 'fetch,load']);
   workers.push(worker);
   return worker;
 }

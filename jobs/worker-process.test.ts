@@ -3,60 +3,39 @@
  * up by another worker process; SIGTERM lets a worker finish the job in hand before it exits.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadConfig, type Config } from '../config/config.ts';
 import type { DiscoveredDocument } from '../crawlers/types.ts';
-import { jobId, openPipeline, type Pipeline } from './pipeline.ts';
+import { jobId, type Pipeline } from './pipeline.ts';
 import {
-  deleteKeys,
   killWorker,
+  openTestPipeline,
   spawnWorker,
   startHoldingServer,
   waitFor,
   type HoldingServer,
+  type TestPipeline,
   type WorkerProcess,
 } from './test-support.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-let dir: string;
-let config: Config;
+let fixture: TestPipeline;
 let pipeline: Pipeline;
 let server: HoldingServer;
 const workers: WorkerProcess[] = [];
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-workers-'));
-  config = loadConfig({
-    env: {},
-    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-workers-${process.pid}-${Date.now()}` },
-  });
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('workers', { allowPrivateNetworks: true });
+  ({ pipeline } = fixture);
   server = await startHoldingServer();
 });
 
 after(async () => {
   await Promise.all(workers.map((worker) => killWorker(worker)));
-  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
+  await server?.close();
 });
 
 function startWorker(): WorkerProcess {
-  const worker = spawnWorker(
-    {
-      REDIS_URL: redisUrl,
-      YANGGUANG_DATA_DIR: dir,
-      YANGGUANG_QUEUE_PREFIX: config.queuePrefix,
-      YANGGUANG_ALLOW_PRIVATE_NETWORKS: '1',
-      YANGGUANG_REQUEST_TIMEOUT_SECS: '120',
-    },
-    ['--queues', 'fetch'],
-  );
+  const worker = spawnWorker({ ...fixture.env, YANGGUANG_REQUEST_TIMEOUT_SECS: '120' }, ['--queues', 'fetch']);
   workers.push(worker);
   return worker;
 }

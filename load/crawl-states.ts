@@ -96,14 +96,15 @@ export interface CrawlAbout {
 }
 
 /**
- * Where each crawl starts, in one read-only open (waiting while the writer holds the file): the newest crawl of its
- * source recorded by another run. A cold start when there is no warehouse yet, or one from before crawls were
- * recorded (a read-only open applies no migrations). One result per crawl, in order.
+ * Where each crawl starts, in one read-only open (waiting while the writer holds the file; `wait` adds to READ_WAIT,
+ * e.g. an onWait that says so): the newest crawl of its source recorded by another run. A cold start when there is no
+ * warehouse yet, or one from before crawls were recorded (a read-only open applies no migrations). One result per
+ * crawl, in order.
  */
 export async function readCrawlStarts(
   duckdbPath: string,
   crawls: readonly CrawlAbout[],
-  wait: LockRetryOptions = READ_WAIT,
+  wait: LockRetryOptions = {},
 ): Promise<CrawlStart[]> {
   const cold = (): CrawlStart => ({ state: null, checks: {} });
   if (!existsSync(duckdbPath)) return crawls.map(cold);
@@ -126,6 +127,6 @@ export async function readCrawlStarts(
         }
         return starts;
       }),
-    wait,
+    { ...READ_WAIT, ...wait },
   );
 }

@@ -6,42 +6,32 @@
  * pages are small: a title, the issuer and a two-row table, so the parser keeps them as documents, not as reports).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { runDiscover } from '../cli/discover.ts';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import { catalogSources } from '../jobs/catalog-runs.ts';
-import { enqueueRun, openPipeline, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
-import { deleteKeys } from '../jobs/test-support.ts';
+import { enqueueRun, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
+import { openTestPipeline, type TestPipeline } from '../jobs/test-support.ts';
 import { readLatestDiscoveries, runReadOnlySql } from '../load/index.ts';
 import { scoreDiscoveries, startNationalSimulator, type NationalSimulator } from '../simulator/national/index.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-let dir: string;
+let fixture: TestPipeline;
 let config: Config;
 let simulator: NationalSimulator;
 let pipeline: Pipeline;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-national-'));
+  fixture = await openTestPipeline('national', (dir) => ({ allowPrivateNetworks: true, catalogFile: path.join(dir, 'portals.jsonl') }));
+  ({ config, pipeline } = fixture);
   simulator = await startNationalSimulator({ portals: 4, seed: 7 });
-  const catalogFile = path.join(dir, 'portals.jsonl');
-  await writeFile(catalogFile, simulator.entries.map((entry) => JSON.stringify(entry)).join('\n'));
-  config = loadConfig({
-    env: {},
-    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, catalogFile, queuePrefix: `yg-national-${process.pid}-${Date.now()}` },
-  });
-  pipeline = await openPipeline(config);
+  await writeFile(config.catalogFile!, simulator.entries.map((entry) => JSON.stringify(entry)).join('\n'));
 });
 
 after(async () => {
-  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await simulator.close();
-  await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
+  await simulator?.close();
 });
 
 test('discovery records every planted column of the catalog, and nothing else', async () => {

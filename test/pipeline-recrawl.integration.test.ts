@@ -5,48 +5,34 @@
  * withdrawn, one portal emptied, everything listed again.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Worker } from 'bullmq';
-import { loadConfig, type Config } from '../config/config.ts';
-import { enqueueRun, openPipeline, startWorkers, type Pipeline, type RunOptions } from '../jobs/pipeline.ts';
+import type { Config } from '../config/config.ts';
+import { enqueueRun, type Pipeline, type RunOptions } from '../jobs/pipeline.ts';
 import type { RunCounts } from '../jobs/run-tracker.ts';
-import { deleteKeys } from '../jobs/test-support.ts';
+import { openTestPipeline, type TestPipeline } from '../jobs/test-support.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { startDemoPortals, type ColumnItem, type DemoPortals, type ServedRequest } from '../simulator/index.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A figure no statutory identity includes, so that the corrected report differs only in it. */
 const CORRECTED_KEY = 't2.procurement.projects';
 
 describe('re-crawling the demo portals', () => {
-  let dir: string;
+  let fixture: TestPipeline;
   let config: Config;
   let demo: DemoPortals;
   let pipeline: Pipeline;
-  let workers: Worker[];
   const served: ServedRequest[] = [];
 
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'yangguang-recrawl-'));
-    config = loadConfig({
-      env: {},
-      overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-recrawl-${process.pid}-${Date.now()}` },
-    });
+    fixture = await openTestPipeline('recrawl', { allowPrivateNetworks: true });
+    ({ config, pipeline } = fixture);
     demo = await startDemoPortals({ onRequest: (request) => served.push(request) });
-    pipeline = await openPipeline(config);
-    workers = startWorkers(pipeline, { concurrency: 4 });
+    fixture.startWorkers({ concurrency: 4 });
   });
 
   after(async () => {
-    await Promise.all(workers.map((worker) => worker.close()));
-    await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-    await pipeline.close();
-    await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-    await demo.close();
-    await rm(dir, { recursive: true, force: true });
+    await fixture?.close();
+    await demo?.close();
   });
 
   /** One run over every demo portal, until its summary is in DuckDB: its id, counters and the requests it made. */

@@ -5,39 +5,29 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Worker } from 'bullmq';
 import type { Browser } from 'playwright-core';
 import { launchOfflineChromium } from '../simulator/offline-chromium.ts';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import type { DiscoveredDocument } from '../crawlers/types.ts';
-import { jobId, openPipeline, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
-import { deleteKeys, startHoldingServer, waitFor, type HoldingServer } from '../jobs/test-support.ts';
+import { jobId, type Pipeline } from '../jobs/pipeline.ts';
+import { openTestPipeline, startHoldingServer, waitFor, type HoldingServer, type TestPipeline } from '../jobs/test-support.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { retryWhileLocked } from '../load/retry-locked.ts';
 import { startUi } from './server.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const pdf = readFileSync(new URL('../simulator/pdfs/huaian-2024.pdf', import.meta.url));
-let dir: string;
+let fixture: TestPipeline;
 let config: Config;
 let pipeline: Pipeline;
-let workers: Worker[];
 let server: HoldingServer;
 let ui: Awaited<ReturnType<typeof startUi>>;
 let browser: Browser;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-ui-'));
-  config = loadConfig({
-    env: {},
-    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-ui-${process.pid}-${Date.now()}` },
-  });
-  pipeline = await openPipeline(config);
-  workers = startWorkers(pipeline, { concurrency: 2 });
+  fixture = await openTestPipeline('ui', { allowPrivateNetworks: true });
+  ({ config, pipeline } = fixture);
+  fixture.startWorkers({ concurrency: 2 });
   server = await startHoldingServer();
   ui = await startUi(pipeline, { port: 0 });
   browser = await launchOfflineChromium();
@@ -46,12 +36,8 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await ui?.close();
-  await Promise.all((workers ?? []).map((worker) => worker.close()));
-  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
+  await fixture?.close();
   await server?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 async function sql(query: string, params: string[] = []): Promise<unknown[][]> {

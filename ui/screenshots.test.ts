@@ -5,25 +5,24 @@
  * .tmp/test-output/screenshots/ (or $YANGGUANG_TEST_OUTPUT) for a person to look at.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchOfflineChromium } from '../simulator/offline-chromium.ts';
-import { loadConfig, type Config } from '../config/config.ts';
-import { openPipeline, type Pipeline } from '../jobs/pipeline.ts';
-import { deleteKeys } from '../jobs/test-support.ts';
+import type { Config } from '../config/config.ts';
+import type { Pipeline } from '../jobs/pipeline.ts';
+import { openTestPipeline, type TestPipeline } from '../jobs/test-support.ts';
 import { buildDemoWarehouse } from '../load/fixtures/demo-warehouse.ts';
 import { recordFailure, recordRun, withWarehouse } from '../load/index.ts';
 import { OUTCOME_LABELS, formatFigure, writeReportPage } from '../load/report-page.ts';
 import type { PlantedReportData } from '../simulator/index.ts';
 import { startUi } from './server.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const shots =
   process.env.YANGGUANG_TEST_OUTPUT ?? path.join(fileURLToPath(new URL('..', import.meta.url)), '.tmp', 'test-output', 'screenshots');
+let fixture: TestPipeline;
 let dir: string;
 let config: Config;
 let pipeline: Pipeline;
@@ -32,10 +31,9 @@ let browser: Browser;
 let planted: PlantedReportData[];
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-shots-'));
+  fixture = await openTestPipeline('shots');
+  ({ dir, config, pipeline } = fixture);
   await mkdir(shots, { recursive: true });
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-shots-${process.pid}-${Date.now()}` } });
-  pipeline = await openPipeline(config);
   planted = await buildDemoWarehouse(config.duckdbPath);
   await withWarehouse(config.duckdbPath, async (warehouse) => {
     await recordRun(warehouse, {
@@ -74,9 +72,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await ui?.close();
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 /** A page that records its errors and any request leaving 127.0.0.1 or the file system. */

@@ -5,35 +5,27 @@
  */
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Worker } from 'bullmq';
 import express from 'express';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { generateUiToken, uiTokenWeakness } from '../config/ui-token.ts';
-import { openPipeline, type Pipeline } from '../jobs/pipeline.ts';
-import { deleteKeys } from '../jobs/test-support.ts';
+import type { Pipeline } from '../jobs/pipeline.ts';
+import { openTestPipeline, type TestPipeline } from '../jobs/test-support.ts';
 import { CSRF_FIELD, uiGuards } from './security.ts';
 import { UiBindError, startUi } from './server.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+let fixture: TestPipeline;
 let dir: string;
 let config: Config;
 let pipeline: Pipeline;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-ui-security-'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-uisec-${process.pid}-${Date.now()}` } });
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('ui-security');
+  ({ dir, config, pipeline } = fixture);
 });
 
-after(async () => {
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => fixture?.close());
 
 interface Answer {
   status: number;
@@ -98,7 +90,7 @@ test("bull-board's add-job and edit-data routes are closed, while retry still wo
     assert.deepEqual((await pipeline.queues.parse.getJob(job.id!))!.data, { runId: 'ui-sec' });
 
     // Failed by hand, as a worker would fail it (BullMQ's manual processing).
-    const worker = new Worker('parse', null, { connection: { url: redisUrl }, prefix: config.queuePrefix });
+    const worker = new Worker('parse', null, { connection: { url: config.redisUrl }, prefix: config.queuePrefix });
     const active = await worker.getNextJob('ui-sec-token');
     await active!.moveToFailed(new Error('for the test'), 'ui-sec-token', false);
     await worker.close();
@@ -110,6 +102,27 @@ test("bull-board's add-job and edit-data routes are closed, while retry still wo
     assert.equal(await pipeline.queues.parse.getJobState(job.id!), 'waiting');
   } finally {
     await pipeline.queues.parse.obliterate({ force: true });
+    await ui.close();
+  }
+});
+
+test("bull-board's empty and obliterate routes are closed, however spelled: the queue keeps its jobs, and pause still works", async () => {
+  const ui = await startUi(pipeline, { port: 0 });
+  const sameOrigin = { origin: ui.url, 'sec-fetch-site': 'same-origin' };
+  const queue = pipeline.queues.parse;
+  try {
+    await queue.add('parse', { runId: 'ui-sec-wipe' }, { jobId: 'ui-sec-waiting', delay: 3_600_000 });
+    for (const target of ['empty', 'obliterate', 'OBLITERATE', 'Empty/', 'obliterate?force=true']) {
+      const answer = await send(ui.url, `/queues/api/queues/parse/${target}`, { method: 'PUT', headers: sameOrigin });
+      assert.equal(answer.status, 403, `${target}: ${answer.status} ${answer.body}`);
+      assert.match(answer.body, /emptying or obliterating a queue/);
+    }
+    assert.equal(await queue.getJobState('ui-sec-waiting'), 'delayed');
+    const pause = await send(ui.url, '/queues/api/queues/parse/pause', { method: 'PUT', headers: sameOrigin });
+    assert.ok(pause.status < 300, `pause answered ${pause.status} ${pause.body}`);
+    assert.equal(await queue.isPaused(), true);
+  } finally {
+    await queue.obliterate({ force: true });
     await ui.close();
   }
 });

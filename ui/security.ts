@@ -1,8 +1,9 @@
 /**
  * The queue UI's guards, in the order a request meets them: the Host allow-list (DNS rebinding), the token with a
  * failed-attempt limit, same-origin checks on every state-changing request (Origin, Sec-Fetch-Site, a CSRF token for
- * forms, JSON only on the API), and the bull-board routes that would create or rewrite jobs, which are closed: job
- * data reaches the workers, and only the CLI's commands make it.
+ * forms, JSON only on the API), and the bull-board routes that would create or rewrite jobs or delete a queue's jobs
+ * wholesale, which are closed: job data reaches the workers, and only the CLI's commands make it; queued work and the
+ * failed jobs that are the evidence of what went wrong are not deleted from a browser.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -27,13 +28,15 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const FAILED_AUTH_WINDOW_MS = 15 * 60 * 1000;
 
 /**
- * bull-board routes that create jobs or rewrite a job's or a scheduler's data (method and path under /queues).
- * Retry, promote, clean, pause and resume stay: they act on jobs the pipeline made.
+ * bull-board 9.10's routes that create jobs, rewrite a job's or a scheduler's data, or empty (every waiting job) or
+ * obliterate (every job, failed ones included) a queue: method and path under /queues, matched without regard to
+ * case, as express routes them. Retry, promote, clean, pause and resume stay: they act on jobs the pipeline made.
  */
 const CLOSED_ROUTES: [string, RegExp][] = [
-  ['POST', /^\/queues\/api\/queues\/[^/]+\/add\/?$/],
-  ['PATCH', /^\/queues\/api\/queues\/[^/]+\/[^/]+\/update-data\/?$/],
-  ['PATCH', /^\/queues\/api\/queues\/[^/]+\/job-schedulers\/[^/]+\/?$/],
+  ['POST', /^\/queues\/api\/queues\/[^/]+\/add\/?$/i],
+  ['PATCH', /^\/queues\/api\/queues\/[^/]+\/[^/]+\/update-data\/?$/i],
+  ['PATCH', /^\/queues\/api\/queues\/[^/]+\/job-schedulers\/[^/]+\/?$/i],
+  ['PUT', /^\/queues\/api\/queues\/[^/]+\/(empty|obliterate)\/?$/i],
 ];
 
 /** The middleware chain, to mount before every route. `response.locals.csrfToken` holds the token forms must post. */
@@ -151,7 +154,7 @@ function closeJobWritingRoutes(request: Request, response: Response, next: NextF
   refuse(
     response,
     403,
-    'adding or editing jobs in the UI is disabled: jobs come from `yangguang crawl`, `reprocess` and `schedule` (retry, promote and clean stay)',
+    'adding or editing jobs in the UI is disabled, and so is emptying or obliterating a queue: jobs come from `yangguang crawl`, `reprocess` and `schedule`, and failed jobs are the record of what went wrong (retry, promote, clean, pause and resume stay)',
   );
 }
 

@@ -3,36 +3,27 @@
  * needs it), and its Portals page over a real DuckDB file.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import type { PortalDiscovery } from '../crawlers/catalog-types.ts';
 import { recordDiscoveries } from '../load/discoveries.ts';
 import { withWarehouse } from '../load/warehouse.ts';
-import { openPipeline, type Pipeline } from '../jobs/pipeline.ts';
-import { deleteKeys } from '../jobs/test-support.ts';
+import type { Pipeline } from '../jobs/pipeline.ts';
+import { openTestPipeline, type TestPipeline } from '../jobs/test-support.ts';
 import { isLoopback } from './loopback.ts';
 import { UiBindError, startUi } from './server.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STRONG_TOKEN = 'q8Jx2mVt9LrZp4WcN7bKe5Hs';
-let dir: string;
+let fixture: TestPipeline;
 let config: Config;
 let pipeline: Pipeline;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-ui-auth-'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-uiauth-${process.pid}-${Date.now()}` } });
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('ui-auth');
+  ({ config, pipeline } = fixture);
 });
 
-after(async () => {
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => fixture?.close());
 
 test('the UI binds 127.0.0.1 by default and serves its pages and bull-board without a token there', async () => {
   const ui = await startUi(pipeline, { port: 0 });
@@ -55,8 +46,10 @@ test('any non-loopback address is refused without a token', async () => {
 });
 
 test('with a token, every request needs it, as bearer or as the basic-auth password', async () => {
-  const ui = await startUi(pipeline, { host: '0.0.0.0', port: 0, token: STRONG_TOKEN });
-  const local = ui.url.replace('0.0.0.0', '127.0.0.1');
+  // 127.0.0.2 rather than 0.0.0.0: the rule is the same on any address, and a test never listens on every interface.
+  const ui = await startUi(pipeline, { host: '127.0.0.2', port: 0, token: STRONG_TOKEN });
+  const local = ui.url;
+  assert.match(local, /^http:\/\/127\.0\.0\.2:\d+$/);
   const basic = (password: string) => `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
   try {
     assert.equal((await fetch(`${local}/runs`)).status, 401);

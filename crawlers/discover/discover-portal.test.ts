@@ -476,13 +476,16 @@ describe('discoverPortal when links do not lead to the column', () => {
 });
 
 describe('discoverPortal on portals that cannot be read', () => {
-  test('a closed port is dead, naming ECONNREFUSED', async () => {
+  test('a closed port is dead, named as crawl failures name it: connection refused', async () => {
     const site = await startSite();
     const origin = site.origin;
     await site.server.close();
     const discovery = await discoverPortal(entry('gov-dead', '无人县', `${origin}/`), options);
     assert.equal(discovery.status, 'dead');
-    assert.match(discovery.reason ?? '', /ECONNREFUSED/);
+    assert.match(
+      discovery.reason ?? '',
+      /^home page unreachable: connection refused \(connect ECONNREFUSED 127\.0\.0\.1:\d+\): nothing listens there, or a firewall refuses it$/,
+    );
     assert.deepEqual(discovery.columns, []);
   });
 

@@ -110,8 +110,9 @@ class PortalRun {
     try {
       home = await this.#fetchHome();
     } catch (error) {
-      const code = error instanceof PageUnreachableError ? error.code : String(error);
-      return this.#result('dead', `home page unreachable: ${code} (${this.#siteHost})`);
+      // In the words the crawl's failure reasons use (errors.ts describeNetworkFailure).
+      const reason = error instanceof PageUnreachableError ? error.reason : String(error);
+      return this.#result('dead', `home page unreachable: ${reason}`);
     }
     this.#visited.add(canonicalColumnUrl(this.#entry.portalUrl)).add(canonicalColumnUrl(home.finalUrl));
     const challenge = detectChallenge(home.status, home.html);
@@ -146,7 +147,7 @@ class PortalRun {
     try {
       return await this.#fetch(url.href);
     } catch (error) {
-      const unknownHost = error instanceof PageUnreachableError && /ENOTFOUND|EAI_AGAIN/.test(error.code);
+      const unknownHost = error instanceof PageUnreachableError && error.code === 'DNS_FAILURE';
       if (url.protocol !== 'https:' || unknownHost) throw error;
       url.protocol = 'http:';
       return this.#fetch(url.href);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import iconv from 'iconv-lite';
+import { describeNetworkFailure } from '../errors.ts';
 import { reply, startTestServer, type TestServer } from '../test-server.ts';
 import { fetchPage, PageUnreachableError } from './fetch-page.ts';
 
@@ -54,6 +56,41 @@ test('names the cause when no answer comes: a timeout', async () => {
     fetchPage(`${server.origin}/slow`, { ...options, timeoutMs: 200 }),
     (error: unknown) => error instanceof PageUnreachableError && error.code === 'TIMEOUT',
   );
+});
+
+/** The PageUnreachableError fetching `url` fails with. */
+async function unreachable(url: string): Promise<PageUnreachableError> {
+  const failure = await fetchPage(url, options).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  assert.ok(failure instanceof PageUnreachableError, `expected PageUnreachableError, got ${String(failure)}`);
+  return failure;
+}
+
+test('names a closed port as the crawl names it: connection refused, with the address', async () => {
+  const closed = await startTestServer((_request, response) => reply(response, 200, ''));
+  await closed.close();
+  const failure = await unreachable(`${closed.origin}/`);
+  assert.equal(failure.code, 'CONNECTION_REFUSED');
+  assert.equal(failure.reason, describeNetworkFailure(failure.cause)?.reason);
+  assert.match(
+    failure.reason,
+    /^connection refused \(connect ECONNREFUSED 127\.0\.0\.1:\d+\): nothing listens there, or a firewall refuses it$/,
+  );
+});
+
+test('names a server that drops every connection as the crawl names it: connection reset', async () => {
+  const dropper = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+  try {
+    const failure = await unreachable(`http://127.0.0.1:${(dropper.address() as AddressInfo).port}/`);
+    assert.equal(failure.code, 'CONNECTION_RESET');
+    assert.equal(failure.reason, describeNetworkFailure(failure.cause)?.reason);
+    assert.match(failure.reason, /^connection reset .*: the server closed it mid-answer$/);
+  } finally {
+    await new Promise((resolve) => dropper.close(resolve));
+  }
 });
 
 test('discovery is under the network policy: 127.0.0.2, and a redirect hop to it, are ADDRESS_REFUSED without a request', async () => {

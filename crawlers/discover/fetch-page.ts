@@ -5,7 +5,7 @@
  */
 import { fetch } from 'undici';
 import { decodeHtml } from '../../shared/charset.ts';
-import { isCertificateError, networkErrorCode, permanentCause } from '../errors.ts';
+import { describeNetworkFailure, isCertificateError, permanentCause } from '../errors.ts';
 import { readCapped } from '../capped-body.ts';
 import { networkPolicyOf, policyDispatcher, type NetworkPolicy } from '../network-policy.ts';
 import { unfetchableReason } from '../url-policy.ts';
@@ -34,27 +34,31 @@ export interface FetchedPage {
 
 /** A request that got no HTTP answer: refused, unknown host, timeout, TLS failure. */
 export class PageUnreachableError extends Error {
-  /** ENOTFOUND, ECONNREFUSED, TIMEOUT, ECONNRESET… as Node or undici named it. */
+  /** CONNECTION_REFUSED, DNS_FAILURE, TIMEOUT… as the crawl names network causes (errors.ts), or a refusal's code (ADDRESS_REFUSED…). */
   readonly code: string;
+  /** The cause for people, in the crawl's words: `connection refused (connect ECONNREFUSED 127.0.0.1:8080): nothing listens there…`. */
+  readonly reason: string;
 
-  constructor(url: string, code: string, cause: unknown) {
-    super(`${url}: ${code}`, { cause });
+  constructor(url: string, error: unknown) {
+    const { code, reason } = unreachableCause(error);
+    super(`${url}: ${reason}`, { cause: error });
     this.name = 'PageUnreachableError';
     this.code = code;
+    this.reason = reason;
   }
 }
 
 const MAX_REDIRECTS = 5;
 const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-/** The most telling code of a failed request: the socket's errno (ENOTFOUND…) or TIMEOUT. */
-export function unreachableCode(error: unknown): string {
+/** Why a request got no answer: the network policy's refusal, else the network cause as the crawl describes it. */
+function unreachableCause(error: unknown): { code: string; reason: string } {
   const refusal = permanentCause(error);
-  if (refusal) return refusal.code;
-  const cause = (error as { cause?: { code?: unknown; cause?: { code?: unknown } } } | null)?.cause;
-  const code = [cause?.code, cause?.cause?.code, (error as { code?: unknown } | null)?.code].find((value) => typeof value === 'string');
-  if (networkErrorCode(error) === 'TIMEOUT' || (error instanceof Error && /abort|timeout/i.test(error.name))) return 'TIMEOUT';
-  return typeof code === 'string' ? code : (networkErrorCode(error) ?? 'NETWORK');
+  if (refusal) return { code: refusal.code, reason: refusal.message };
+  const network = describeNetworkFailure(error);
+  if (network) return network;
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  return { code: 'NETWORK', reason: `network error (${message})` };
 }
 
 interface Hop {
@@ -90,7 +94,7 @@ export async function fetchPage(url: string, options: FetchPageOptions): Promise
         unverifiedTls = true;
         continue;
       }
-      throw new PageUnreachableError(current, unreachableCode(error), error);
+      throw new PageUnreachableError(current, error);
     }
     const next = hop.location ? new URL(hop.location, current) : hop.status === 200 ? forwardTarget(hop.html, current) : null;
     // A forward to file:, javascript: or a URL with credentials is not followed: the page is taken as it is.

@@ -15,7 +15,7 @@ export interface ProbeSetup {
 
 export interface ProbeHarness {
   context: ProbeContext;
-  /** Requests the forbidden server (127.0.0.2) received. */
+  /** Requests (and connections) the forbidden server (127.0.0.2) received. */
   forbiddenHits(): string[];
   /** Lines the probe logged. */
   logs(): string[];
@@ -46,6 +46,8 @@ export function createProbeHarness(setup: ProbeSetup, signal: AbortSignal): Prob
       hits.push(`${request.method} ${request.url}`);
       handler(request, response);
     });
+    // The inside counts connections too: a WebSocket's upgrade or a preconnect opens one without a request.
+    if (host === FORBIDDEN_HOST) server.on('connection', (socket) => hits.push(`connection from port ${socket.remotePort}`));
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

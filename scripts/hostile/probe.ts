@@ -6,7 +6,7 @@
  * process of its own (so a crash or a memory blow-up is seen, not shared), with a fresh data directory, its own
  * queue prefix, a time limit, and a canary secret outside the data directory. After the probe it checks by
  * itself that nothing was written outside the data directory, that the canary reached no file under the data
- * directory nor the DuckDB file, and that the forbidden server (127.0.0.2) got no request.
+ * directory nor the DuckDB file, and that the forbidden server (127.0.0.2) got no request, nor even a connection.
  */
 import type { RequestListener } from 'node:http';
 import type { Config } from '../../config/config.ts';

@@ -1,7 +1,7 @@
 /**
  * Bounded pages and bounded sources (issue #14, holes 3 and 7): pages of gigabytes, gzip bombs, a start page that
- * dribbles, a silent one, huge robots.txt, oversized browser answers, a browser page reaching for the inside, and an
- * archive file gone at extract time. Each wants the refusal recorded with its code and the probe's process alive
+ * dribbles, a silent one, huge robots.txt, oversized browser answers, browser pages reaching for the inside (by their
+ * requests, their redirects, a WebSocket), and an archive file gone at extract time. Each wants the refusal recorded with its code and the probe's process alive
  * (its heap is capped at 1.5 GB by the runner: buffering any of these whole would crash it).
  */
 import type { ServerResponse } from 'node:http';
@@ -9,7 +9,8 @@ import { dataLayout, rawPath } from '../../../config/data-layout.ts';
 import { crawlSource } from '../../../crawlers/crawl-source.ts';
 import { dribble, gzipBomb, hugePage } from '../../../crawlers/hostile-answers.ts';
 import type { CrawlOptions } from '../../../crawlers/page-crawler.ts';
-import { accepted, refused, type Probe, type ProbeContext } from '../probe.ts';
+import type { Source } from '../../../crawlers/types.ts';
+import { accepted, leaked, refused, type LocalServer, type Probe, type ProbeContext } from '../probe.ts';
 import { crawlThroughPipeline, policyConfig, recorded, sourceAt, summary } from '../network-support.ts';
 import { addHostileJob, startPipeline, waitForFailureRows } from '../support.ts';
 
@@ -21,6 +22,11 @@ const listOf = (...links: string[]) =>
 function html(response: ServerResponse, status: number, body: string): void {
   response.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
   response.end(body);
+}
+
+function redirect(response: ServerResponse, status: number, location: string): void {
+  response.writeHead(status, { location });
+  response.end();
 }
 
 /** A portal on 127.0.0.1 answering `routes` by path (404 otherwise); `sent` adds up the bytes the hostile answers wrote. */
@@ -176,8 +182,11 @@ const robotsGzipBomb = robotsProbe(
 
 // ---- the browser ----
 
-/** The browser crawler, called directly: chromium must not call home, so it gets a proxy nothing listens on (127.0.0.1 bypasses it). */
-function browserOptions(context: ProbeContext, bypass = '127.0.0.1'): CrawlOptions {
+/**
+ * The browser crawler, called directly, as in production: no proxy. Chromium has no network of its own (every request
+ * is sent by the crawler's policy-checked client, every host name resolves to nothing inside chromium).
+ */
+function browserOptions(context: ProbeContext): CrawlOptions {
   const config = policyConfig(context);
   return {
     userAgent: config.userAgent,
@@ -187,23 +196,29 @@ function browserOptions(context: ProbeContext, bypass = '127.0.0.1'): CrawlOptio
     allowPrivateNetworks: false,
     allowedPrivateAddresses: config.allowedPrivateAddresses,
     maxPageBytes: config.maxPageBytes,
-    browserProxy: { server: 'http://127.0.0.1:9', bypass },
   };
 }
 
-function browserProbe(name: string, description: string, code: string, start: (context: ProbeContext) => Promise<string>): Probe {
+/** What a browser probe crawls: a start URL, or a source and a server off its hosts that must see no request. */
+type BrowserTarget = string | { source: Source; untouched?: LocalServer };
+
+/** Crawls what `start` gives in the browser and wants `code` recorded (for the start URL or a page it led to). */
+function browserProbe(name: string, description: string, code: string, start: (context: ProbeContext) => Promise<BrowserTarget>): Probe {
   return {
     name,
     boundary: 'pages',
     description,
     timeoutSecs: 120,
     async run(context) {
-      const source = sourceAt(await start(context), { crawler: 'playwright' });
+      const target = await start(context);
+      const source = typeof target === 'string' ? sourceAt(target, { crawler: 'playwright' }) : target.source;
       const failure = await crawlSource(source, browserOptions(context)).then(
         (result) => result.errors.find((error) => error.code === code) ?? null,
         (error: unknown) => error as { code?: string; message?: string },
       );
       const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+      const reached = typeof target === 'string' ? [] : (target.untouched?.requests() ?? []);
+      if (reached.length > 0) return leaked(`a server off the source's hosts was asked: ${reached.join(', ')}`);
       return failure?.code === code
         ? refused(`the browser crawl recorded ${code}: ${failure.message?.slice(0, 160)} (peak RSS ${peak} MB)`)
         : accepted(`expected ${code}, got ${failure ? `${failure.code}: ${failure.message}` : 'none'}`);
@@ -213,7 +228,7 @@ function browserProbe(name: string, description: string, code: string, start: (c
 
 const browserHugePage = browserProbe(
   'page-browser-50mb',
-  'a 50 MB page in the browser crawler: PAGE_TOO_LARGE, measured inside chromium before the page reaches the worker',
+  'a 50 MB page in the browser crawler: PAGE_TOO_LARGE, cut while it streams, before chromium or the worker holds it',
   'PAGE_TOO_LARGE',
   async (context) => {
     const site = await portal(context, { '/zfxxgknb/index.html': (response) => hugePage(response, 50 * MB) });
@@ -221,30 +236,86 @@ const browserHugePage = browserProbe(
   },
 );
 
+const browserGzipBomb = browserProbe(
+  'page-browser-gzip-bomb',
+  'a gzip bomb as the start page of the browser crawler: PAGE_TOO_LARGE, the cap counting decompressed bytes',
+  'PAGE_TOO_LARGE',
+  async (context) => {
+    const site = await portal(context, { '/zfxxgknb/index.html': (response) => gzipBomb(response, MB) });
+    return `${site.url}/zfxxgknb/index.html`;
+  },
+);
+
 const browserStartInternal = browserProbe(
   'page-browser-start-internal',
-  'the browser crawler given a start URL on 127.0.0.2: ADDRESS_REFUSED before chromium navigates',
+  'the browser crawler given a start URL on 127.0.0.2: ADDRESS_REFUSED at the connection the crawler makes for chromium',
   'ADDRESS_REFUSED',
   async (context) => `${(await context.forbidden()).url}/zfxxgknb/index.html`,
+);
+
+const browserReportRedirectInternal = browserProbe(
+  'page-browser-report-redirect-internal',
+  'a report link in the browser crawler redirecting to 127.0.0.2, a host the source even lists: ADDRESS_REFUSED, the redirect never handed to chromium',
+  'ADDRESS_REFUSED',
+  async (context) => {
+    const inside = await context.forbidden();
+    const site = await portal(context, {
+      '/zfxxgknb/index.html': (response) => html(response, 200, listOf('./t20250120_1.html')),
+      '/zfxxgknb/t20250120_1.html': (response) => redirect(response, 302, `${inside.url}/zfxxgknb/t20250120_1.html`),
+    });
+    const hosts = [new URL(site.url).host, new URL(inside.url).host];
+    return { source: sourceAt(`${site.url}/zfxxgknb/index.html`, { crawler: 'playwright', hosts }) };
+  },
+);
+
+const browserRedirectOffSite = browserProbe(
+  'page-browser-redirect-off-site',
+  "a start page in the browser crawler redirecting to a server off the source's hosts: REDIRECT_OFF_SITE before that server is asked anything",
+  'REDIRECT_OFF_SITE',
+  async (context) => {
+    // Another portal on 127.0.0.1 (an address the probe allows), off the source's hosts.
+    const elsewhere = await context.serve((_request, response) => html(response, 200, listOf('./report.pdf')));
+    const site = await portal(context, {
+      '/zfxxgknb/index.html': (response) => redirect(response, 301, `${elsewhere.url}/zfxxgknb/index.html`),
+    });
+    return { source: sourceAt(`${site.url}/zfxxgknb/index.html`, { crawler: 'playwright' }), untouched: elsewhere };
+  },
 );
 
 const browserSubresourcesInternal: Probe = {
   name: 'page-browser-subresources-internal',
   boundary: 'pages',
   description:
-    'a page in the browser crawler loading an image, a script fetch and an iframe from 127.0.0.2: each request is aborted by the route guard, none reaches the inside',
+    'a page in the browser crawler loading an image, a script fetch and an iframe from 127.0.0.2: each request is refused by the crawler that sends it, none reaches the inside',
   timeoutSecs: 120,
   async run(context) {
     const inside = (await context.forbidden()).url;
     const page = `<html><body><img src="${inside}/pixel.png"><iframe src="${inside}/frame.html"></iframe><script>fetch('${inside}/api').catch(() => {})</script>${listOf('./report.pdf')}</body></html>`;
     const site = await portal(context, { '/zfxxgknb/index.html': (response) => html(response, 200, page) });
-    // 127.0.0.2 bypasses the dead proxy too, so that only the guard stands between the page and the inside.
-    const result = await crawlSource(
-      sourceAt(`${site.url}/zfxxgknb/index.html`, { crawler: 'playwright' }),
-      browserOptions(context, '127.0.0.1,127.0.0.2'),
-    );
+    const result = await crawlSource(sourceAt(`${site.url}/zfxxgknb/index.html`, { crawler: 'playwright' }), browserOptions(context));
     if (result.discovered.length !== 1) return accepted(`the page was not crawled: ${result.errors.map((error) => error.code).join(', ')}`);
-    return refused('the crawl read the page; its requests to 127.0.0.2 were aborted (the runner saw none arrive)');
+    return refused('the crawl read the page; its requests to 127.0.0.2 were refused (the runner saw none arrive)');
+  },
+};
+
+const browserChromiumOwnNetwork: Probe = {
+  name: 'page-browser-chromium-own-network',
+  boundary: 'pages',
+  description:
+    "a page in the browser crawler opening a WebSocket, a preconnect, a beacon and a redirecting fetch to 127.0.0.2: chromium's own network is closed, the inside sees no connection at all",
+  timeoutSecs: 120,
+  async run(context) {
+    const inside = (await context.forbidden()).url;
+    const wsUrl = inside.replace(/^http/, 'ws');
+    const script = `new WebSocket('${wsUrl}/socket'); navigator.sendBeacon('${inside}/beacon', 'x'); fetch('/bounce').catch(() => {});`;
+    const page = `<html><head><link rel="preconnect" href="${inside}"><link rel="dns-prefetch" href="${inside}"></head><body><script>${script}</script>${listOf('./report.pdf')}</body></html>`;
+    const site = await portal(context, {
+      '/zfxxgknb/index.html': (response) => html(response, 200, page),
+      '/bounce': (response) => redirect(response, 302, `${inside}/bounced`),
+    });
+    const result = await crawlSource(sourceAt(`${site.url}/zfxxgknb/index.html`, { crawler: 'playwright' }), browserOptions(context));
+    if (result.discovered.length !== 1) return accepted(`the page was not crawled: ${result.errors.map((error) => error.code).join(', ')}`);
+    return refused('the crawl read the page; the inside saw no connection (WebSocket closed unopened, the rest refused)');
   },
 };
 
@@ -292,7 +363,11 @@ export const probes: Probe[] = [
   robotsHuge,
   robotsGzipBomb,
   browserHugePage,
+  browserGzipBomb,
   browserStartInternal,
+  browserReportRedirectInternal,
+  browserRedirectOffSite,
   browserSubresourcesInternal,
+  browserChromiumOwnNetwork,
   archiveMissing,
 ];

@@ -1,6 +1,6 @@
 /**
- * The queue UI as a hostile web page or a guessing client would drive it (issue #14, hole 2): bull-board's add-job
- * route, DNS rebinding, cross-site and text/plain posts, a browser's cached basic-auth password, weak tokens,
+ * The queue UI as a hostile web page or a guessing client would drive it (issue #14, hole 2): bull-board's add-job,
+ * edit, empty and obliterate routes, DNS rebinding, cross-site and text/plain posts, a browser's cached basic-auth password, weak tokens,
  * token guessing. A refusal is a 4xx naming why, with no job added or changed.
  */
 import { request as httpRequest } from 'node:http';
@@ -39,9 +39,10 @@ interface Ui {
 async function openUi(context: ProbeContext, options: { token?: string } = {}): Promise<Ui> {
   const pipeline = await openPipeline(context.config);
   context.defer(() => pipeline.close());
-  const ui = await startUi(pipeline, { port: 0, ...(options.token ? { host: '0.0.0.0', token: options.token } : {}) });
+  // With a token on 127.0.0.2: the token rule holds on any address, and a probe never listens on every interface.
+  const ui = await startUi(pipeline, { port: 0, ...(options.token ? { host: '127.0.0.2', token: options.token } : {}) });
   context.defer(() => ui.close());
-  return { url: ui.url.replace('0.0.0.0', '127.0.0.1'), pipeline };
+  return { url: ui.url, pipeline };
 }
 
 /** Every queue's job count: a refused request leaves them all at zero. */
@@ -69,6 +70,24 @@ const ADD = '/queues/api/queues/extract/add';
 
 function uiProbe(name: string, description: string, run: (context: ProbeContext) => Promise<ProbeResult>): Probe {
   return { name, boundary: 'ui', description, timeoutSecs: 30, run };
+}
+
+/** A same-origin PUT to a bull-board route that would delete the queue's jobs: refused (403) with a waiting job kept. */
+function wipeProbe(name: string, description: string, target: string): Probe {
+  return uiProbe(name, description, async (context) => {
+    const ui = await openUi(context);
+    const queue = ui.pipeline.queues.fetch;
+    await queue.add('fetch', { runId: 'hostile' }, { jobId: 'hostile-queued', delay: 3_600_000 });
+    const answer = await send(ui.url, `/queues/api/queues/fetch/${target}`, {
+      method: 'PUT',
+      headers: { origin: ui.url, 'sec-fetch-site': 'same-origin' },
+    });
+    const kept = (await queue.getJobState('hostile-queued')) === 'delayed';
+    await queue.obliterate({ force: true });
+    if (!kept) return accepted(`the queued job was deleted (HTTP ${answer.status}: ${answer.body.slice(0, 100)})`);
+    if (answer.status !== 403) return accepted(`answered ${answer.status}, not 403: ${answer.body.slice(0, 160)}`);
+    return refused(`HTTP ${answer.status}, the queued job kept: ${answer.body.slice(0, 160)}`);
+  });
 }
 
 export const probes: Probe[] = [
@@ -153,6 +172,17 @@ export const probes: Probe[] = [
     if (data?.runId !== 'hostile') return accepted(`the job's data was rewritten (HTTP ${answer.status})`);
     return expectRefusal(ui, answer, 403);
   }),
+  wipeProbe(
+    'ui-obliterate-queue',
+    "bull-board's obliterate route, deleting a queue with its failed jobs, called as the UI's own page would",
+    'obliterate',
+  ),
+  wipeProbe('ui-empty-queue', "bull-board's empty route, deleting a queue's waiting jobs, called as the UI's own page would", 'empty'),
+  wipeProbe(
+    'ui-obliterate-upper-case',
+    'the obliterate route spelled in capitals (express routes without regard to case)',
+    'OBLITERATE?force=true',
+  ),
   uiProbe('ui-form-without-csrf-token', "a same-origin form post to a UI page without the page's CSRF token", async (context) => {
     const ui = await openUi(context);
     const answer = await send(ui.url, '/runs', {
