@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { PortalDiscovery } from '../crawlers/catalog-types.ts';
 import { readLatestDiscoveries, recordDiscoveries } from './discoveries.ts';
+import { readPortalHealth } from './portal-health.ts';
 import { withWarehouse } from './warehouse.ts';
 
 let dir: string;
@@ -100,3 +101,29 @@ test('a failing batch leaves nothing behind', async () => {
     assert.equal(count.getRowsJS()[0]![0], 0n);
   });
 });
+
+// Without the reader's limits the slow read below would run for ever: the test's timeout turns that into a failure.
+test(
+  'reads of the discoveries are bounded like every reader: a slow one is stopped at its time limit and lets go of the file',
+  { timeout: 120_000 },
+  async () => {
+    const duckdbPath = path.join(dir, 'slow.duckdb');
+    await withWarehouse(duckdbPath, async ({ connection }) => {
+      await recordDiscoveries(connection, [secondCheck, deadPortal]);
+      // A view that never finishes (10^15 rows to count), standing in for a read that would hold the file indefinitely.
+      await connection.run(`create or replace view latest_portal_discoveries as
+      select * from portal_discoveries, (select 0 as columns, 0 as government_columns)
+       where (select count(*) from range(1000000000) a, range(1000000) b) > 0`);
+    });
+    const limits = { timeoutSecs: 0.5, memoryLimitMb: 256 };
+    const stopped = { code: 'SQL_TIMEOUT', message: /ran longer than 0.5 s and was stopped/ };
+    await assert.rejects(readLatestDiscoveries({ duckdbPath }, { limits }), stopped);
+    await assert.rejects(readPortalHealth(duckdbPath, { limits }), stopped);
+    await assert.rejects(readPortalHealth(duckdbPath, { withColumns: true, limits }), stopped);
+    // The file was let go: the writer gets in.
+    await withWarehouse(duckdbPath, async ({ connection }) => {
+      const count = await connection.runAndReadAll('select count(*) from portal_discoveries');
+      assert.equal(count.getRowsJS()[0]![0], 2n);
+    });
+  },
+);

@@ -6,8 +6,7 @@ import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PortalDiscovery, ReportColumn } from '../crawlers/catalog-types.ts';
 import { inTransaction, query, runPrepared } from './queries.ts';
-import { retryWhileLocked } from './retry-locked.ts';
-import { withReadOnlyWarehouse } from './warehouse.ts';
+import { withReader, type ReaderLimits } from './reader.ts';
 
 /**
  * Adds the discoveries and their columns in one transaction. A discovery already recorded (same source, same
@@ -30,19 +29,22 @@ export async function recordDiscoveries(connection: DuckDBConnection, discoverie
 }
 
 /**
- * Each portal's latest discovery, by source id. Opens the warehouse read-only (waiting while the loader writes);
- * an empty map when there is no warehouse yet, or one from before discoveries were kept.
+ * Each portal's latest discovery, by source id. Reads through withReader (read-only, within the reader limits — by
+ * default DEFAULT_READER_LIMITS — waiting up to 10 s while the loader writes); an empty map when there is no warehouse
+ * yet, or one from before discoveries were kept.
  */
-export async function readLatestDiscoveries(config: { duckdbPath: string }): Promise<Map<string, PortalDiscovery>> {
+export async function readLatestDiscoveries(
+  config: { duckdbPath: string },
+  options: { limits?: ReaderLimits } = {},
+): Promise<Map<string, PortalDiscovery>> {
   if (!existsSync(config.duckdbPath)) return new Map();
-  return retryWhileLocked(() =>
-    withReadOnlyWarehouse(config.duckdbPath, async ({ connection }) => {
-      if (!(await hasDiscoveryTables(connection))) return new Map();
-      const reader = await connection.runAndReadAll(query('latest-portal-discoveries'));
-      const discoveries = reader.getRowObjectsJS().map(toDiscovery);
-      return new Map(discoveries.map((discovery) => [discovery.sourceId, discovery]));
-    }),
-  );
+  const read = async (connection: DuckDBConnection): Promise<Map<string, PortalDiscovery>> => {
+    if (!(await hasDiscoveryTables(connection))) return new Map();
+    const reader = await connection.runAndReadAll(query('latest-portal-discoveries'));
+    const discoveries = reader.getRowObjectsJS().map(toDiscovery);
+    return new Map(discoveries.map((discovery) => [discovery.sourceId, discovery]));
+  };
+  return withReader(config.duckdbPath, read, { limits: options.limits, lockWaitMs: 10_000 });
 }
 
 /** A read-only open applies no migrations: a warehouse written by an older version has no such view. */

@@ -7,8 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PortalStatus } from '../crawlers/catalog-types.ts';
 import { hasDiscoveryTables } from './discoveries.ts';
 import { query, type QueryName } from './queries.ts';
-import { retryWhileLocked } from './retry-locked.ts';
-import { withReadOnlyWarehouse } from './warehouse.ts';
+import { withReader, type ReaderLimits } from './reader.ts';
 
 export interface PortalStatusCount {
   status: PortalStatus;
@@ -51,24 +50,31 @@ export interface PortalHealth {
   columns: FoundColumn[];
 }
 
+export interface PortalHealthOptions {
+  /** Also read every portal's 年报 columns (the UI's Portals page). */
+  withColumns?: boolean;
+  /** The reader's time and memory limits; default DEFAULT_READER_LIMITS. */
+  limits?: ReaderLimits;
+}
+
 /**
- * Reads the portal health, opening the warehouse read-only (waiting up to 10 s while the loader writes). Null when
- * there is no warehouse, or it holds no discovery: one from before discoveries were kept, or never discovered.
+ * Reads the portal health through withReader (read-only, within the reader limits, waiting up to 10 s while the
+ * loader writes). Null when there is no warehouse, or it holds no discovery: one from before discoveries were kept,
+ * or never discovered.
  */
-export async function readPortalHealth(duckdbPath: string, options: { withColumns?: boolean } = {}): Promise<PortalHealth | null> {
+export async function readPortalHealth(duckdbPath: string, options: PortalHealthOptions = {}): Promise<PortalHealth | null> {
   if (!existsSync(duckdbPath)) return null;
-  return retryWhileLocked(() =>
-    withReadOnlyWarehouse(duckdbPath, async ({ connection }) => {
-      if (!(await hasDiscoveryTables(connection))) return null;
-      const counts = await readRows<PortalStatusCount>(connection, 'portal-status-counts');
-      if (counts.length === 0) return null;
-      return {
-        counts,
-        problems: await readRows<PortalProblem>(connection, 'portals-not-ok'),
-        columns: options.withColumns ? await readRows<FoundColumn>(connection, 'latest-portal-columns') : [],
-      };
-    }),
-  );
+  const read = async (connection: DuckDBConnection): Promise<PortalHealth | null> => {
+    if (!(await hasDiscoveryTables(connection))) return null;
+    const counts = await readRows<PortalStatusCount>(connection, 'portal-status-counts');
+    if (counts.length === 0) return null;
+    return {
+      counts,
+      problems: await readRows<PortalProblem>(connection, 'portals-not-ok'),
+      columns: options.withColumns ? await readRows<FoundColumn>(connection, 'latest-portal-columns') : [],
+    };
+  };
+  return withReader(duckdbPath, read, { limits: options.limits, lockWaitMs: 10_000 });
 }
 
 /** Runs a query of load/queries/ and returns its rows with camelCase keys; the queries return only text and integers. */

@@ -1,5 +1,5 @@
--- batch-insert-reports: the staged parses not loaded yet (a non-report too, with is_report false), as insert-report
--- does for one; loaded_at defaults to now(). No parameters (staged_reports holds each report_id once); returns nothing.
+-- batch-insert-reports: the staged parses not loaded yet (a non-report too, with is_report false);
+-- loaded_at defaults to now(). No parameters (staged_reports holds each report_id once); returns nothing.
 insert into reports
   (report_id, sha256, parser_version, is_report, issuer, region_name, region_code, level, year, format, title,
    source_id, url, published_at, run_id)

@@ -1,5 +1,5 @@
--- batch-insert-sightings: where and when each staged document was seen, as insert-sighting does for one: a sighting
--- already recorded (same sha256, url, run_id) is ignored; published_at that is no date is stored as NULL.
+-- batch-insert-sightings: where and when each staged document was seen: a sighting already recorded
+-- (same sha256, url, run_id) is ignored; published_at that is no date is stored as NULL.
 -- No parameters (staged_sightings holds each key once); returns nothing.
 insert into document_sightings
   (sha256, source_id, url, final_url, title, published_at, fetched_at, status, etag, last_modified, run_id)

@@ -3,7 +3,7 @@
 -- statements (batch-*.sql). No parameters; returns nothing.
 create or replace temp table staged_documents (
   sha256 varchar, format varchar, byte_length bigint, content_type varchar, extractor_version varchar, title varchar,
-  archive_path varchar, fetched_at varchar);
+  archive_path varchar, fetched_at varchar, engine varchar, engine_fallback varchar);
 create or replace temp table staged_sightings (
   sha256 varchar, source_id varchar, url varchar, final_url varchar, title varchar, published_at varchar,
   fetched_at varchar, status integer, etag varchar, last_modified varchar, run_id varchar);
