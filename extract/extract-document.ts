@@ -3,7 +3,6 @@ import { decodeHtml } from '../shared/charset.ts';
 import { DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError } from './errors.ts';
 import { extractDecodedHtml } from './html.ts';
 import { extractPdf, type PdfExtractOptions } from './pdf.ts';
-import { extractImage } from './scan.ts';
 import { sniffFormat, type SniffedFormat } from './sniff.ts';
 import { extractText } from './text.ts';
 import type { ExtractedDocument } from './types.ts';
@@ -59,7 +58,8 @@ export async function extractDocument(bytes: Uint8Array, hints: ExtractHints): P
     case 'doc':
       return extractDoc(bytes, hints.sha256);
     case 'image':
-      return extractImage(bytes, hints.sha256);
+      // Loaded on the first image: the OCR modules (sharp, tesseract, onnxruntime) stay out of a worker that reads none.
+      return (await import('./scan.ts')).extractImage(bytes, hints.sha256);
     case 'text':
       // Same charset rules as HTML (BOM, declared, UTF-8 if valid, else gb18030); a text file has no <meta>.
       return extractText(decodeHtml(bytes, hints.contentType).text, hints.sha256);

@@ -5,6 +5,12 @@
  */
 import type { DocumentPage, ExtractWarning, LineBlock } from './types.ts';
 
+/** Numbers the tables of a document in reading order, from 0. */
+export function renumberTables(pages: DocumentPage[]): void {
+  let index = 0;
+  for (const page of pages) for (const block of page.blocks) if (block.kind === 'table') block.index = index++;
+}
+
 /** A page's lines and its height in points (boxes are measured from the top). */
 export interface LaidOutPage {
   page: DocumentPage;

@@ -6,6 +6,14 @@ import type { ExtractedDocument } from './types.ts';
 /** The engine that read a PDF's text. */
 export type PdfEngine = NonNullable<ExtractedDocument['engine']>;
 
+/** The warning of a PDF read by pdf.js because PDFium could not be trusted with it; its message says why. */
+export const PDFJS_FALLBACK = 'PDFJS_FALLBACK';
+
+/** Why pdf.js read the document instead of PDFium (its PDFJS_FALLBACK warning's message), or null. */
+export function pdfjsFallbackReason(document: Pick<ExtractedDocument, 'warnings'>): string | null {
+  return document.warnings.find((warning) => warning.code === PDFJS_FALLBACK)?.message ?? null;
+}
+
 /** One page's text runs in viewport space (points, y from the top), with counts for the garbled-text check. */
 export interface PageText {
   items: PositionedText[];

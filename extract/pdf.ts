@@ -6,10 +6,9 @@
  */
 import { CorruptPdfError, EncryptedPdfError, ExtractError, GarbledTextError, NoTextLayerError } from './errors.ts';
 import { normalizePdfText } from './normalize.ts';
-import { readPdfScanPages, renumberTables } from './scan.ts';
-import { removeRepeatedHeadingRows, removeRunningLines, type LaidOutPage } from './pdf-layout.ts';
+import { removeRepeatedHeadingRows, removeRunningLines, renumberTables, type LaidOutPage } from './pdf-layout.ts';
 import { buildLines } from './pdf-lines.ts';
-import { isGarbled, type PageRulingTables, type PageText, type PdfReading } from './pdf-page-text.ts';
+import { isGarbled, PDFJS_FALLBACK, type PageRulingTables, type PageText, type PdfReading } from './pdf-page-text.ts';
 import { isPdfiumOutOfMemory } from './pdfium-engine.ts';
 import { readPdfWithPdfium } from './pdfium-text.ts';
 import { readPdfWithPdfjs } from './pdfjs-text.ts';
@@ -60,7 +59,7 @@ async function readPdf(bytes: Uint8Array, options: PdfExtractOptions): Promise<{
   if (typeof pdfium !== 'string') return { reading: pdfium, warnings: [] };
   if (options.engine === 'pdfium') throw new CorruptPdfError(pdfium);
   const reading = await readPdfWithPdfjs(bytes, options);
-  const warnings = options.engine === 'pdf.js' ? [] : [{ code: 'PDFJS_FALLBACK', message: `read by pdf.js: ${pdfium}` }];
+  const warnings = options.engine === 'pdf.js' ? [] : [{ code: PDFJS_FALLBACK, message: `read by pdf.js: ${pdfium}` }];
   return { reading, warnings };
 }
 
@@ -139,6 +138,9 @@ async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: 
   }));
   if (chosen.length === 0 && chosenThin.length === 0) return warnings;
   try {
+    // The OCR modules (sharp, tesseract, onnxruntime: ~17 MB resident) load with the first page that needs them,
+    // so a worker that meets only PDFs with a text layer never maps them.
+    const { readPdfScanPages } = await import('./scan.ts');
     const scanned = await readPdfScanPages(bytes, chosen, { linesToo: true });
     const tablesOnly = await readPdfScanPages(bytes, chosenThin, { linesToo: false });
     for (const page of pages) {

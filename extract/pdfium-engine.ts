@@ -1,10 +1,12 @@
 /**
  * PDFium compiled to WebAssembly (@embedpdf/pdfium), one engine per thread: module state is per thread, so each
- * extract worker thread loads its own copy on first use. Documents are opened from bytes copied into the
- * engine's heap and must be closed; every open document, page and allocation is counted, so a test can see
- * that nothing leaks. The heap may grow to a cap, 768 MB by default (a PDF whose streams inflate past that fails
- * typed instead of taking the process down); an engine left with a heap over RECYCLE_HEAP_BYTES after a
- * document is dropped and a fresh one loaded, because a WebAssembly memory never shrinks.
+ * extract worker thread loads its own copy on first use. PDFium reads a document's bytes where they are, block
+ * by block through a callback (FPDF_LoadCustomDocument), rather than from a copy in its heap: that heap never
+ * shrinks, and a copy would grow it by the size of the biggest PDF read. Documents must be closed; every open
+ * document, page and allocation is counted, so a test can see that nothing leaks. The heap may grow to a cap,
+ * 768 MB by default (a PDF whose streams inflate past that fails typed instead of taking the process down); an
+ * engine left with a heap over RECYCLE_HEAP_BYTES after a document is dropped and a fresh one loaded, because a
+ * WebAssembly memory never shrinks.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +20,8 @@ const RECYCLE_HEAP_BYTES = 160 * 1024 * 1024;
 const WASM_PAGE_BYTES = 65536;
 /** FPDF_GetLastError(): the document needs a password. */
 const FPDF_ERR_PASSWORD = 4;
+/** FPDF_FILEACCESS on wasm32: m_FileLen, m_GetBlock (a function table index), m_Param, 4 bytes each. */
+const FILE_ACCESS_BYTES = 12;
 
 export type PdfiumModule = WrappedPdfiumModule;
 
@@ -26,8 +30,15 @@ interface WasmMemory {
   buffer: ArrayBuffer;
   grow(deltaPages: number): number;
 }
+/** The parts of the WebAssembly namespace used here (the project's lib has no WebAssembly types). */
+interface WasmNamespace {
+  RuntimeError: new () => Error;
+  compile(bytes: Uint8Array): Promise<object>;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmNamespace }).WebAssembly;
 /** What a wasm trap (Emscripten's abort(), an out-of-bounds access) throws. */
-const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly.RuntimeError;
+const WasmRuntimeError = wasm.RuntimeError;
 
 /** The per-character text functions, called straight on the wasm exports (booleans come back as 0 or 1). */
 export interface PdfiumCharFunctions {
@@ -51,9 +62,37 @@ export function charFunctionsOf(module: PdfiumModule): PdfiumCharFunctions {
   return module.pdfium.wasmExports as unknown as PdfiumCharFunctions;
 }
 
+/** Emscripten's typed views of the heap, on the module object; replaced when the memory grows. */
+interface HeapViews {
+  HEAPU8: Uint8Array;
+  HEAP32: Int32Array;
+  HEAPF32: Float32Array;
+  HEAPF64: Float64Array;
+}
+
+const viewsOf = (module: PdfiumModule) => module.pdfium as unknown as HeapViews;
+
 /** The engine's heap as bytes. Emscripten replaces the view when the memory grows: read it after every call. */
 export function heapOf(module: PdfiumModule): Uint8Array {
-  return (module.pdfium as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+  return viewsOf(module).HEAPU8;
+}
+
+/**
+ * The `index`th 32-bit float from `pointer` (4-aligned) in the heap, read through Emscripten's current view: out
+ * parameters are read this way after the call that filled them, without a typed array made per read.
+ */
+export function heapFloat32(module: PdfiumModule, pointer: number, index = 0): number {
+  return viewsOf(module).HEAPF32[(pointer >> 2) + index]!;
+}
+
+/** As heapFloat32, for a double (`pointer` 8-aligned). */
+export function heapFloat64(module: PdfiumModule, pointer: number, index = 0): number {
+  return viewsOf(module).HEAPF64[(pointer >> 3) + index]!;
+}
+
+/** As heapFloat32, for a 32-bit integer. */
+export function heapInt32(module: PdfiumModule, pointer: number, index = 0): number {
+  return viewsOf(module).HEAP32[(pointer >> 2) + index]!;
 }
 
 /** PDFium's heap would pass its cap: a bomb-like PDF (huge or endless streams). */
@@ -61,6 +100,10 @@ class PdfiumOutOfMemoryError extends Error {}
 
 interface Engine {
   module: PdfiumModule;
+  /** The function-table index of readBlock(), PDFium's m_GetBlock for every document of this engine. */
+  readBlock: number;
+  /** Bytes of the open documents, by the id PDFium passes back to readBlock() as m_Param. */
+  sources: Map<number, Uint8Array>;
   /** Set once the wasm aborted (out of memory, a trap): its state is undefined and it is never used again. */
   broken: boolean;
   /** Set when a growth of the heap was refused: an abort that follows is the cap's doing, not a PDFium bug. */
@@ -70,17 +113,18 @@ interface Engine {
 let engine: Engine | null = null;
 let maxHeapBytes = DEFAULT_MAX_HEAP_BYTES;
 let loading: Promise<Engine> | null = null;
-let wasmBinary: ArrayBuffer | null = null;
+let compiling: Promise<object> | null = null;
+let nextSourceId = 1;
 /** Open documents, pages and heap allocations of this thread's engine. */
 const openHandles = { documents: 0, pages: 0, allocations: 0 };
 
-function readWasmBinary(): ArrayBuffer {
-  if (!wasmBinary) {
-    const file = createRequire(import.meta.url).resolve('@embedpdf/pdfium/pdfium.wasm');
-    const bytes = readFileSync(file);
-    wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-  return wasmBinary;
+/**
+ * PDFium's wasm, compiled once per thread and instantiated for every engine (a recycled one too). Only the
+ * compiled module is kept, not the 4.6 MB of the file: V8 keeps its own copy of the bytes inside the module.
+ */
+function compiledWasm(): Promise<object> {
+  compiling ??= wasm.compile(readFileSync(createRequire(import.meta.url).resolve('@embedpdf/pdfium/pdfium.wasm')));
+  return compiling;
 }
 
 /**
@@ -118,13 +162,39 @@ function requirePdfium(): typeof import('@embedpdf/pdfium') {
 
 async function loadEngine(): Promise<Engine> {
   const { init } = requirePdfium();
-  // PDFium prints its own diagnostics (font fallbacks, failed allocations) to stderr: the errors say enough.
-  const overrides = { wasmBinary: readWasmBinary(), print: () => {}, printErr: () => {} };
+  const compiled = await compiledWasm();
+  const overrides = {
+    // Emscripten's hook for a module compiled elsewhere: it then neither reads nor keeps the file.
+    instantiateWasm(imports: object, receive: (instance: object, module: object) => void): object {
+      const instance = new wasm.Instance(compiled, imports);
+      receive(instance, compiled);
+      return instance.exports;
+    },
+    // PDFium prints its own diagnostics (font fallbacks, failed allocations) to stderr: the errors say enough.
+    print: () => {},
+    printErr: () => {},
+  };
   const module = await init(overrides as Parameters<typeof init>[0]);
   module.PDFiumExt_Init();
-  const loaded: Engine = { module, broken: false, capReached: false };
+  const sources = new Map<number, Uint8Array>();
+  const readBlock = module.pdfium.addFunction(blockReader(module, sources), 'iiiii');
+  const loaded: Engine = { module, readBlock, sources, broken: false, capReached: false };
   capHeap(loaded);
   return loaded;
+}
+
+/**
+ * PDFium's m_GetBlock(param, position, buffer, size): copies `size` bytes of the document `param` from
+ * `position` into the heap at `buffer`; 0 (a read error to PDFium) when they are not there.
+ */
+function blockReader(module: PdfiumModule, sources: Map<number, Uint8Array>) {
+  return (id: number, position: number, buffer: number, size: number): number => {
+    const bytes = sources.get(id);
+    const [from, length] = [position >>> 0, size >>> 0];
+    if (!bytes || from + length > bytes.byteLength) return 0;
+    heapOf(module).set(bytes.subarray(from, from + length), buffer >>> 0);
+    return 1;
+  };
 }
 
 async function currentEngine(): Promise<Engine> {
@@ -165,14 +235,20 @@ class TrackedDocument implements PdfiumDocument {
   pageCount = 0;
   private readonly pages = new Set<number>();
   private readonly allocations = new Set<number>();
-  private data = { pointer: 0, byteLength: 0 };
+  private readonly sourceId = nextSourceId++;
+  private fileAccess = 0;
 
-  constructor(readonly module: PdfiumModule) {}
+  constructor(private readonly engine: Engine) {}
 
-  /** Copies the bytes into the heap (PDFium reads them lazily, so they live as long as the document). */
+  get module(): PdfiumModule {
+    return this.engine.module;
+  }
+
+  /** Hands PDFium a file access over `bytes` (read lazily: they must live as long as the document). */
   open(bytes: Uint8Array): void {
-    this.data = { pointer: this.malloc(bytes.byteLength), byteLength: bytes.byteLength };
-    heapOf(this.module).set(bytes, this.data.pointer);
+    this.engine.sources.set(this.sourceId, bytes);
+    this.fileAccess = this.malloc(FILE_ACCESS_BYTES);
+    new Uint32Array(heapOf(this.module).buffer, this.fileAccess, 3).set([bytes.byteLength, this.engine.readBlock, this.sourceId]);
     this.load();
     if (this.pageCount <= 0) throw new CorruptPdfError('PDFium finds no pages in the PDF');
   }
@@ -183,7 +259,7 @@ class TrackedDocument implements PdfiumDocument {
   }
 
   private load(): void {
-    this.handle = this.module.FPDF_LoadMemDocument(this.data.pointer, this.data.byteLength, '');
+    this.handle = this.module.FPDF_LoadCustomDocument(this.fileAccess, '');
     if (this.handle === 0) throw openingError(this.module.FPDF_GetLastError());
     openHandles.documents++;
     this.pageCount = this.module.FPDF_GetPageCount(this.handle);
@@ -217,10 +293,11 @@ class TrackedDocument implements PdfiumDocument {
     openHandles.pages--;
   }
 
-  /** Closes what is still open: pages, then the document, then the allocations (its bytes among them). */
+  /** Closes what is still open: pages, then the document, then the allocations (its file access among them). */
   release(): void {
     this.closeDocument();
     for (const pointer of [...this.allocations]) this.free(pointer);
+    this.engine.sources.delete(this.sourceId);
   }
 
   private closeDocument(): void {
@@ -240,7 +317,7 @@ class TrackedDocument implements PdfiumDocument {
 export async function withPdfiumDocument<T>(bytes: Uint8Array, read: (document: PdfiumDocument) => Promise<T> | T): Promise<T> {
   const current = await currentEngine();
   current.capReached = false;
-  const document = new TrackedDocument(current.module);
+  const document = new TrackedDocument(current);
   try {
     document.open(bytes);
     const result = await read(document);

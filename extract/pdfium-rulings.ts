@@ -7,7 +7,7 @@
  */
 import type { PositionedText } from './pdf-lines.ts';
 import type { PdfiumModule } from './pdfium-engine.ts';
-import { heapOf } from './pdfium-engine.ts';
+import { heapFloat32, heapInt32 } from './pdfium-engine.ts';
 
 /** pdf-parse's module: only its geometry classes are used here. */
 export type TableGeometry = Pick<typeof import('pdf-parse'), 'LineStore' | 'Line' | 'Point' | 'Rectangle'>;
@@ -111,8 +111,7 @@ function addRulings(
 /** getTable() reads only paths painted by a plain stroke: no fill. */
 function isStrokeOnly(module: PdfiumModule, path: number, scratch: number): boolean {
   if (!module.FPDFPath_GetDrawMode(path, scratch, scratch + 4)) return false;
-  const [fillMode, stroke] = new Int32Array(heapOf(module).buffer, scratch, 2);
-  return fillMode === 0 && stroke !== 0;
+  return heapInt32(module, scratch) === 0 && heapInt32(module, scratch, 1) !== 0; // fill mode none, stroked
 }
 
 /** The bounding box of the path's points in its own space (pdf.js's constructPath minMax). */
@@ -121,7 +120,7 @@ function pathBox(module: PdfiumModule, path: number, scratch: number): [number, 
   const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   for (let index = 0; index < count; index++) {
     if (!module.FPDFPathSegment_GetPoint(module.FPDFPath_GetPathSegment(path, index), scratch, scratch + 4)) continue;
-    const [x, y] = [...new Float32Array(heapOf(module).buffer, scratch, 2)] as [number, number];
+    const [x, y] = [heapFloat32(module, scratch), heapFloat32(module, scratch, 1)];
     box[0] = Math.min(box[0], x);
     box[1] = Math.min(box[1], y);
     box[2] = Math.max(box[2], x);
@@ -132,5 +131,5 @@ function pathBox(module: PdfiumModule, path: number, scratch: number): [number, 
 
 function readMatrix(module: PdfiumModule, object: number, scratch: number): Matrix {
   if (!module.FPDFPageObj_GetMatrix(object, scratch)) return IDENTITY;
-  return [...new Float32Array(heapOf(module).buffer, scratch, 6)] as Matrix;
+  return [0, 1, 2, 3, 4, 5].map((index) => heapFloat32(module, scratch, index)) as Matrix;
 }

@@ -9,7 +9,7 @@ import { countUnmappedGlyphs, normalizePdfText } from './normalize.ts';
 import { cleanPdfTitle, type PageRulingTables, type PageText, type PdfReading } from './pdf-page-text.ts';
 import { loadPdfParse } from './pdf-parse-loader.ts';
 import type { PositionedText } from './pdf-lines.ts';
-import { charFunctionsOf, heapOf, withPdfiumDocument, type PdfiumDocument, type PdfiumModule } from './pdfium-engine.ts';
+import { charFunctionsOf, heapFloat32, heapFloat64, withPdfiumDocument, type PdfiumDocument, type PdfiumModule } from './pdfium-engine.ts';
 import { findRulingTables, type TableGeometry } from './pdfium-rulings.ts';
 
 /**
@@ -27,7 +27,7 @@ const VERTICAL_ORIGIN_EM = 0.88;
 const FULL_WIDTH = /[\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6]/;
 /** A glyph whose baseline moves by more than this share of the font size starts a new run. */
 const BASELINE_SHIFT_EM = 0.25;
-/** Heap bytes for the out-parameters of one call (a rectangle of four floats, a matrix of six, two doubles). */
+/** Heap bytes for the out-parameters of one call (a rectangle of four floats, a matrix of six, two doubles; 8-aligned). */
 const SCRATCH_BYTES = 32;
 const REPLACEMENT_CHARACTER = '\ufffd';
 
@@ -160,8 +160,7 @@ function readBox(
   get: (l: number, b: number, r: number, t: number) => boolean,
 ): [number, number, number, number] | null {
   if (!get(scratch, scratch + 4, scratch + 8, scratch + 12)) return null;
-  const floats = new Float32Array(heapOf(module).buffer, scratch, 4);
-  const [left, bottom, right, top] = [floats[0]!, floats[1]!, floats[2]!, floats[3]!];
+  const [left, bottom, right, top] = [0, 1, 2, 3].map((index) => heapFloat32(module, scratch, index)) as [number, number, number, number];
   return [Math.min(left, right), Math.min(bottom, top), Math.max(left, right), Math.max(bottom, top)];
 }
 
@@ -181,31 +180,32 @@ function readGlyphs(module: PdfiumModule, textPage: number, scratch: number): Gl
     const unmapped = pdfium.FPDFText_HasUnicodeMapError(textPage, index) === 1;
     const char = unmapped || code === 0 ? REPLACEMENT_CHARACTER : String.fromCodePoint(code);
     if (pdfium.FPDFText_GetCharOrigin(textPage, index, scratch, scratch + 8) === 0) continue;
-    const [originX, originY] = new Float64Array(heapOf(module).buffer, scratch, 2);
-    let right = originX!;
+    const originX = heapFloat64(module, scratch);
+    const originY = heapFloat64(module, scratch, 1);
+    let right = originX;
     if (pdfium.FPDFText_GetLooseCharBox(textPage, index, scratch) !== 0) {
-      right = Math.max(originX!, new Float32Array(heapOf(module).buffer, scratch, 4)[2]!); // left, top, right, bottom
+      right = Math.max(originX, heapFloat32(module, scratch, 2)); // left, top, right, bottom
     }
     const textObject = pdfium.FPDFText_GetTextObject(textPage, index);
     if (textObject !== lastTextObject) {
       lastTextObject = textObject;
       font = textObject === 0 ? 0 : pdfium.FPDFTextObj_GetFont(textObject);
-      scale =
-        pdfium.FPDFText_GetMatrix(textPage, index, scratch) !== 0 ? verticalScale(new Float32Array(heapOf(module).buffer, scratch, 6)) : 1;
+      scale = pdfium.FPDFText_GetMatrix(textPage, index, scratch) !== 0 ? verticalScale(module, scratch) : 1;
     }
     const fontSize = pdfium.FPDFText_GetFontSize(textPage, index) * scale;
-    if (FULL_WIDTH.test(char)) right = originX! + fontSize;
-    glyphs.push({ char, font, x: originX!, right, baseline: -originY!, fontSize });
+    if (FULL_WIDTH.test(char)) right = originX + fontSize;
+    glyphs.push({ char, font, x: originX, right, baseline: -originY, fontSize });
   }
   return glyphs;
 }
 
 /**
  * PDFium's font size is the Tf operand; pdf.js's is the size on the page (text matrix times CTM), e.g. 16 pt
- * for Word's 21.33 under its 0.75 px-to-pt CTM. The character's matrix (a, b, c, d, e, f) gives the scale.
+ * for Word's 21.33 under its 0.75 px-to-pt CTM. The character's matrix (a, b, c, d, e, f at `matrix`) gives the scale.
  */
-function verticalScale(matrix: Float32Array): number {
-  return Math.hypot(matrix[2]!, matrix[3]!) || Math.hypot(matrix[0]!, matrix[1]!) || 1;
+function verticalScale(module: PdfiumModule, matrix: number): number {
+  const [a, b, c, d] = [0, 1, 2, 3].map((index) => heapFloat32(module, matrix, index)) as [number, number, number, number];
+  return Math.hypot(c, d) || Math.hypot(a, b) || 1;
 }
 
 /** Glyphs into pdf.js-like runs: a run ends at a change of font, size or baseline, or a gap over 0.6 em. */

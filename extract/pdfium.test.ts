@@ -30,22 +30,11 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   assert.fail('should have thrown');
 }
 
-/** A one-page PDF whose content stream inflates to `megabytes` of spaces after a line of text. */
-function pdfWithHugeContentStream(megabytes: number): Uint8Array {
-  const text = Buffer.from('BT /F1 12 Tf 20 150 Td (Hello) Tj ET\n', 'latin1');
-  const packed = deflateSync(Buffer.concat([text, Buffer.alloc(megabytes * 2 ** 20, 0x20)]));
-  const objects: Buffer[] = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${packed.length} /Filter /FlateDecode >>\nstream\n`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ].map((body, index) => {
-    const head = Buffer.from(`${index + 1} 0 obj\n${body}`, 'latin1');
-    return index === 3
-      ? Buffer.concat([head, packed, Buffer.from('\nendstream\nendobj\n')])
-      : Buffer.concat([head, Buffer.from('\nendobj\n')]);
-  });
+/** A PDF of the given object bodies (object 1 the catalog), with its cross-reference table and trailer. */
+function assemblePdf(bodies: Array<string | Buffer>): Uint8Array {
+  const objects = bodies.map((body, index) =>
+    Buffer.concat([Buffer.from(`${index + 1} 0 obj\n`), Buffer.from(body), Buffer.from('\nendobj\n')]),
+  );
   let offset = '%PDF-1.4\n'.length;
   const offsets = objects.map((object) => [offset, (offset += object.length)][0]!);
   const xref = [
@@ -56,6 +45,27 @@ function pdfWithHugeContentStream(megabytes: number): Uint8Array {
   ].join('\n');
   const trailer = `\ntrailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${offset}\n%%EOF\n`;
   return new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.4\n'), ...objects, Buffer.from(xref + trailer)]));
+}
+
+const streamObject = (data: Buffer, dictionary = '') =>
+  Buffer.concat([Buffer.from(`<< /Length ${data.length}${dictionary} >>\nstream\n`), data, Buffer.from('\nendstream')]);
+
+/** A one-page Helvetica PDF drawing `content`, with further objects after its own five. */
+function onePagePdf(content: Buffer, dictionary = '', extraObjects: Buffer[] = []): Uint8Array {
+  return assemblePdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    streamObject(content, dictionary),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    ...extraObjects,
+  ]);
+}
+
+/** A one-page PDF whose content stream inflates to `megabytes` of spaces after a line of text. */
+function pdfWithHugeContentStream(megabytes: number): Uint8Array {
+  const text = Buffer.from('BT /F1 12 Tf 20 150 Td (Hello) Tj ET\n', 'latin1');
+  return onePagePdf(deflateSync(Buffer.concat([text, Buffer.alloc(megabytes * 2 ** 20, 0x20)])), ' /Filter /FlateDecode');
 }
 
 describe('PDFium and pdf.js read the same lines', () => {
@@ -174,6 +184,21 @@ describe('the PDFium engine over many documents', () => {
     } finally {
       setPdfiumHeapCap();
     }
+  });
+});
+
+describe("the PDF's bytes", () => {
+  it('stay where they are: PDFium reads them block by block, its heap does not grow by the size of the file', async () => {
+    setPdfiumHeapCap(); // a fresh engine, its heap at the initial size
+    const padding = streamObject(Buffer.alloc(48 * 2 ** 20, 0x30)); // an object no page uses
+    const bytes = onePagePdf(Buffer.from('BT /F1 12 Tf 20 150 Td (Read in place) Tj ET'), '', [padding]);
+    const document = await extractPdf(bytes, 'padded', { ocr: false, engine: 'pdfium' });
+    assert.deepEqual(
+      lines(document).map((line) => line.text),
+      ['Read in place'],
+    );
+    assert.ok(pdfiumHeapBytes() < bytes.byteLength, `heap ${pdfiumHeapBytes()} bytes for a PDF of ${bytes.byteLength}`);
+    assert.deepEqual(pdfiumOpenHandles(), { documents: 0, pages: 0, allocations: 0 });
   });
 });
 

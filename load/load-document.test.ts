@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { buildMinimalPdf } from '../extract/fixtures/minimal-pdf.ts';
+import { extractPdf } from '../extract/pdf.ts';
 import { sampleCells, sampleInput } from './fixtures/documents.ts';
 import { loadDocument, reportIdOf } from './load-document.ts';
 import { runReadOnlySql } from './sql.ts';
@@ -219,4 +221,25 @@ test('a non-report is loaded too, as is_report false, and stays out of latest_re
   assert.deepEqual(reports.rows, [[false]]);
   const latest = await runReadOnlySql(file, 'select count(*) from latest_reports');
   assert.equal(latest.rows[0]![0], 0);
+});
+
+test("a PDF's document row names the engine that read it, and why pdf.js did; other formats have none", async () => {
+  const file = path.join(dir, 'engine.duckdb');
+  const input = sampleInput({ name: 'engine', format: 'pdf' });
+  const readable = 'BT /F1 12 Tf 20 150 Td (Readable page) Tj ET';
+  const garbled = 'BT /F2 12 Tf 20 150 Td (Garbled page) Tj ET';
+  const engines = async () => (await runReadOnlySql(file, 'select format, engine, engine_fallback from documents order by format')).rows;
+  const fallback = await extractPdf(buildMinimalPdf({ pages: [readable, garbled] }), input.fetched.sha256, { ocr: false });
+  await withWarehouse(file, async (warehouse) => {
+    await loadDocument(warehouse, { ...input, extracted: fallback });
+    await loadDocument(warehouse, sampleInput({ name: 'engine-html' }));
+  });
+  assert.deepEqual(await engines(), [
+    ['html', null, null],
+    ['pdf', 'pdf.js', 'read by pdf.js: PDFium reads page(s) 2 as glyphs without Unicode mapping'],
+  ]);
+  // The row follows the latest extraction loaded, as extractor_version does.
+  const pdfium = await extractPdf(buildMinimalPdf({ pages: [readable] }), input.fetched.sha256, { ocr: false });
+  await withWarehouse(file, (warehouse) => loadDocument(warehouse, { ...input, extracted: pdfium }));
+  assert.deepEqual((await engines())[1], ['pdf', 'pdfium', null]);
 });

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FetchedDocument } from '../shared/document.ts';
+import { pdfjsFallbackReason } from '../extract/pdf-page-text.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
 import type { ParsedReport } from '../transform/types.ts';
 import type { BatchWriter } from './batch.ts';
@@ -141,7 +142,8 @@ function uniqueRows(rows: SqlParam[][], keyOf: (row: SqlParam[]) => unknown[]): 
 
 /**
  * One staged_documents row per document, as loading the batch's inputs one after the other would leave it: the last
- * input's format, size, extractor and archive path, the latest known content type and title, the earliest sighting.
+ * input's format, size, extractor (and PDF engine) and archive path, the latest known content type and title, the
+ * earliest sighting.
  */
 function mergedDocumentRows(inputs: readonly LoadDocumentInput[]): SqlParam[][] {
   const merged = new Map<string, SqlParam[]>();
@@ -158,6 +160,8 @@ function mergedDocumentRows(inputs: readonly LoadDocumentInput[]): SqlParam[][] 
       title ?? before?.[5] ?? null,
       fetched.archivePath,
       earlier ? before[7]! : fetched.fetchedAt,
+      extracted.engine ?? null,
+      pdfjsFallbackReason(extracted),
     ]);
   }
   return [...merged.values()];
