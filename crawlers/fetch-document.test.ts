@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
 import { sha256Hex } from '../shared/files.ts';
 import { startDemoPortals, type DemoPortals } from '../simulator/index.ts';
 import { FetchError } from './errors.ts';
@@ -176,5 +177,55 @@ describe('fetchDocument on a small test server', () => {
     await closed.close();
     const error = await fetchError(fetchDocument(discovered(`${closed.origin}/x.pdf`), options));
     assert.deepEqual([error.code, error.retryable], ['CONNECTION_REFUSED', true]);
+  });
+});
+
+describe('fetchDocument of an article whose report is scanned images', () => {
+  let server: TestServer;
+  let page: Buffer;
+  let button: Buffer;
+  before(async () => {
+    const image = (width: number, height: number) =>
+      sharp({ create: { width, height, channels: 3, background: '#f4f4f4' } })
+        .jpeg()
+        .toBuffer();
+    [page, button] = await Promise.all([image(1240, 900), image(160, 48)]);
+    const huge = Buffer.alloc(options.maxBodyBytes + 1, 0xff);
+    server = await startTestServer((request, response) => {
+      const routes: Record<string, () => void> = {
+        '/nb/t1.html': () => reply(response, 200, '<html><body><img src="W1.jpg"></body></html>', { 'content-type': 'text/html' }),
+        '/nb/W1.jpg': () => reply(response, 200, page, { 'content-type': 'image/jpeg' }),
+        '/nb/share.jpg': () => reply(response, 200, button, { 'content-type': 'image/jpeg' }),
+        '/nb/huge.jpg': () => reply(response, 200, huge, { 'content-type': 'image/jpeg' }),
+      };
+      (routes[request.url ?? ''] ?? (() => reply(response, 404, 'no')))();
+    });
+  });
+  after(async () => server.close());
+
+  const article = (parts: string[]) => ({
+    ...discovered(`${server.origin}/nb/t1.html`, 'html'),
+    partUrls: parts.map((name) => `${server.origin}/nb/${name}`),
+  });
+
+  test('keeps the scanned pages as parts and leaves out an image too small to hold a table', async () => {
+    const fetched = await fetchDocument(article(['W1.jpg', 'share.jpg']), options);
+    assert.deepEqual(
+      fetched.parts?.map((part) => [new URL(part.url).pathname, part.contentType]),
+      [
+        ['/nb/t1.html', 'text/html'],
+        ['/nb/W1.jpg', 'image/jpeg'],
+      ],
+    );
+    assert.equal(fetched.sha256, partsSha256(fetched.parts!.map((part) => part.sha256)));
+    assert.ok(!(await readdir(rawDir)).includes(sha256Hex(button)), 'the small image is not archived');
+    const alone = await fetchDocument(article(['share.jpg']), options);
+    assert.equal(alone.parts, undefined, 'with only decoration left out, the article is a single page');
+  });
+
+  test('an image part over the byte cap fails the document, naming the part', async () => {
+    const error = await fetchError(fetchDocument(article(['W1.jpg', 'huge.jpg']), options));
+    assert.equal(error.code, 'BODY_TOO_LARGE');
+    assert.match(error.message, /^part 3 of 3 of the article .*huge\.jpg is larger than the \d+-byte limit/);
   });
 });

@@ -2,7 +2,8 @@
  * Downloads one discovered document into the content-addressed archive (rawDir/<sha256>) with undici's fetch under
  * the network policy (network-policy.ts): redirects followed only on the document's site, a timeout, a byte cap
  * enforced while the (decompressed) body streams in, and the source's TLS policy.
- * A multi-page article is downloaded part by part and stored as one document whose hash covers every part.
+ * A multi-page article — or an article whose report is scanned images (image-parts.ts) — is downloaded part by
+ * part and stored as one document whose hash covers every part.
  */
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { FetchError, describeNetworkFailure, httpStatusCode, isCertificateError,
 import { readCapped } from './capped-body.ts';
 import { fetchFollowing, networkPolicyOf, policyDispatcher, sameSiteAs, type NetworkPolicy } from './network-policy.ts';
 import { unfetchableReason } from './url-policy.ts';
+import { isTooSmallForTable } from './image-parts.ts';
 import { conditionalHeaders } from './crawl-state.ts';
 import { unthrottledHostScheduler, type HostBudget, type HostScheduler } from './host-scheduler.ts';
 import type { DiscoveredDocument, PreviousFetch } from './types.ts';
@@ -84,8 +86,9 @@ export async function fetchDocument(doc: DiscoveredDocument, options: FetchOptio
     etag: response.headers.get('etag'),
     lastModified: response.headers.get('last-modified'),
   };
-  if (!doc.partUrls?.length) return fetched;
-  const parts = [first, ...(await fetchParts(doc, options))];
+  const further = doc.partUrls?.length ? await fetchParts(doc, options) : [];
+  if (further.length === 0) return fetched;
+  const parts = [first, ...further];
   return {
     ...fetched,
     sha256: partsSha256(parts.map((part) => part.sha256)),
@@ -99,12 +102,18 @@ function politely<T>(url: string, options: FetchOptions, task: () => Promise<T>)
   return (options.hosts ?? unthrottledHostScheduler()).run(url, options.budget ?? {}, task);
 }
 
-/** The further parts of an article, one after the other (politeness), each named in its error. */
+/**
+ * The further parts of an article, one after the other (politeness), each named in its error. An image part too
+ * small to hold a table (a logo or button the page gave no size) is left out (image-parts.ts).
+ */
 async function fetchParts(doc: DiscoveredDocument, options: FetchOptions): Promise<ArchivedPart[]> {
   const parts: ArchivedPart[] = [];
   for (const [index, url] of (doc.partUrls ?? []).entries()) {
     try {
-      parts.push(await politely(url, options, async () => archive((await request(url, doc.url, options)).response, url, options)));
+      const part = await politely(url, options, async () =>
+        archive((await request(url, doc.url, options)).response, url, options, isTooSmallForTable),
+      );
+      if (part) parts.push(part);
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;
       const message = `part ${index + 2} of ${doc.partUrls!.length + 1} of the article ${doc.url}: ${error.message}`;
@@ -115,10 +124,24 @@ async function fetchParts(doc: DiscoveredDocument, options: FetchOptions): Promi
 }
 
 /** Reads an answer's body into the archive (unless those bytes are there already). */
-async function archive(response: Response, url: string, options: FetchOptions): Promise<ArchivedPart> {
+async function archive(response: Response, url: string, options: FetchOptions): Promise<ArchivedPart>;
+/** The same, or null (nothing archived) for bytes `leaveOut` refuses. */
+async function archive(
+  response: Response,
+  url: string,
+  options: FetchOptions,
+  leaveOut: (bytes: Uint8Array) => Promise<boolean>,
+): Promise<ArchivedPart | null>;
+async function archive(
+  response: Response,
+  url: string,
+  options: FetchOptions,
+  leaveOut?: (bytes: Uint8Array) => Promise<boolean>,
+): Promise<ArchivedPart | null> {
   const bytes = await readCappedBody(response, url, options);
   const contentType = response.headers.get('content-type');
   throwIfChallenge(response.status, bytes, contentType, url);
+  if (leaveOut && (await leaveOut(bytes))) return null;
   const sha256 = sha256Hex(bytes);
   const archivePath = path.join(options.rawDir, sha256);
   if (!(await exists(archivePath))) await writeFileAtomic(archivePath, bytes);

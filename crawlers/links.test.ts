@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import iconv from 'iconv-lite';
 import { detectChallenge } from '../shared/anti-bot.ts';
 import { decodeHtml } from '../shared/charset.ts';
-import { attachmentKind, isReportTitle, mayBeTruncatedReportTitle, normalizeDate } from './links.ts';
+import { attachmentKind, isReportTitle, mayBeTruncatedReportTitle, normalizeDate, stripExtension } from './links.ts';
 
 test('tells reports from guides, notices and website reports', () => {
   assert.ok(isReportTitle('示例县2021年政府信息公开工作年度报告'));
@@ -26,6 +26,15 @@ test('names attachment kinds from the path, a filename parameter or the link tex
   );
   assert.equal(attachmentKind(new URL('http://a.test/attach/0/x.XLSX'), ''), 'xls');
   assert.equal(attachmentKind(new URL('http://a.test/nb/t20220120_1.html'), '年报.pdf'), null);
+});
+
+test('knows scanned pages posted as image files, not gif icons', () => {
+  assert.equal(attachmentKind(new URL('http://a.test/nb/202201/W020220120_1.JPG'), ''), 'image');
+  assert.equal(attachmentKind(new URL('http://a.test/nb/p2.png'), ''), 'image');
+  assert.equal(attachmentKind(new URL('http://a.test/nb/scan.tiff'), ''), 'image');
+  assert.equal(attachmentKind(new URL('http://a.test/module/download/downfile.jsp?filename=p3.jpeg'), ''), 'image');
+  assert.equal(attachmentKind(new URL('http://a.test/images/print.gif'), ''), null);
+  assert.equal(stripExtension('2022年年报第1页.jpg'), '2022年年报第1页');
 });
 
 test('normalizes the date formats list pages show', () => {

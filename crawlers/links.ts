@@ -48,6 +48,14 @@ const KIND_BY_EXTENSION: Record<string, DocumentKindHint> = {
   zip: 'other',
   rar: 'other',
   '7z': 'other',
+  // Scanned pages posted as image files; gif is left out: portals use it for icons and animations, not scans.
+  jpg: 'image',
+  jpeg: 'image',
+  png: 'image',
+  tif: 'image',
+  tiff: 'image',
+  bmp: 'image',
+  webp: 'image',
 };
 const EXTENSION = /\.([a-z0-9]{1,4})$/i;
 /** Download scripts of Hanweb (downfile.jsp), VSB (download.jsp) and friends, and attachment folders. */
@@ -74,7 +82,7 @@ export function attachmentKind(url: URL, linkText: string): DocumentKindHint | n
 export function stripExtension(name: string): string {
   return name
     .trim()
-    .replace(/\.(pdf|docx?|wps|xlsx?|et|ofd|rtf|zip|rar|7z)$/i, '')
+    .replace(/\.(pdf|docx?|wps|xlsx?|et|ofd|rtf|zip|rar|7z|jpe?g|png|tiff?|bmp|webp)$/i, '')
     .trim();
 }
 

@@ -42,8 +42,8 @@ export interface Politeness {
   robots?: 'obey' | 'ignore';
 }
 
-/** What the URL or link suggests a document is; extract sniffs the bytes and decides for real. */
-export type DocumentKindHint = 'html' | 'pdf' | 'doc' | 'docx' | 'wps' | 'xls' | 'other';
+/** What the URL or link suggests a document is (image: a scanned page as .jpg/.png/.tif); extract sniffs the bytes and decides for real. */
+export type DocumentKindHint = 'html' | 'pdf' | 'doc' | 'docx' | 'wps' | 'xls' | 'image' | 'other';
 
 /** A report page or attachment the crawler found. Output of crawl, input of fetch. */
 export interface DiscoveredDocument {
@@ -56,7 +56,10 @@ export interface DiscoveredDocument {
   foundOn: string;
   /** Publication date as shown next to the link (YYYY-MM-DD), when shown. */
   publishedAt: string | null;
-  /** A multi-page HTML article (t…_1.html, t…_2.html): the URLs of its further parts, in page order. */
+  /**
+   * The further parts of the document, in page order: the pages of a multi-page HTML article (t…_1.html,
+   * t…_2.html), then the scanned pages of an article whose report is images (see image-parts.ts).
+   */
   partUrls?: string[];
   /** The crawled source's government (set by the crawl job from its Source). */
   issuer?: DocumentIssuer;

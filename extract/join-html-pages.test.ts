@@ -97,6 +97,29 @@ describe('joinHtmlPages', () => {
     assert.equal(tables(joinHtmlPages([first, prose])).length, 2);
   });
 
+  it('gives the OCRed cells of an image part the page of that part', () => {
+    const box = { page: 1, x: 10, y: 20, width: 30, height: 12 };
+    const scanned: ExtractedDocument = {
+      sha256: 'sha-scan',
+      format: 'image',
+      extractorVersion: 'image-1',
+      title: null,
+      pages: [
+        {
+          number: 1,
+          blocks: [{ kind: 'table', index: 0, origin: 'ocr', rows: [[{ text: '7', ocr: { confidence: 91, box, pass: 'digits' } }]] }],
+        },
+      ],
+      warnings: [],
+    };
+    const joined = joinHtmlPages([part('<p>一、总体情况</p>', 'sha-5'), scanned]);
+    assert.deepEqual(
+      tables(joined).map((table) => table.rows[0]![0]!.ocr?.box.page),
+      [2],
+    );
+    assert.equal(scanned.pages[0]!.blocks[0]!.kind === 'table' && scanned.pages[0]!.blocks[0]!.rows[0]![0]!.ocr?.box.page, 1);
+  });
+
   it('leaves its inputs unchanged', () => {
     const before = JSON.stringify([first, second]);
     joinHtmlPages([first, second]);

@@ -1,7 +1,8 @@
 /**
  * Multi-page HTML articles: CMSs split a long report into t…_1.html, t…_2.html parts, which the crawler lists with
  * their article and the fetch stage archives one by one. Joined, they read as one document, and a table the CMS cut at a part
- * boundary becomes one table again.
+ * boundary becomes one table again. The same holds for an article whose report is scanned images: each image is a
+ * part, read by OCR (extract/scan.ts), and becomes a page of the article.
  */
 import type { Block, DocumentPage, ExtractedDocument, ExtractWarning, TableBlock } from './types.ts';
 
@@ -41,6 +42,12 @@ function repeatedOpening(blocks: Block[], earlier: ReadonlySet<string>): number 
   return count;
 }
 
+/** An OCRed cell's box names the page of its part's own image; in the joined document that page is the part's. */
+function renumberOcrPages(blocks: Block[], page: number): void {
+  for (const block of blocks)
+    if (block.kind === 'table') for (const row of block.rows) for (const cell of row) if (cell.ocr) cell.ocr.box.page = page;
+}
+
 /** Gives the tables their document-wide index, in reading order. */
 function renumberTables(pages: DocumentPage[]): void {
   let next = 0;
@@ -64,6 +71,7 @@ export function joinHtmlPages(documents: ExtractedDocument[]): ExtractedDocument
   documents.forEach((document, partIndex) => {
     const number = partIndex + 1;
     const all = structuredClone(document.pages.flatMap((page) => page.blocks));
+    renumberOcrPages(all, number);
     const blocks = partIndex === 0 ? all : all.slice(repeatedOpening(all, earlier));
     warnings.push(...document.warnings.map((warning) => ({ ...warning, page: number })));
     const previous = trailingTable(pages.at(-1)?.blocks ?? []);

@@ -1,8 +1,9 @@
 /**
- * Debian's native tesseract 5 (tesseract-ocr + tesseract-ocr-chi-sim), run as a child process on a PNG: it was
- * the most accurate and fastest of the engines measured on scanned statutory tables (README, "Scanned reports"),
- * and a child process keeps the recognition off the extract thread. One thread per process (OMP_THREAD_LIMIT=1):
- * the extract pool already runs one document per core.
+ * Debian's native tesseract 5 (tesseract-ocr + tesseract-ocr-chi-sim), run as a child process on a PNG: it reads
+ * a scanned page's running text (title, headings, unruled lines) in one call, finding the lines itself; table
+ * cells, cut out by the ruling grid, are read by PaddleOCR (ocr-paddle.ts; README, "Scanned reports"). A child
+ * process keeps the recognition off the extract thread. One thread per process (OMP_THREAD_LIMIT=1): the extract
+ * pool already runs one document per core.
  */
 import { spawn } from 'node:child_process';
 import { NeedsOcrError, OcrTimeoutError } from './errors.ts';

@@ -33,14 +33,17 @@ export interface ScanTableGrid {
   verticals: Ruling[];
 }
 
-/** A ruling's smoothed pixels are darker than this (a faint copier ruling's dashes average out near 190) ... */
-const RULING_DARK = 215;
+/** A ruling's smoothed pixels are darker than this (a faint dashed ruling under JPEG noise averages out near 205) ... */
+const RULING_DARK = 218;
 /** ... and darker by this much than the paper a few pixels to either side (text has ink there too). */
-const RULING_CONTRAST = 18;
+const RULING_CONTRAST = 16;
 /** Share of a table's rows a column line must be ruled in to count as ruled in all of them. */
 const MAIN_LINE_SHARE = 0.8;
-/** Share of a slot boundary a ruling must cover for the slots to be separate cells. */
-const BOUNDARY_COVER = 0.55;
+/**
+ * Share of a slot boundary a ruling must cover for the slots to be separate cells: a glyph's stroke that runs on
+ * into the column line below it (行 over a ruled column) covers about half of its row, a ruling nearly all.
+ */
+const BOUNDARY_COVER = 0.75;
 
 interface Run {
   across: number;

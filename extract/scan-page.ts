@@ -1,27 +1,24 @@
 /**
  * One scanned page into blocks: its ruled tables as TableBlocks read cell by cell, the text around them as lines.
- * Cells are recognised in two strips (every non-blank cell's crop stacked on one image, so one engine call reads
- * them all): Chinese text first, then a digit-only pass over the cells that read as figures. Each cell keeps its
- * confidence and its box; where the two passes disagree on a figure the cell's confidence is low, so the parse
- * stage reports it (`ocr_uncertain`) instead of trusting either reading.
+ * Every non-blank cell is cut out at its ink and read by PaddleOCR's line recogniser (extract/ocr-paddle.ts), all
+ * of a page's cells in a few batched calls; a cell that reads as a figure takes the figure-only decoding. Each cell
+ * keeps its confidence and its box, so the parse stage reports a doubtful figure (`ocr_uncertain`) instead of
+ * trusting it. The running text around the tables is read by tesseract as whole lines.
  */
 import sharp from 'sharp';
+import { recogniseCrops, type CropReading, type GreyImage, type LineReading } from './ocr-paddle.ts';
 import { recogniseWords, type OcrWord } from './ocr-tesseract.ts';
 import type { ScanImage } from './scan-clean.ts';
 import { findTableGrids, wipeRulings, type GridCell, type ScanTableGrid } from './scan-grid.ts';
 import { snapLabel } from './scan-lexicon.ts';
 import type { Box, LineBlock, OcrReading, TableBlock, TableCell } from './types.ts';
 
-/** Ink darker than this counts when deciding whether a cell is blank and where its content lies. */
+/** Ink darker than this counts when telling a ruling's residue from a glyph. */
 const TEXT_INK = 150;
-/** Pixels at least this light are paper in a strip. */
+/** Ink darker than this, in strokes, counts when deciding whether a cell is blank and where its content lies. */
+const FAINT_INK = 185;
+/** Pixels at least this light are paper in a crop. */
 const PAPER_LIGHT = 200;
-/** Tesseract reads best with glyphs about 30 px tall: small scans are enlarged to about 300 dpi. */
-const RECOGNITION_DPI = 300;
-/** Confidence given to a figure the two passes disagree on: below any acceptance threshold. */
-const DISAGREEMENT_CONFIDENCE = 20;
-/** Confidence of a figure both passes read alike (tesseract scores a lone digit erratically, even 0). */
-const AGREEMENT_CONFIDENCE = 90;
 const FIGURE_TEXT = /^[-—－+]?[\d.,，]+$/;
 
 interface Crop {
@@ -34,11 +31,6 @@ interface Crop {
 
 /** Where a crop lies on the page (a cell's content, or a word of a line). */
 type CropBox = Pick<Crop, 'left' | 'top' | 'width' | 'height'>;
-
-interface CellReading {
-  text: string;
-  confidence: number;
-}
 
 /** Share of a crop's height (width) a column (row) of ink must fill to be a ruling's residue, not a glyph stroke. */
 const RESIDUE_FILL = 0.75;
@@ -81,7 +73,34 @@ function shrinkPastResidue(pixels: Uint8Array, image: ScanImage, box: { left: nu
   }
 }
 
-/** The content box of a cell (ink inside its rulings), or null when the cell is blank. */
+/** The box of the ink darker than `threshold` in a box, with how much there is. */
+function inkBox(
+  pixels: Uint8Array,
+  image: ScanImage,
+  box: { left: number; right: number; top: number; bottom: number },
+  threshold: number,
+): { x0: number; y0: number; x1: number; y1: number; ink: number } {
+  const found = { x0: Infinity, y0: Infinity, x1: -1, y1: -1, ink: 0 };
+  const isInk = (at: number) => pixels[at]! < threshold;
+  for (let y = box.top; y < box.bottom; y++) {
+    for (let x = box.left; x < box.right; x++) {
+      const at = y * image.width + x;
+      // Ink whose neighbour to the right or below is ink too: a stroke, not a speck of noise.
+      if (!isInk(at) || !(isInk(at + 1) || isInk(at + image.width))) continue;
+      found.ink++;
+      found.x0 = Math.min(found.x0, x);
+      found.x1 = Math.max(found.x1, x);
+      found.y0 = Math.min(found.y0, y);
+      found.y1 = Math.max(found.y1, y);
+    }
+  }
+  return found;
+}
+
+/**
+ * The content box of a cell (ink inside its rulings), or null when the cell is blank. Dark ink decides first;
+ * a cell with none is looked at again for faint ink (a thin serif figure of a worn 120-dpi copy).
+ */
 function contentCrop(pixels: Uint8Array, image: ScanImage, cell: GridCell): Crop | null {
   const inset = Math.max(2, Math.round(image.dpi / 50));
   const box = {
@@ -92,23 +111,13 @@ function contentCrop(pixels: Uint8Array, image: ScanImage, cell: GridCell): Crop
   };
   if (box.right - box.left < 3 || box.bottom - box.top < 3) return null;
   shrinkPastResidue(pixels, image, box);
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -1;
-  let y1 = -1;
-  let ink = 0;
-  for (let y = box.top; y < box.bottom; y++) {
-    for (let x = box.left; x < box.right; x++) {
-      if (pixels[y * image.width + x]! >= TEXT_INK) continue;
-      ink++;
-      x0 = Math.min(x0, x);
-      x1 = Math.max(x1, x);
-      y0 = Math.min(y0, y);
-      y1 = Math.max(y1, y);
-    }
-  }
   // Noise and JPEG speckle leave a few dark pixels; the smallest figure ("1") has dozens.
-  if (ink < Math.max(6, (image.dpi / 150) ** 2 * 12) || y1 - y0 < image.dpi / 30) return null;
+  const enough = ({ ink, y0, y1 }: ReturnType<typeof inkBox>) =>
+    ink >= Math.max(6, (image.dpi / 150) ** 2 * 12) && y1 - y0 >= image.dpi / 30;
+  let found = inkBox(pixels, image, box, TEXT_INK);
+  if (!enough(found)) found = inkBox(pixels, image, box, FAINT_INK);
+  if (!enough(found)) return null;
+  const { x0, y0, x1, y1 } = found;
   const margin = 2;
   return {
     cell,
@@ -117,38 +126,6 @@ function contentCrop(pixels: Uint8Array, image: ScanImage, cell: GridCell): Crop
     width: Math.min(image.width, x1 + margin + 1) - Math.max(0, x0 - margin),
     height: Math.min(image.height, y1 + margin + 1) - Math.max(0, y0 - margin),
   };
-}
-
-/** Stacks the crops into one white strip, scaled to the recognition resolution; returns it and each crop's band. */
-async function stripOf(
-  pixels: Uint8Array,
-  image: ScanImage,
-  crops: CropBox[],
-  targetDpi = RECOGNITION_DPI,
-): Promise<{ png: Buffer; bands: { top: number; bottom: number }[] }> {
-  const gap = Math.round(image.dpi / 6);
-  const width = Math.max(...crops.map((crop) => crop.width)) + gap * 2;
-  const bands: { top: number; bottom: number }[] = [];
-  let y = gap;
-  for (const crop of crops) {
-    bands.push({ top: y, bottom: y + crop.height });
-    y += crop.height + gap;
-  }
-  const strip = new Uint8Array(width * y).fill(255);
-  crops.forEach((crop, index) => {
-    for (let row = 0; row < crop.height; row++) {
-      const from = (crop.top + row) * image.width + crop.left;
-      const to = (bands[index]!.top + row) * width + gap;
-      // Paper-light pixels (noise, what is left of a seal) become paper: the engine binarises no worse for it.
-      for (let x = 0; x < crop.width; x++) strip[to + x] = pixels[from + x]! >= PAPER_LIGHT ? 255 : pixels[from + x]!;
-    }
-  });
-  const scale = Math.max(1, targetDpi / image.dpi);
-  const png = await sharp(strip, { raw: { width, height: y, channels: 1 } })
-    .resize(Math.round(width * scale), Math.round(y * scale), { kernel: 'cubic' })
-    .png({ compressionLevel: 1 })
-    .toBuffer();
-  return { png, bands: bands.map((band) => ({ top: band.top * scale, bottom: band.bottom * scale })) };
 }
 
 /** Joins a band's words in reading order: CJK without spaces, Latin and figures with one. */
@@ -161,21 +138,6 @@ function joinWords(words: OcrWord[]): string {
     .trim();
 }
 
-/** Reads every crop in one engine call; each crop's words are those whose middle lies in its band. */
-async function readCrops(pixels: Uint8Array, image: ScanImage, crops: CropBox[], digits: boolean): Promise<CellReading[]> {
-  if (crops.length === 0) return [];
-  const { png, bands } = await stripOf(pixels, image, crops);
-  const words = await recogniseWords(
-    png,
-    digits ? { language: 'eng', psm: 6, whitelist: '0123456789.-' } : { language: 'chi_sim', psm: 6 },
-  );
-  return bands.map((band) => {
-    const inBand = words.filter((word) => word.top + word.height / 2 >= band.top && word.top + word.height / 2 <= band.bottom);
-    const confidence = inBand.length === 0 ? 0 : Math.min(...inBand.map((word) => word.confidence));
-    return { text: joinWords(inBand), confidence };
-  });
-}
-
 /** Whether a Chinese-pass reading looks like a figure, so the digit pass should read it again. */
 const looksLikeFigure = (text: string) => FIGURE_TEXT.test(text.replace(/\s/g, '')) || (text.length <= 12 && !/[\u3400-\u9fff]/.test(text));
 
@@ -185,72 +147,138 @@ const isStrayShortText = (text: string) => text.replace(/\s/g, '').length <= 2 &
 /** A figure as the passes are compared: separators, ruling residue and stray marks dropped. */
 const normalFigure = (text: string) => text.replace(/[\s,，|。'"`‘’“”]/g, '').replace(/[—－]/g, '-');
 
-/** Confidence of a figure two of three readings agree on (after the first two passes disagreed). */
-const MAJORITY_CONFIDENCE = 75;
-/** A reading of the cell alone this sure is taken where the strip's digit pass found nothing ... */
-const SURE_ALONE_CONFIDENCE = 85;
-/** ... with a confidence just above the reporting threshold: one reading, not two agreeing. */
-const LONE_READING_CONFIDENCE = 65;
-/** At most this many cells of a page are read once more on their own (one engine call each). */
-const MAX_RECHECKS_PER_PAGE = 40;
-
-interface SettledFigure {
-  reading: CellReading;
+/** A cell read as text (a label) or as a figure, with the reading's confidence and the other reading kept. */
+interface CellReading {
+  text: string;
+  confidence: number;
+  pass: 'text' | 'digits';
   alternatives?: string[];
+  raw?: string;
 }
 
-/** A figure both strip passes read alike: settled. Otherwise null: it needs a reading of its own. */
-function settleByAgreement(chinese: CellReading, digit: CellReading): SettledFigure | null {
-  const text = normalFigure(digit.text);
-  // Two passes with different models reading the same figure is stronger evidence than either's own score.
-  if (text !== '' && text === normalFigure(chinese.text))
-    return { reading: { text, confidence: Math.max(chinese.confidence, digit.confidence, AGREEMENT_CONFIDENCE) } };
-  return null;
+/** Paper added around a crop, as a share of its height: the recogniser was trained on lines cut with a margin. */
+const CROP_MARGIN = 0.25;
+
+/**
+ * A crop's pixels with a margin of paper around (wider at the sides where `minAspect` asks for it); paper-light
+ * pixels (noise, what is left of a seal) become paper, and the ink is stretched to black (a faint "0" of a worn
+ * copy reads as surely as a dark one).
+ */
+function greyCrop(pixels: Uint8Array, image: ScanImage, crop: CropBox, minAspect = 0): GreyImage {
+  const margin = Math.max(2, Math.round(crop.height * CROP_MARGIN));
+  const height = crop.height + margin * 2;
+  const sideMargin = Math.max(margin, Math.ceil((height * minAspect - crop.width) / 2));
+  const width = crop.width + sideMargin * 2;
+  let darkest = PAPER_LIGHT - 1;
+  for (let row = 0; row < crop.height; row++) {
+    const from = (crop.top + row) * image.width + crop.left;
+    for (let x = 0; x < crop.width; x++) darkest = Math.min(darkest, pixels[from + x]!);
+  }
+  const stretch = 255 / (PAPER_LIGHT - darkest);
+  const grey = new Uint8Array(width * height).fill(255);
+  for (let row = 0; row < crop.height; row++) {
+    const from = (crop.top + row) * image.width + crop.left;
+    const to = (margin + row) * width + sideMargin;
+    for (let x = 0; x < crop.width; x++) {
+      const value = pixels[from + x]!;
+      grey[to + x] = value >= PAPER_LIGHT ? 255 : Math.round((value - darkest) * stretch);
+    }
+  }
+  return { pixels: grey, width, height };
 }
 
 /**
- * A disputed figure (the passes disagree, or read nothing where there is ink) settled by a third reading of the
- * cell alone: two of three agreeing win; otherwise the digit pass's reading stands with a confidence low enough
- * to be reported. The readings are kept as alternatives.
+ * A cell's reading: a figure (what reads as one, or as a stray character or two that is no label) takes the
+ * figure-only decoding, with its confidence; the free reading is kept as an alternative where it differs. Text is
+ * snapped to a template label where it is close to one.
  */
-function settleByMajority(chinese: CellReading, digit: CellReading, alone: CellReading): SettledFigure {
-  const [c, d, a] = [normalFigure(chinese.text), normalFigure(digit.text), normalFigure(alone.text)];
-  const alternatives = [...new Set([d, a, c].filter((text) => text !== ''))];
-  if (a !== '' && (a === d || a === c)) return { reading: { text: a, confidence: MAJORITY_CONFIDENCE }, alternatives };
-  // The strip's digit pass saw nothing and the cell alone reads surely: the usual lone "1" the strip loses.
-  if (d === '' && a !== '' && alone.confidence >= SURE_ALONE_CONFIDENCE)
-    return { reading: { text: a, confidence: LONE_READING_CONFIDENCE }, alternatives };
-  return { reading: { text: d || a, confidence: Math.min(DISAGREEMENT_CONFIDENCE, digit.confidence) }, alternatives };
-}
-
-/** Reads one crop on its own as a single line of digits (tesseract keeps a lone "1" it drops in a strip). */
-async function readCropAlone(pixels: Uint8Array, image: ScanImage, crop: CropBox): Promise<CellReading> {
-  // Twice the strip's resolution: a glyph alone, small, is what tesseract most often takes for noise.
-  const { png } = await stripOf(pixels, image, [crop], RECOGNITION_DPI * 2);
-  let words = await recogniseWords(png, { language: 'eng', psm: 7, whitelist: '0123456789.-' });
-  // A lone thin "1" can pass for noise to the line finder; as a single character it is read.
-  if (words.length === 0) words = await recogniseWords(png, { language: 'eng', psm: 10, whitelist: '0123456789' });
-  return { text: joinWords(words), confidence: words.length === 0 ? 0 : Math.min(...words.map((word) => word.confidence)) };
-}
-
-/** Settles every figure crop: by agreement of the strip passes, else by a reading of the cell alone. */
-async function settleFigures(
-  pixels: Uint8Array,
-  image: ScanImage,
-  crops: Crop[],
-  chinese: CellReading[],
-  digits: CellReading[],
-): Promise<SettledFigure[]> {
-  const settled: SettledFigure[] = [];
-  let rechecks = 0;
-  for (const [index, crop] of crops.entries()) {
-    const agreed = settleByAgreement(chinese[index]!, digits[index]!);
-    if (agreed) settled.push(agreed);
-    else if (rechecks++ < MAX_RECHECKS_PER_PAGE)
-      settled.push(settleByMajority(chinese[index]!, digits[index]!, await readCropAlone(pixels, image, crop)));
-    else settled.push(settleByMajority(chinese[index]!, digits[index]!, { text: '', confidence: 0 }));
+function cellReading({ free, figure }: CropReading): CellReading {
+  if (looksLikeFigure(free.text) || isStrayShortText(free.text)) {
+    const text = normalFigure(figure.text);
+    const other = normalFigure(free.text);
+    const alternatives = other !== text && FIGURE_TEXT.test(other) ? { alternatives: [text, other] } : {};
+    return { text, confidence: figure.confidence, pass: 'digits', ...alternatives };
   }
-  return settled;
+  const snapped = snapLabel(free.text);
+  return {
+    text: snapped ?? free.text,
+    confidence: free.confidence,
+    pass: 'text',
+    ...(snapped && snapped !== free.text ? { raw: free.text } : {}),
+  };
+}
+
+/** A blank band at least this tall (share of the dpi) parts two text lines of a cell. */
+const LINE_GAP_DPI_SHARE = 1 / 75;
+
+/**
+ * The text lines of a crop, found by its rows of ink: a header cell wraps its label over two or three lines
+ * ("自然 / 人"), and the recogniser reads one line at a time. A band too thin to be a line of glyphs (a stroke
+ * of noise) joins its neighbour.
+ */
+function textLines(pixels: Uint8Array, image: ScanImage, crop: CropBox): CropBox[] {
+  const inkRows: boolean[] = [];
+  for (let y = crop.top; y < crop.top + crop.height; y++) {
+    let ink = false;
+    for (let x = crop.left; x < crop.left + crop.width && !ink; x++) ink = pixels[y * image.width + x]! < TEXT_INK;
+    inkRows.push(ink);
+  }
+  const minGap = Math.max(1, Math.round(image.dpi * LINE_GAP_DPI_SHARE));
+  const minHeight = image.dpi / 25;
+  const bands: { top: number; bottom: number }[] = [];
+  let start = -1;
+  let blank = 0;
+  inkRows.forEach((ink, row) => {
+    if (ink && start < 0) start = row;
+    if (ink) blank = 0;
+    else if (start >= 0 && ++blank >= minGap) {
+      bands.push({ top: start, bottom: row - blank + 1 });
+      start = -1;
+    }
+  });
+  if (start >= 0) bands.push({ top: start, bottom: inkRows.length });
+  const lines = bands.reduce<{ top: number; bottom: number }[]>((merged, band) => {
+    const last = merged.at(-1);
+    if (last && (band.bottom - band.top < minHeight || last.bottom - last.top < minHeight)) last.bottom = band.bottom;
+    else merged.push({ ...band });
+    return merged;
+  }, []);
+  if (lines.length <= 1) return [crop];
+  return lines.map((line) => ({ left: crop.left, top: crop.top + line.top, width: crop.width, height: line.bottom - line.top }));
+}
+
+/** PaddleOCR's recogniser was trained on lines padded to 320 × 48 pixels: a lone small glyph reads best so. */
+const TRAINED_ASPECT = 320 / 48;
+
+/**
+ * Lines with ink that read as nothing (a lone small "0" of a 120-dpi scan, taken for paper) are read again
+ * padded with paper to the width the recogniser was trained on; what they read then replaces the nothing.
+ */
+async function rereadEmptyLines(pixels: Uint8Array, image: ScanImage, lines: CropBox[], readings: CropReading[]): Promise<void> {
+  const empty = readings.flatMap((reading, index) => (reading.free.text === '' && reading.figure.text === '' ? [index] : []));
+  const again = await recogniseCrops(empty.map((index) => greyCrop(pixels, image, lines[index]!, TRAINED_ASPECT)));
+  empty.forEach((index, position) => {
+    if (again[position]!.free.text !== '' || again[position]!.figure.text !== '') readings[index] = again[position]!;
+  });
+}
+
+/** A cell's line readings as one: texts joined (CJK without a space), the least confidence. */
+function joinLineReadings(lines: CropReading[]): CropReading {
+  const join = (pick: (reading: CropReading) => LineReading): LineReading => ({
+    text: lines.map((line) => pick(line).text).join(''),
+    confidence: Math.min(...lines.map((line) => pick(line).confidence)),
+  });
+  return { free: join((line) => line.free), figure: join((line) => line.figure) };
+}
+
+/** Reads every non-blank cell of the page, line by line. */
+async function readCells(pixels: Uint8Array, image: ScanImage, crops: CropBox[]): Promise<CellReading[]> {
+  const cellLines = crops.map((crop) => textLines(pixels, image, crop));
+  const lines = cellLines.flat();
+  const readings = await recogniseCrops(lines.map((line) => greyCrop(pixels, image, line)));
+  await rereadEmptyLines(pixels, image, lines, readings);
+  let next = 0;
+  return cellLines.map((ofCell) => cellReading(joinLineReadings(readings.slice(next, (next += ofCell.length)))));
 }
 
 const toPoints = (pixels: number, dpi: number) => (pixels * 72) / dpi;
@@ -283,10 +311,13 @@ function toTableBlock(grid: ScanTableGrid, readings: Map<GridCell, OcrReading & 
 /** A word the Chinese pass read as a figure, or as a few stray Latin letters (17 → "IT"): maybe a figure. */
 const mayBeFigure = (text: string) => /[0-9A-Za-z]/.test(text) && !/[\u3400-\u9fff]/.test(text) && looksLikeFigure(text);
 
+/** A figure the recogniser reads this surely replaces tesseract's reading of a word of running text. */
+const SURE_FIGURE_CONFIDENCE = 80;
+
 /**
- * Reads the page's figure-like words again with the digit-only pass, in one engine call: an unruled table's figures
- * sit in running lines, where the Chinese pass takes 17 for "IT" or "7". Where the two passes disagree the word is
- * read once more alone and two of three readings win, as for table cells; with no majority the Chinese reading stays.
+ * Reads the page's figure-like words again with the recogniser's figure-only decoding: an unruled table's figures
+ * sit in running lines, where tesseract takes 17 for "IT" or "7". A sure figure reading replaces tesseract's;
+ * otherwise tesseract's stays.
  */
 async function rereadFigures(pixels: Uint8Array, image: ScanImage, words: OcrWord[]): Promise<OcrWord[]> {
   const candidates = words.filter((word) => mayBeFigure(word.text));
@@ -296,18 +327,15 @@ async function rereadFigures(pixels: Uint8Array, image: ScanImage, words: OcrWor
     const top = Math.max(0, word.top - 2);
     const width = Math.min(image.width, word.left + word.width + 3) - left;
     const height = Math.min(image.height, word.top + word.height + 3) - top;
-    return { left, top, width, height };
+    return greyCrop(pixels, image, { left, top, width, height });
   });
-  const digits = await readCrops(pixels, image, crops, true);
+  const readings = await recogniseCrops(crops);
   const reread = new Map<OcrWord, string>();
-  let rechecks = 0;
-  for (const [index, word] of candidates.entries()) {
-    const [chinese, digit] = [normalFigure(word.text), normalFigure(digits[index]!.text)];
-    if (chinese === digit || !FIGURE_TEXT.test(digit) || rechecks >= MAX_RECHECKS_PER_PAGE) continue;
-    rechecks++;
-    const alone = normalFigure((await readCropAlone(pixels, image, crops[index]!)).text);
-    if (alone === digit) reread.set(word, digit);
-  }
+  candidates.forEach((word, index) => {
+    const figure = readings[index]!.figure;
+    const text = normalFigure(figure.text);
+    if (figure.confidence >= SURE_FIGURE_CONFIDENCE && FIGURE_TEXT.test(text)) reread.set(word, text);
+  });
   return words.map((word) => (reread.has(word) ? { ...word, text: reread.get(word)! } : word));
 }
 
@@ -374,36 +402,11 @@ export async function readScanPage(
   const cells = grids.flatMap((grid) => grid.cells);
   const crops = cells.map((cell) => contentCrop(pixels, image, cell));
   const present = crops.filter((crop): crop is Crop => crop !== null);
-  const chinese = await readCrops(pixels, image, present, false);
-  // A figure the Chinese pass took for a character or two (1 as 工) is read again too; template labels are not.
-  const figureCrops = present.filter((_, index) => looksLikeFigure(chinese[index]!.text) || isStrayShortText(chinese[index]!.text));
-  const digits = await readCrops(pixels, image, figureCrops, true);
+  const cellReadings = await readCells(pixels, image, present);
   const readings = new Map<GridCell, OcrReading & { text: string }>();
   const box = (cell: GridCell) => ({ page: pageNumber, ...boxInPoints(cell.box, image.dpi) });
   for (const cell of cells) readings.set(cell, { text: '', confidence: 100, box: box(cell), pass: 'blank' });
-  present.forEach((crop, index) => {
-    const reading = chinese[index]!;
-    const snapped = snapLabel(reading.text);
-    readings.set(crop.cell, {
-      text: snapped ?? reading.text,
-      confidence: reading.confidence,
-      box: box(crop.cell),
-      pass: 'text',
-      ...(snapped && snapped !== reading.text ? { raw: reading.text } : {}),
-    });
-  });
-  const figureChinese = figureCrops.map((crop) => chinese[present.indexOf(crop)]!);
-  const settled = await settleFigures(pixels, image, figureCrops, figureChinese, digits);
-  figureCrops.forEach((crop, index) => {
-    const { reading, alternatives } = settled[index]!;
-    readings.set(crop.cell, {
-      text: reading.text,
-      confidence: reading.confidence,
-      box: box(crop.cell),
-      pass: 'digits',
-      ...(alternatives ? { alternatives } : {}),
-    });
-  });
+  present.forEach((crop, index) => readings.set(crop.cell, { ...cellReadings[index]!, box: box(crop.cell) }));
   const tables = grids.map((grid) => ({ block: toTableBlock(grid, readings) as LineBlock | TableBlock, top: grid.box.top }));
   const lines = options.linesToo ? await readLines(pixels, image, grids) : [];
   return [...tables, ...lines.map(({ line, top }) => ({ block: line as LineBlock | TableBlock, top }))]

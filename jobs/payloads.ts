@@ -113,7 +113,7 @@ const jobSourceSchema = sourceSchema.extend({
   allowedHosts: z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'a host name, with :port where not default')).min(1),
 });
 
-const KIND_HINTS = ['html', 'pdf', 'doc', 'docx', 'wps', 'xls', 'other'] as const satisfies readonly DocumentKindHint[];
+const KIND_HINTS = ['html', 'pdf', 'doc', 'docx', 'wps', 'xls', 'image', 'other'] as const satisfies readonly DocumentKindHint[];
 // A kind the crawler learns must be added above, or its fetch jobs would fail as INVALID_JOB.
 const everyKindHint: Exclude<DocumentKindHint, (typeof KIND_HINTS)[number]> extends never ? true : never = true;
 void everyKindHint;

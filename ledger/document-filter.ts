@@ -11,7 +11,7 @@ export interface DocumentFilter {
   kinds?: DocumentKindHint[];
 }
 
-const KINDS: readonly DocumentKindHint[] = ['html', 'pdf', 'doc', 'docx', 'wps', 'xls', 'other'];
+const KINDS: readonly DocumentKindHint[] = ['html', 'pdf', 'doc', 'docx', 'wps', 'xls', 'image', 'other'];
 
 export class DocumentFilterError extends Error {
   readonly code = 'BAD_DOCUMENT_FILTER';

@@ -1,9 +1,10 @@
 /**
  * Every table and every line of text of a document, statutory or not, into doc_tables, doc_table_cells and
- * document_text — so that what the parser did not read can still be queried and every provenance slot resolved.
+ * document_text — so that what the parser did not read can still be queried and every provenance slot resolved —
+ * and, for tables read from images, each cell's OCR box and confidence into doc_cell_ocr.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ExtractedDocument, TableBlock } from '../extract/types.ts';
+import type { ExtractedDocument, OcrReading, TableBlock } from '../extract/types.ts';
 import { appendRows, readQuery, runQuery, runScript, type SqlParam } from './queries.ts';
 
 /**
@@ -24,6 +25,7 @@ export async function loadDocumentsContent(connection: DuckDBConnection, extract
   const tables: SqlParam[][] = [];
   const cells: SqlParam[][] = [];
   const lines: SqlParam[][] = [];
+  const ocr: SqlParam[][] = [];
   const staged: SqlParam[][] = [];
   for (const extracted of latest.values()) {
     const loadedVersion = loaded.get(extracted.sha256);
@@ -32,6 +34,7 @@ export async function loadDocumentsContent(connection: DuckDBConnection, extract
     tables.push(...rows.tables);
     cells.push(...rows.cells);
     lines.push(...rows.lines);
+    ocr.push(...rows.ocr);
     staged.push([
       extracted.sha256,
       extracted.extractorVersion,
@@ -47,15 +50,24 @@ export async function loadDocumentsContent(connection: DuckDBConnection, extract
   await appendRows(connection, 'doc_tables', tables);
   await appendRows(connection, 'doc_table_cells', cells);
   await appendRows(connection, 'document_text', lines);
+  await appendRows(connection, 'doc_cell_ocr', ocr);
   await runQuery(connection, 'batch-insert-extractions', {});
   return new Set(staged.map((row) => row[0] as string));
 }
 
-/** Rows of doc_tables, doc_table_cells and document_text, in their column order. */
-function contentRows(doc: ExtractedDocument): { tables: SqlParam[][]; cells: SqlParam[][]; lines: SqlParam[][] } {
+interface ContentRows {
+  tables: SqlParam[][];
+  cells: SqlParam[][];
+  lines: SqlParam[][];
+  ocr: SqlParam[][];
+}
+
+/** Rows of doc_tables, doc_table_cells, document_text and doc_cell_ocr, in their column order. */
+function contentRows(doc: ExtractedDocument): ContentRows {
   const tables: SqlParam[][] = [];
   const cells: SqlParam[][] = [];
   const lines: SqlParam[][] = [];
+  const ocr: SqlParam[][] = [];
   for (const page of doc.pages) {
     page.blocks.forEach((block, blockIndex) => {
       if (block.kind === 'line') {
@@ -64,11 +76,20 @@ function contentRows(doc: ExtractedDocument): { tables: SqlParam[][]; cells: Sql
       }
       tables.push(tableRow(doc.sha256, page.number, block));
       block.rows.forEach((row, rowIndex) =>
-        row.forEach((cell, columnIndex) => cells.push([doc.sha256, block.index, rowIndex, columnIndex, cell.text, cell.spanned === true])),
+        row.forEach((cell, columnIndex) => {
+          cells.push([doc.sha256, block.index, rowIndex, columnIndex, cell.text, cell.spanned === true]);
+          if (cell.ocr) ocr.push([doc.sha256, block.index, rowIndex, columnIndex, ...ocrColumns(cell.ocr)]);
+        }),
       );
     });
   }
-  return { tables, cells, lines };
+  return { tables, cells, lines, ocr };
+}
+
+/** doc_cell_ocr's columns after the slot: page, box, confidence, pass, alternatives, raw. */
+function ocrColumns(reading: OcrReading): SqlParam[] {
+  const { page, x, y, width, height } = reading.box;
+  return [page, x, y, width, height, reading.confidence, reading.pass, reading.alternatives?.join(' | ') ?? null, reading.raw ?? null];
 }
 
 function tableRow(sha256: string, page: number, table: TableBlock): SqlParam[] {

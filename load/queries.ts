@@ -9,12 +9,7 @@ import {
 } from '@duckdb/node-api';
 
 const QUERY_NAMES = [
-  'update-document',
-  'insert-document',
-  'insert-sighting',
-  'insert-report',
   'upsert-run',
-  'insert-failure',
   'upsert-anomaly-review',
   'lookup-sighting',
   'last-source-health',
@@ -31,6 +26,7 @@ const QUERY_NAMES = [
   'ui-document',
   'ui-document-sightings',
   'ui-document-reports',
+  'ui-document-ocr-figures',
   'ui-source',
   'ui-source-history',
   'ui-warehouse-health',

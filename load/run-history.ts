@@ -76,6 +76,10 @@ export interface DocumentRecord {
     byteLength: number;
     archivePath: string;
     firstSeenAt: string;
+    /** PDFs: pdfium or pdf.js (documents.engine). */
+    engine: string | null;
+    /** Why pdf.js read it (documents.engine_fallback). */
+    engineFallback: string | null;
   } | null;
   sightings: Array<{
     sourceId: string;
@@ -97,6 +101,20 @@ export interface DocumentRecord {
     year: number | null;
     format: string | null;
     anomalies: number;
+  }>;
+  /** A scanned document's figures with their OCR page, box (points) and confidence; empty for a text document. */
+  ocrFigures: Array<{
+    key: string;
+    value: number | null;
+    raw: string | null;
+    page: number;
+    boxX: number;
+    boxY: number;
+    boxWidth: number;
+    boxHeight: number;
+    confidence: number;
+    pass: string;
+    alternatives: string | null;
   }>;
   failures: FailureRow[];
 }
@@ -150,6 +168,7 @@ export async function readDocumentRecord(file: string, sha256: string): Promise<
     document: (await readNamedRows<NonNullable<DocumentRecord['document']>>(connection, 'ui-document', { sha256 }))[0] ?? null,
     sightings: await readNamedRows<DocumentRecord['sightings'][number]>(connection, 'ui-document-sightings', { sha256 }),
     reports: await readNamedRows<DocumentRecord['reports'][number]>(connection, 'ui-document-reports', { sha256 }),
+    ocrFigures: await readNamedRows<DocumentRecord['ocrFigures'][number]>(connection, 'ui-document-ocr-figures', { sha256 }),
     failures: await readFailureRows(connection, { sha256 }),
   }));
 }

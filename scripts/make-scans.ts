@@ -1,5 +1,5 @@
 /**
- * `npm run make-scans -- --out DIR [--from simulator,corpus] [--variants clean,degraded] [--kinds pdf,png,jpg,tif]
+ * `npm run make-scans -- --out DIR [--from simulator,corpus] [--variants clean,degraded,two-up,signed] [--kinds pdf,png,jpg,tif]
  * [--only NAME,…]`: renders reports as scans with their truth, for `npm run eval -- --docs DIR/<variant>`.
  * Writes DIR/<variant>/<name>.<kind> and DIR/<variant>/truth/<name>.json. Sources: the simulator's planted
  * reports (truth = the planted figures) and the evaluation corpus beside the repository (its real PDFs and
@@ -18,6 +18,7 @@ import {
   scanPagesOfPdf,
   scanPdf,
   type RgbPage,
+  SCAN_VARIANTS,
   type ScanVariant,
 } from '../simulator/scan-render.ts';
 import type { Truth } from './eval-score.ts';
@@ -81,11 +82,12 @@ function corpusSources(corpus: string): ScanSource[] {
       const full = path.join(realDir, file);
       const seal = sealNameOf(typeof truth.meta.issuer === 'string' ? truth.meta.issuer : undefined);
       return {
-        name,
-        truth,
+        // The simulator plants reports of the same issuers and years: a prefix keeps both sets in one folder.
+        name: `corpus-${name}`,
+        truth: { ...truth, name: `corpus-${name}` },
         pages: async (variant: ScanVariant) => {
           if (file.toLowerCase().endsWith('.pdf')) return scanPagesOfPdf(new Uint8Array(readFileSync(full)), variant, seedOf(name), seal);
-          const [pdf] = await printHtmlToPdfs([printableHtml(readFileSync(full, 'utf8'))], { faintRulings: variant === 'degraded' });
+          const [pdf] = await printHtmlToPdfs([printableHtml(readFileSync(full, 'utf8'))], { faintRulings: variant !== 'clean' });
           return scanPagesOfPdf(pdf!, variant, seedOf(name), seal);
         },
       };
@@ -97,14 +99,18 @@ async function writeScan(outDir: string, source: ScanSource, variant: ScanVarian
   mkdirSync(path.join(dir, 'truth'), { recursive: true });
   const pages = await source.pages(variant);
   writeFileSync(path.join(dir, 'truth', `${source.name}.json`), `${JSON.stringify(source.truth, null, 2)}\n`);
-  for (const kind of kinds) {
+  // Several two-up sheets fit one file only as PDF or multi-page TIFF pages (stacked, they would not be landscape).
+  const fits = (kind: Kind) => variant !== 'two-up' || pages.length === 1 || kind === 'pdf' || kind === 'tif';
+  for (const kind of kinds.filter(fits)) {
     const bytes = kind === 'pdf' ? await scanPdf(pages, variant) : await scanImage(pages, kind, variant);
     // eval scores each file against truth/<name>.json, so every kind of one report keeps its name.
     const kindDir = kinds.length > 1 ? path.join(dir, kind) : dir;
     mkdirSync(kindDir, { recursive: true });
     writeFileSync(path.join(kindDir, `${source.name}.${kind}`), bytes);
   }
-  console.log(`${variant}/${source.name}: ${pages.length} page(s) → ${kinds.join(', ')}`);
+  console.log(
+    `${variant}/${source.name}: ${pages.length} ${variant === 'two-up' ? 'sheet' : 'page'}(s) → ${kinds.filter(fits).join(', ')}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -112,7 +118,7 @@ async function main(): Promise<void> {
     options: {
       out: { type: 'string' },
       from: { type: 'string', default: 'simulator,corpus' },
-      variants: { type: 'string', default: 'clean,degraded' },
+      variants: { type: 'string', default: SCAN_VARIANTS.join(',') },
       kinds: { type: 'string', default: 'pdf' },
       only: { type: 'string' },
       corpus: { type: 'string' },
@@ -126,7 +132,10 @@ async function main(): Promise<void> {
     ...(from.includes('simulator') ? simulatorSources() : []),
     ...(from.includes('corpus') ? corpusSources(corpus) : []),
   ].filter((source) => !only || only.includes(source.name));
-  for (const variant of values.variants.split(',') as ScanVariant[]) {
+  const variants = values.variants.split(',') as ScanVariant[];
+  const unknown = variants.filter((variant) => !SCAN_VARIANTS.includes(variant));
+  if (unknown.length) throw new Error(`unknown variant(s) ${unknown.join(', ')}: use ${SCAN_VARIANTS.join(', ')}`);
+  for (const variant of variants) {
     for (const source of sources) await writeScan(path.resolve(values.out), source, variant, values.kinds.split(',') as Kind[]);
   }
 }

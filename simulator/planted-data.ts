@@ -6,9 +6,16 @@ export type PlantedFormat = '2019' | '2021';
 
 /**
  * How a report is published: tables in the detail page, a PDF attachment, or both; `html-parts`: in the detail
- * page split over two pages (t…_1.html), the cut falling inside a table as a CMS's page break does.
+ * page split over two pages (t…_1.html), the cut falling inside a table as a CMS's page break does; or as scans
+ * (scan-publications.ts).
  */
-export type Publication = 'html' | 'pdf' | 'both' | 'html-parts';
+export type Publication = 'html' | 'pdf' | 'both' | 'html-parts' | ScanPublication;
+
+/**
+ * How a report published as scans is published (scan-publications.ts): an image-only PDF attachment, scanned
+ * pages linked as image files, or an article whose tables are `<img>` scans.
+ */
+export type ScanPublication = 'scan-pdf' | 'scan-images' | 'html-images';
 
 /** Whether a report is published as a PDF attachment. */
 export function publishesPdf(report: PlantedReportData): boolean {
@@ -63,15 +70,27 @@ export interface DecoyData {
 export type ColumnItem = ({ type: 'report' } & PlantedReportData) | ({ type: 'decoy' } & DecoyData);
 
 const dataFile = new URL('./data/reports.json', import.meta.url);
+const scannedDataFile = new URL('./data/scanned-reports.json', import.meta.url);
 
-/** Reads data/reports.json. */
-export function loadPlantedData(): { reports: PlantedReportData[]; decoys: DecoyData[] } {
-  return JSON.parse(readFileSync(dataFile, 'utf8')) as { reports: PlantedReportData[]; decoys: DecoyData[] };
+/** Which planted reports to publish: `scans` adds the reports published as scans (OCR costs seconds a page). */
+export interface PlantedSelection {
+  scans?: boolean;
+}
+
+/** The reports published as scans, from data/scanned-reports.json. */
+export function loadScannedReports(): PlantedReportData[] {
+  return (JSON.parse(readFileSync(scannedDataFile, 'utf8')) as { reports: PlantedReportData[] }).reports;
+}
+
+/** Reads data/reports.json (and, with `scans`, data/scanned-reports.json). */
+export function loadPlantedData(selection: PlantedSelection = {}): { reports: PlantedReportData[]; decoys: DecoyData[] } {
+  const data = JSON.parse(readFileSync(dataFile, 'utf8')) as { reports: PlantedReportData[]; decoys: DecoyData[] };
+  return selection.scans ? { ...data, reports: [...data.reports, ...loadScannedReports()] } : data;
 }
 
 /** The items of one portal column, newest first, as a list page shows them. */
-export function columnItems(portalId: string, column: 'main' | 'department'): ColumnItem[] {
-  const { reports, decoys } = loadPlantedData();
+export function columnItems(portalId: string, column: 'main' | 'department', selection: PlantedSelection = {}): ColumnItem[] {
+  const { reports, decoys } = loadPlantedData(selection);
   const items: ColumnItem[] = [
     ...reports.map((report) => ({ type: 'report' as const, ...report })),
     ...decoys.map((decoy) => ({ type: 'decoy' as const, ...decoy })),
@@ -88,8 +107,13 @@ export function columnItems(portalId: string, column: 'main' | 'department'): Co
 export type ColumnEdit = (items: ColumnItem[], column: { portalId: string; column: 'main' | 'department' }) => ColumnItem[];
 
 /** The items of one portal column after `edit` (none: as planted). */
-export function editedColumnItems(portalId: string, column: 'main' | 'department', edit?: ColumnEdit): ColumnItem[] {
-  const items = columnItems(portalId, column);
+export function editedColumnItems(
+  portalId: string,
+  column: 'main' | 'department',
+  edit?: ColumnEdit,
+  selection: PlantedSelection = {},
+): ColumnItem[] {
+  const items = columnItems(portalId, column, selection);
   return edit ? edit(items, { portalId, column }) : items;
 }
 

@@ -163,3 +163,38 @@ test('each portal serves its planted reports at /__manifest.json, and 404 for un
     assert.equal((await get(`${portal.baseUrl}/no/such/page.html`)).status, 404);
   }
 });
+
+test('with scans, the TRS portals publish an image-only PDF, image attachments and an article of <img> tables', async () => {
+  const scanned = await startDemoPortals({ scans: true });
+  try {
+    const reports = scanned.planted.filter((report) => report.scanned);
+    assert.equal(scanned.planted.length, loadPlantedData({ scans: true }).reports.length);
+    assert.deepEqual(reports.map((report) => report.scanned).sort(), ['html-images', 'scan-images', 'scan-pdf']);
+    for (const report of reports) {
+      const detail = await get(report.detailUrl);
+      assert.equal(detail.status, 200);
+      const $ = cheerio.load(detail.text);
+      assert.equal($('#zoom table').length, 0, `${report.id}: no table in the text`);
+      if (report.scanned === 'scan-pdf') {
+        const pdf = Buffer.from(await (await fetch(report.pdfUrl!)).arrayBuffer());
+        assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+        assert.ok(pdf.includes('/DCTDecode') && !pdf.includes('/Font'), 'pages are JPEG images, no text layer');
+        continue;
+      }
+      assert.ok(report.scanUrls.length >= 1);
+      const shown = $(report.scanned === 'html-images' ? '#zoom img' : '#zoom a')
+        .toArray()
+        .map((element) => new URL($(element).attr('src') ?? $(element).attr('href')!, report.detailUrl).href);
+      for (const url of report.scanUrls) {
+        assert.ok(shown.includes(url), `${report.id}: ${url} in the page`);
+        const image = await fetch(url);
+        assert.deepEqual([image.status, image.headers.get('content-type')?.startsWith('image/')], [200, true]);
+        await image.arrayBuffer();
+      }
+      if (report.scanned === 'html-images')
+        assert.ok($('.header img').length === 1 && shown.length > report.scanUrls.length, 'decoration too');
+    }
+  } finally {
+    await scanned.close();
+  }
+});

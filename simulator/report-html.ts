@@ -44,15 +44,21 @@ const closing = [
   ['六、其他需要报告的事项', ['本年度未收取信息处理费。', '本年度无其他需要报告的事项。']],
 ] as const;
 
-/** Sections 一 to 六 of a statutory report as HTML, tables in the template of its format. */
-export function renderReportBody(report: PlantedReportData): string {
-  const tables = renderStatutoryTables(report.cells, report.format)
-    .map(({ heading, html }) => `<p><strong>${heading}</strong></p>\n${html}`)
-    .join('\n');
+/**
+ * Sections 一 to 六 of a statutory report as HTML, tables in the template of its format — or, given `tables`,
+ * that HTML in their place (an article showing its tables as scanned images).
+ */
+export function renderReportBody(report: PlantedReportData, tables = statutoryTablesHtml(report)): string {
   const ending = closing
     .map(([heading, options]) => `<p><strong>${heading}</strong></p>\n${paragraphs([pick(report.id, heading, [...options])])}`)
     .join('\n');
   return [`<p><strong>一、总体情况</strong></p>`, paragraphs(overview(report)), tables, ending].join('\n');
+}
+
+function statutoryTablesHtml(report: PlantedReportData): string {
+  return renderStatutoryTables(report.cells, report.format)
+    .map(({ heading, html }) => `<p><strong>${heading}</strong></p>\n${html}`)
+    .join('\n');
 }
 
 /**

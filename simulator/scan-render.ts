@@ -10,10 +10,15 @@ import sharp from 'sharp';
 import { renderPdfPages, type GrayImage } from '../extract/pdfium-render.ts';
 import { imagesToPdf, type PdfImagePage } from './image-pdf.ts';
 
-export type ScanVariant = 'clean' | 'degraded';
+/**
+ * clean: 150 dpi as printed; degraded: the defects below at 120 dpi; two-up: degraded, two pages side by side on
+ * each landscape sheet (an A3 scan of an open report); signed: degraded, with a pen signature across some cells.
+ */
+export type ScanVariant = 'clean' | 'degraded' | 'two-up' | 'signed';
+export const SCAN_VARIANTS: readonly ScanVariant[] = ['clean', 'degraded', 'two-up', 'signed'];
 
 /** How each variant is made: dpi, and whether the defects are applied. */
-const VARIANT_DPI: Record<ScanVariant, number> = { clean: 150, degraded: 120 };
+const VARIANT_DPI: Record<ScanVariant, number> = { clean: 150, degraded: 120, 'two-up': 120, signed: 120 };
 
 /** A rendered scan page: RGB pixels, 3 bytes a pixel. */
 export interface RgbPage {
@@ -97,6 +102,40 @@ function sealSvg(sizePx: number, name: string): Buffer {
   );
 }
 
+/**
+ * A handwritten signature: a few joined pen strokes in blue-black ink (not red: the seal filter keeps it), as an
+ * official signs across a table. Its shape comes from `random`.
+ */
+function signatureSvg(widthPx: number, heightPx: number, strokePx: number, random: () => number): Buffer {
+  const point = (x: number) => `${(x * widthPx).toFixed(1)},${((0.2 + random() * 0.6) * heightPx).toFixed(1)}`;
+  const strokes = Array.from({ length: 3 }, (_, stroke) => {
+    const from = stroke / 3;
+    const curves = Array.from({ length: 4 }, (_, index) => {
+      const x = from + ((index + 1) / 4) * 0.38;
+      return `C ${point(x - 0.06)} ${point(x - 0.02)} ${point(x)}`;
+    });
+    return `<path d="M ${point(from)} ${curves.join(' ')}" fill="none" stroke="#1b2a6b" stroke-width="${strokePx.toFixed(1)}" stroke-linecap="round"/>`;
+  });
+  // An underline flourish crossing the whole signature, as most signatures end.
+  const flourish = `<path d="M ${point(0.05)} Q ${point(0.5)} ${point(0.98)}" fill="none" stroke="#1b2a6b" stroke-width="${strokePx.toFixed(1)}"/>`;
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${widthPx}" height="${heightPx}">${strokes.join('')}${flourish}</svg>`,
+  );
+}
+
+/** A signature somewhere over the page's tables (its middle), drawn from its own seed so the other defects stay put. */
+function signatureOverlay(image: GrayImage, dpi: number, seed: number): sharp.OverlayOptions {
+  const random = seededRandom(seed ^ 0x5a17);
+  const width = Math.round(dpi * (1.8 + random() * 0.8));
+  const height = Math.round(dpi * 0.8);
+  return {
+    input: signatureSvg(width, height, Math.max(2, dpi / 50), random),
+    left: Math.round(image.width * (0.3 + random() * 0.3)),
+    top: Math.round(image.height * (0.3 + random() * 0.4)),
+    blend: 'multiply',
+  };
+}
+
 /** Maps each output pixel back through a keystone (a photo taken slightly from below), bilinear. */
 function keystone(rgb: Buffer, width: number, height: number, amount: number): Buffer {
   const out = Buffer.alloc(rgb.length, 255);
@@ -141,12 +180,21 @@ export function cleanPage(image: GrayImage, dpi: number): RgbPage {
 
 /**
  * A degraded page: a seal over the page's middle right (where the tables stand), keystone, skew within ±3°,
- * uneven light and noise. `seed` fixes every choice.
+ * uneven light and noise; with `signature`, a pen signature across some cells too; `twoUp`: the image is a sheet of
+ * two pages. `seed` fixes every choice.
  */
-export async function degradePage(image: GrayImage, dpi: number, seed: number, sealName: string): Promise<RgbPage> {
+export async function degradePage(
+  image: GrayImage,
+  dpi: number,
+  seed: number,
+  sealName: string,
+  options: { signature?: boolean; twoUp?: boolean } = {},
+): Promise<RgbPage> {
   const random = seededRandom(seed);
   const sealSize = Math.round(dpi * 1.6);
-  const sealLeft = Math.round(image.width * (0.45 + random() * 0.25));
+  // On a two-up sheet the seal stands where it would on the right-hand page, not across the fold.
+  const sealShare = 0.45 + random() * 0.25;
+  const sealLeft = Math.round(image.width * (options.twoUp ? 0.5 + sealShare / 2 : sealShare));
   const sealTop = Math.round(image.height * (0.25 + random() * 0.4));
   const stamped = await sharp(grayToRgb(image), { raw: { width: image.width, height: image.height, channels: 3 } })
     .composite([
@@ -156,6 +204,7 @@ export async function degradePage(image: GrayImage, dpi: number, seed: number, s
         top: Math.min(sealTop, image.height - sealSize),
         blend: 'multiply',
       },
+      ...(options.signature ? [signatureOverlay(image, dpi, seed)] : []),
     ])
     .removeAlpha()
     .raw()
@@ -172,7 +221,7 @@ export async function degradePage(image: GrayImage, dpi: number, seed: number, s
 
 /** Renders a standalone report HTML to scan pages of the variant. */
 export async function scanPagesOf(html: string, variant: ScanVariant, seed: number, sealName: string): Promise<RgbPage[]> {
-  const [pdf] = await printHtmlToPdfs([html], { faintRulings: variant === 'degraded' });
+  const [pdf] = await printHtmlToPdfs([html], { faintRulings: variant !== 'clean' });
   return scanPagesOfPdf(pdf!, variant, seed, sealName);
 }
 
@@ -181,11 +230,53 @@ export async function scanPagesOfPdf(pdf: Uint8Array, variant: ScanVariant, seed
   const dpi = VARIANT_DPI[variant];
   const images = await rasterisePdf(pdf, dpi);
   if (variant === 'clean') return images.map((image) => cleanPage(image, dpi));
-  return Promise.all(images.map((image, index) => degradePage(image, dpi, seed * 97 + index, sealName)));
+  const sheets = variant === 'two-up' ? twoUpSheets(images) : images;
+  // Sheets are degraded one at a time: a few large RGB buffers at once is what the machine can spare.
+  const pages: RgbPage[] = [];
+  for (const [index, sheet] of sheets.entries())
+    pages.push(
+      await degradePage(sheet, dpi, seed * 97 + index, sealName, {
+        signature: variant === 'signed' && index === 0,
+        twoUp: variant === 'two-up',
+      }),
+    );
+  return pages;
+}
+
+/** Fold shadow of an opened report on the scanner glass: darkest at the fold, this wide and this deep. */
+const FOLD_SHADOW_FRACTION = 0.012;
+const FOLD_SHADOW_DEPTH = 0.35;
+
+/**
+ * Pages laid two by two on landscape sheets (the last one alone if odd), as an A3 scan of an opened report: the
+ * pages abut, a soft shadow marks the fold between them.
+ */
+export function twoUpSheets(pages: GrayImage[]): GrayImage[] {
+  const sheets: GrayImage[] = [];
+  for (let index = 0; index < pages.length; index += 2) {
+    const left = pages[index]!;
+    const right = pages[index + 1];
+    const pageWidth = left.width;
+    const width = pageWidth * 2;
+    const height = Math.max(left.height, right?.height ?? 0);
+    const pixels = new Uint8Array(width * height).fill(255);
+    for (const [side, page] of [left, right].entries()) {
+      if (!page) continue;
+      for (let y = 0; y < page.height; y++)
+        pixels.set(page.pixels.subarray(y * page.width, (y + 1) * page.width), y * width + side * pageWidth);
+    }
+    const spread = width * FOLD_SHADOW_FRACTION;
+    for (let x = Math.floor(pageWidth - 3 * spread); x < pageWidth + 3 * spread; x++) {
+      const shade = 1 - FOLD_SHADOW_DEPTH * Math.exp(-(((x - pageWidth) / spread) ** 2));
+      for (let y = 0; y < height; y++) pixels[y * width + x] = Math.round(pixels[y * width + x]! * shade);
+    }
+    sheets.push({ width, height, pixels, scale: left.scale });
+  }
+  return sheets;
 }
 
 /** JPEG quality: a scanner's "standard" setting for the clean variant, a phone's strong compression otherwise. */
-const JPEG_QUALITY: Record<ScanVariant, number> = { clean: 92, degraded: 60 };
+const JPEG_QUALITY: Record<ScanVariant, number> = { clean: 92, degraded: 60, 'two-up': 60, signed: 60 };
 
 /** The pages as one image-only PDF, each page a JPEG at its dpi. */
 export async function scanPdf(pages: RgbPage[], variant: ScanVariant): Promise<Uint8Array> {
@@ -201,6 +292,7 @@ export async function scanPdf(pages: RgbPage[], variant: ScanVariant): Promise<U
 
 /** The pages stacked into one tall image (a "long screenshot", as articles post them), as png, jpg or tif. */
 export async function scanImage(pages: RgbPage[], kind: 'png' | 'jpg' | 'tif', variant: ScanVariant): Promise<Buffer> {
+  if (variant === 'two-up') return twoUpImage(pages, kind);
   const width = Math.max(...pages.map((page) => page.width));
   const height = pages.reduce((sum, page) => sum + page.height, 0);
   let top = 0;
@@ -215,4 +307,26 @@ export async function scanImage(pages: RgbPage[], kind: 'png' | 'jpg' | 'tif', v
   if (kind === 'png') return canvas.png().toBuffer();
   if (kind === 'jpg') return canvas.jpeg({ quality: JPEG_QUALITY[variant] }).toBuffer();
   return canvas.tiff({ compression: variant === 'clean' ? 'lzw' : 'jpeg', quality: JPEG_QUALITY[variant] }).toBuffer();
+}
+
+/** Two-up sheets as an image: a multi-page TIFF, one sheet a page (stacked sheets would no longer be landscape). */
+async function twoUpImage(sheets: RgbPage[], kind: 'png' | 'jpg' | 'tif'): Promise<Buffer> {
+  if (kind !== 'tif' && sheets.length > 1) throw new Error(`two-up sheets are written as pdf or tif (one sheet a page), not ${kind}`);
+  // A multi-page TIFF has one page size: each sheet (rotated by its own skew) is padded with paper to the largest.
+  const width = Math.max(...sheets.map((sheet) => sheet.width));
+  const height = Math.max(...sheets.map((sheet) => sheet.height));
+  const encoded = await Promise.all(
+    sheets.map((sheet) =>
+      sharp(sheet.pixels, { raw: { width: sheet.width, height: sheet.height, channels: 3 } })
+        .extend({ right: width - sheet.width, bottom: height - sheet.height, background: { r: 255, g: 255, b: 255 } })
+        .png()
+        .toBuffer(),
+    ),
+  );
+  const image = sharp(encoded.length > 1 ? encoded : encoded[0]!, encoded.length > 1 ? { join: { animated: true } } : {}).withMetadata({
+    density: sheets[0]!.dpi,
+  });
+  if (kind === 'png') return image.png().toBuffer();
+  if (kind === 'jpg') return image.jpeg({ quality: JPEG_QUALITY['two-up'] }).toBuffer();
+  return image.tiff({ compression: 'jpeg', quality: JPEG_QUALITY['two-up'] }).toBuffer();
 }

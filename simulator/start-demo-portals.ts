@@ -3,8 +3,9 @@ import type { Source } from '../crawlers/types.ts';
 import type { Level } from '../shared/types.ts';
 import { buildHanwebPortal } from './hanweb-portal.ts';
 import { listen, type Handler, type RequestObserver } from './http-util.ts';
-import { loadPlantedData, type ColumnEdit, type PlantedAnomaly, type PlantedFormat } from './planted-data.ts';
+import { loadPlantedData, type ColumnEdit, type PlantedAnomaly, type PlantedFormat, type ScanPublication } from './planted-data.ts';
 import type { PortalBuild } from './portal-spec.ts';
+import { isScanPublication } from './scan-publications.ts';
 import { buildTrsPortal } from './trs-portal.ts';
 
 /** A statutory report planted in a demo portal, with the figures its tables show. */
@@ -28,6 +29,10 @@ export interface PlantedReport {
   detailUrl: string;
   /** Further parts of the detail page (t…_1.html…) when the report runs over several pages; usually none. */
   partUrls: string[];
+  /** How the report is published as scans (startDemoPortals({ scans: true })), or null for a text report. */
+  scanned: ScanPublication | null;
+  /** The scanned page images the detail page shows or links (scan-images, html-images), in page order. */
+  scanUrls: string[];
   /** Every CONTRACT key of the format; null = blank cell. */
   cells: Record<string, number | null>;
   /** Identities the planted figures break (they are kept as the source printed them). */
@@ -53,8 +58,11 @@ export interface DemoPortals {
   close(): Promise<void>;
 }
 
-/** The portal builds: a 0-based TRS site, a Hanweb site, and a 1-based TRS site with a department sub-column. */
-function buildPortals(edit?: ColumnEdit): PortalBuild[] {
+/**
+ * The portal builds: a 0-based TRS site, a Hanweb site, and a 1-based TRS site with a department sub-column.
+ * `scans`: the TRS sites also publish the reports published as scans.
+ */
+function buildPortals(edit?: ColumnEdit, scans = false): PortalBuild[] {
   return [
     buildTrsPortal({
       id: 'gansu',
@@ -63,6 +71,7 @@ function buildPortals(edit?: ColumnEdit): PortalBuild[] {
       level: 'province',
       firstIndex: 0,
       edit,
+      scans,
       columns: [{ column: 'main', path: '/zwgk/zfxxgknb/', name: '政府信息公开年报' }],
     }),
     buildHanwebPortal({
@@ -79,6 +88,7 @@ function buildPortals(edit?: ColumnEdit): PortalBuild[] {
       siteName: '县域政务公开示范平台',
       firstIndex: 1,
       edit,
+      scans,
       columns: [
         { column: 'main', path: '/xxgk/xxgknb/', name: '政府信息公开年报' },
         { column: 'department', path: '/xxgk/bmnb/', name: '部门政府信息公开年报' },
@@ -89,17 +99,22 @@ function buildPortals(edit?: ColumnEdit): PortalBuild[] {
 
 /**
  * Starts every demo portal on a free port of `host` (default 127.0.0.1). Each also serves /__manifest.json,
- * the planted reports it holds with absolute URLs.
+ * the planted reports it holds with absolute URLs. `scans`: some reports are published as scans too (an image-only
+ * PDF, image attachments, an article with `<img>` tables: scan-publications.ts), read by OCR — seconds a page,
+ * so tests that do not cover scans leave them out.
  */
-export async function startDemoPortals(options: { host?: string; onRequest?: RequestObserver } = {}): Promise<DemoPortals> {
+export async function startDemoPortals(
+  options: { host?: string; onRequest?: RequestObserver; scans?: boolean } = {},
+): Promise<DemoPortals> {
   const host = options.host ?? '127.0.0.1';
-  const { reports } = loadPlantedData();
+  const scans = options.scans ?? false;
+  const { reports } = loadPlantedData({ scans });
   const portals: DemoPortal[] = [];
   const planted: PlantedReport[] = [];
   const closers: (() => Promise<void>)[] = [];
   // Handlers by portal id, swapped by republish; the servers keep their ports.
   const served = new Map<string, Handler>();
-  for (const build of buildPortals()) {
+  for (const build of buildPortals(undefined, scans)) {
     let manifest = '[]';
     served.set(build.id, build.handler);
     const handler: Handler = (request, url, body) =>
@@ -115,10 +130,12 @@ export async function startDemoPortals(options: { host?: string; onRequest?: Req
         const { column: _column, published, ...rest } = report;
         return {
           ...rest,
-          htmlUrl: published === 'pdf' ? null : server.origin + location.detailPath,
+          htmlUrl: published === 'pdf' || published === 'scan-pdf' ? null : server.origin + location.detailPath,
           pdfUrl: location.pdfPath ? server.origin + location.pdfPath : null,
           detailUrl: server.origin + location.detailPath,
           partUrls: (location.partPaths ?? []).map((partPath) => server.origin + partPath),
+          scanned: isScanPublication(published) ? published : null,
+          scanUrls: (location.scanPaths ?? []).map((scanPath) => server.origin + scanPath),
         };
       });
     manifest = JSON.stringify(own);
@@ -137,6 +154,6 @@ export async function startDemoPortals(options: { host?: string; onRequest?: Req
       },
     });
   }
-  const republish = (edit?: ColumnEdit) => buildPortals(edit).forEach((build) => served.set(build.id, build.handler));
+  const republish = (edit?: ColumnEdit) => buildPortals(edit, scans).forEach((build) => served.set(build.id, build.handler));
   return { portals, planted, republish, close: async () => void (await Promise.all(closers.map((close) => close()))) };
 }

@@ -4,6 +4,7 @@ import { escapeHtml, html, pages, truncateTitle, type Reply } from './http-util.
 import { editedColumnItems, type ColumnEdit, type ColumnItem, type PlantedReportData } from './planted-data.ts';
 import { renderReportBodyParts } from './report-html.ts';
 import { detailBody, digitsOf, hasPdf, pdfReply, routeTable, type PortalBuild } from './portal-spec.ts';
+import { DECORATION_FILES, scanFileReply, scannedPageHeader, scanPageFiles } from './scan-publications.ts';
 
 export interface TrsColumn {
   column: 'main' | 'department';
@@ -24,6 +25,8 @@ export interface TrsOptions {
   perPage?: number;
   /** Publishes edited items instead of the planted ones (see startDemoPortals' republish). */
   edit?: ColumnEdit;
+  /** Publishes the reports published as scans too (scan-publications.ts). */
+  scans?: boolean;
 }
 
 /** Builds the routes of a TRS style portal over the planted items of its columns. */
@@ -31,7 +34,10 @@ export function buildTrsPortal(options: TrsOptions): PortalBuild {
   const routes = new Map<string, () => Reply>();
   const locations: PortalBuild['locations'] = new Map();
   for (const column of options.columns) {
-    const items = editedColumnItems(options.id, column.column, options.edit).map((item) => ({ item, ...trsPaths(column.path, item) }));
+    const items = editedColumnItems(options.id, column.column, options.edit, { scans: options.scans }).map((item) => ({
+      item,
+      ...trsPaths(column.path, item),
+    }));
     const listPages = pages(items, options.perPage ?? 2);
     listPages.forEach((pageItems, index) => {
       const file = listFileName(index, options.firstIndex);
@@ -42,11 +48,19 @@ export function buildTrsPortal(options: TrsOptions): PortalBuild {
     for (const { item, detailPath, pdfPath } of items) {
       const partPaths =
         item.type === 'report' && item.published === 'html-parts' ? setArticleParts(routes, options, column, item, detailPath) : [];
-      if (partPaths.length === 0) routes.set(detailPath, () => html(detailPage(options, column, item, pdfPath)));
+      const folder = detailPath.slice(0, detailPath.lastIndexOf('/') + 1);
+      const scanFiles = item.type === 'report' ? serveScanPages(routes, item.id, folder) : [];
+      const body = detailBody(
+        item,
+        scanFiles.map((name) => `./${name}`),
+      );
+      if (partPaths.length === 0) routes.set(detailPath, () => html(detailPage(options, column, item, pdfPath, body)));
       if (pdfPath) routes.set(pdfPath, () => pdfReply(item.id));
-      if (item.type === 'report') locations.set(item.id, { detailPath, pdfPath, partPaths });
+      const scanPaths = scanFiles.map((name) => folder + name);
+      if (item.type === 'report') locations.set(item.id, { detailPath, pdfPath, partPaths, scanPaths });
     }
   }
+  for (const name of Object.values(DECORATION_FILES)) routes.set(`/images/${name}`, () => scanFileReply(name));
   return {
     id: options.id,
     name: options.siteName,
@@ -123,6 +137,13 @@ function setArticleParts(
   return paths.slice(1);
 }
 
+/** Serves a scanned report's page images in its detail page's folder; returns their file names (none for a text report). */
+function serveScanPages(routes: Map<string, () => Reply>, reportId: string, folder: string): string[] {
+  const names = scanPageFiles(reportId);
+  for (const name of names) routes.set(folder + name, () => scanFileReply(name));
+  return names;
+}
+
 function detailPage(
   options: TrsOptions,
   column: TrsColumn,
@@ -139,7 +160,7 @@ function detailPage(
 <meta name="SiteName" content="${options.siteName}"><meta name="ColumnName" content="${column.name}">
 <meta name="ArticleTitle" content="${title}"><meta name="PubDate" content="${item.publishedAt} 09:30">
 <meta name="ContentSource" content="${escapeHtml(item.issuer)}"><title>${title}_${options.siteName}</title></head>
-<body><table class="xxgk-head"><tr><td>发布机构：</td><td>${escapeHtml(item.issuer)}</td><td>生成日期：</td><td>${item.publishedAt}</td></tr>
+<body>${item.type === 'report' ? scannedPageHeader(item) : ''}<table class="xxgk-head"><tr><td>发布机构：</td><td>${escapeHtml(item.issuer)}</td><td>生成日期：</td><td>${item.publishedAt}</td></tr>
 <tr><td>名称：</td><td colspan="3">${title}</td></tr></table>
 <h1 class="title">${title}</h1>
 <div class="info">发布时间：${item.publishedAt} 来源：${escapeHtml(item.issuer)}</div>

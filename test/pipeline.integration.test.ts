@@ -3,39 +3,29 @@
  * queue prefix, removed afterwards), a real DuckDB file in a temp dir. The loaded figures must equal the planted ones.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { compareWithPlanted } from '../cli/demo.ts';
-import { loadConfig, type Config } from '../config/config.ts';
-import { enqueueRun, openPipeline, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
-import { deleteKeys } from '../jobs/test-support.ts';
+import type { Config } from '../config/config.ts';
+import { enqueueRun, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
+import { openTestPipeline, type TestPipeline } from '../jobs/test-support.ts';
 import { runReadOnlySql } from '../load/index.ts';
 import { startDemoPortals } from '../simulator/index.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-let dir: string;
+let fixture: TestPipeline;
 let config: Config;
 let demo: Awaited<ReturnType<typeof startDemoPortals>>;
 let pipeline: Pipeline;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-it-'));
-  config = loadConfig({
-    env: {},
-    overrides: { allowPrivateNetworks: true, redisUrl, dataDir: dir, queuePrefix: `yg-test-${process.pid}-${Date.now()}` },
-  });
-  demo = await startDemoPortals();
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('it', { allowPrivateNetworks: true });
+  ({ config, pipeline } = fixture);
+  // With the reports published as scans: the image-only PDF, the image attachments and the <img> tables are OCRed.
+  demo = await startDemoPortals({ scans: true });
 });
 
 after(async () => {
-  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await demo.close();
-  await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
+  await demo?.close();
 });
 
 test('a run over the demo portals loads exactly the planted reports with the planted figures', async () => {
@@ -45,7 +35,8 @@ test('a run over the demo portals loads exactly the planted reports with the pla
       pipeline,
       demo.portals.map((portal) => portal.source),
     );
-    const state = await pipeline.tracker.waitUntilRecorded(runId, { signal: AbortSignal.timeout(300_000) });
+    // OCR of the scanned reports takes seconds a page on a busy machine: a generous bound, not a timing assertion.
+    const state = await pipeline.tracker.waitUntilRecorded(runId, { signal: AbortSignal.timeout(600_000) });
     assert.equal(state.pending, 0);
     assert.equal(state.counts['crawl:completed'], demo.portals.length);
   } finally {
@@ -54,6 +45,7 @@ test('a run over the demo portals loads exactly the planted reports with the pla
 
   const check = await compareWithPlanted(config.duckdbPath, demo.planted);
   assert.deepEqual(check.mismatches, []);
+  assert.match(check.message, /read by OCR from 3 scanned reports/);
   const reports = await runReadOnlySql(config.duckdbPath, 'select issuer, year from latest_reports order by issuer, year');
   const planted = demo.planted.map((report) => `${report.issuer} ${report.year}`).sort();
   assert.deepEqual(reports.rows.map(([issuer, year]) => `${issuer} ${Number(year)}`).sort(), planted);
@@ -96,4 +88,47 @@ test('a report published over two pages is loaded as one document whose figures 
   );
   const documents = await runReadOnlySql(config.duckdbPath, `select count(*) from document_sightings where url = '${split.partUrls[0]}'`);
   assert.equal(Number(documents.rows[0]![0]), 0, 'the second page is no document of its own');
+});
+
+test('reports published as scans are read by OCR: image parts in page order, decoration left out, every figure with its box and confidence', async () => {
+  const scanned = demo.planted.filter((report) => report.scanned);
+  assert.deepEqual(scanned.map((report) => report.scanned).sort(), ['html-images', 'scan-images', 'scan-pdf']);
+  for (const report of scanned.filter((candidate) => candidate.scanUrls.length > 0)) {
+    const parts = await runReadOnlySql(
+      config.duckdbPath,
+      `select p.url from document_parts p join document_sightings s using (sha256) where s.url = '${report.detailUrl}' order by p.part`,
+    );
+    // The logo (page header), the 16×16 icon and the small button of the <img> article are no parts.
+    assert.deepEqual(
+      parts.rows.map(([url]) => url),
+      [report.detailUrl, ...report.scanUrls],
+      `${report.id}: the article, then its scans`,
+    );
+  }
+  const traced = await runReadOnlySql(
+    config.duckdbPath,
+    `select issuer, count(*), count(ocr_confidence), min(page), max(page), min(ocr_box_width) > 0, min(ocr_confidence) >= 0
+       from traced_cells where table_index is not null and issuer in (${scanned.map((report) => `'${report.issuer}'`).join(', ')})
+      group by issuer order by issuer`,
+  );
+  const pagesOf = (id: string) => (id === 'scan-pdf' ? [1, 2] : [2, 1 + scanned.find((report) => report.scanned === id)!.scanUrls.length]);
+  assert.deepEqual(
+    traced.rows.map(([issuer, cells, withOcr, firstPage, lastPage, boxed, confident]) => [
+      issuer,
+      Number(cells) === Number(withOcr),
+      Number(firstPage),
+      Number(lastPage),
+      boxed,
+      confident,
+    ]),
+    scanned
+      .map((report) => [report.issuer, true, ...pagesOf(report.scanned!), true, true])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    'every figure read from a scanned table has its OCR box and confidence, on the page (part) it was read from',
+  );
+  const documents = await runReadOnlySql(
+    config.duckdbPath,
+    `select count(*) from document_sightings where url in (${scanned.flatMap((report) => report.scanUrls.map((url) => `'${url}'`)).join(', ')})`,
+  );
+  assert.equal(Number(documents.rows[0]![0]), 0, 'a scanned page is no document of its own');
 });

@@ -12,8 +12,10 @@ import type { Worker } from 'bullmq';
 import { loadConfig, type Config } from '../config/config.ts';
 import { openPipeline, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
 import { deleteKeys, waitFor } from '../jobs/test-support.ts';
+import { PDFJS_FALLBACK } from '../extract/pdf-page-text.ts';
 import { buildDemoWarehouse } from '../load/fixtures/demo-warehouse.ts';
-import { recordFailure, recordRun, runReadOnlySql, withWarehouse, type RunRecord } from '../load/index.ts';
+import { sampleInput } from '../load/fixtures/documents.ts';
+import { loadDocument, recordFailure, recordRun, runReadOnlySql, withWarehouse, type RunRecord } from '../load/index.ts';
 import type { PlantedReportData } from '../simulator/index.ts';
 import type { Health } from './health-page.ts';
 import { startUi } from './server.ts';
@@ -235,4 +237,17 @@ test('/health says down, with 503, when Redis does not answer, and the runs page
   } finally {
     await cut.close();
   }
+});
+
+test("a PDF's document page names the engine that read its text, and why pdf.js did", async () => {
+  const input = sampleInput({ name: 'ui-pdfjs', format: 'pdf' });
+  const reason = 'read by pdf.js: PDFium reads page(s) 2 as glyphs without Unicode mapping';
+  const extracted = { ...input.extracted, engine: 'pdf.js' as const, warnings: [{ code: PDFJS_FALLBACK, message: reason }] };
+  await withWarehouse(config.duckdbPath, (warehouse) => loadDocument(warehouse, { ...input, extracted }));
+  const page = await html(`/documents/${input.fetched.sha256}`);
+  assert.match(
+    page,
+    /<th>text engine<\/th><td>pdf\.js<\/td><\/tr><tr><th>why pdf\.js<\/th><td>read by pdf\.js: PDFium reads page\(s\) 2 as glyphs/,
+  );
+  assert.match(await html(`/documents/${archivedSha}`), /<th>text engine<\/th><td><\/td>/, 'an HTML document has none');
 });

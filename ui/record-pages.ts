@@ -3,7 +3,15 @@
  * it was seen, what the parser made of it) and a source (its health per run, its failures).
  */
 import type { Config } from '../config/config.ts';
-import { readDocumentRecord, readFailures, readSourceRecord, type FailureFilter, type FailureRow } from '../load/run-history.ts';
+import {
+  readDocumentRecord,
+  readFailures,
+  readSourceRecord,
+  type DocumentRecord,
+  type FailureFilter,
+  type FailureRow,
+} from '../load/run-history.ts';
+import { OCR_CONFIDENCE_THRESHOLD } from '../transform/ocr-uncertain.ts';
 import { Html, escapeHtml, externalLink, fields, layout, link, pathWith, table, timeCell } from './html.ts';
 
 type PageConfig = Pick<Config, 'duckdbPath' | 'timezone'>;
@@ -61,6 +69,8 @@ export async function renderDocumentPage(config: PageConfig, sha256: string): Pr
         ['sha256', document.sha256],
         ['title', document.title],
         ['format', document.format],
+        ['text engine', document.engine],
+        ...(document.engineFallback ? [['why pdf.js', document.engineFallback] as [string, string]] : []),
         ['content type', document.contentType],
         ['bytes', document.byteLength],
         ['archive', document.archivePath],
@@ -96,8 +106,36 @@ export async function renderDocumentPage(config: PageConfig, sha256: string): Pr
   );
   return layout(
     frame,
-    `${about}<h2>Seen at</h2>${sightings}<h2>Parsed as</h2>${reports}<h2>Failures</h2>${failuresTable(record.failures, zone)}`,
+    `${about}<h2>Seen at</h2>${sightings}<h2>Parsed as</h2>${reports}${ocrFiguresSection(record.ocrFigures)}` +
+      `<h2>Failures</h2>${failuresTable(record.failures, zone)}`,
   );
+}
+
+/** Points, rounded for reading: a box is judged by eye against the page. */
+const points = (value: number) => Math.round(value);
+
+/**
+ * A scanned document's figures as OCR read them: page, box on the straightened page (points), confidence and pass;
+ * the ones under the confidence the parser trusts are marked (they raised ocr_uncertain anomalies). Empty for text.
+ */
+function ocrFiguresSection(figures: DocumentRecord['ocrFigures']): string {
+  if (figures.length === 0) return '';
+  const low = figures.filter((figure) => figure.confidence < OCR_CONFIDENCE_THRESHOLD).length;
+  const summary = `<p>${figures.length} figures read by OCR; ${low} under confidence ${OCR_CONFIDENCE_THRESHOLD} (marked <span class="flag">low</span>).</p>`;
+  const rows = figures.map((figure) => [
+    figure.key,
+    figure.value,
+    figure.raw,
+    figure.page,
+    `${points(figure.boxX)}, ${points(figure.boxY)} · ${points(figure.boxWidth)}×${points(figure.boxHeight)}`,
+    figure.confidence < OCR_CONFIDENCE_THRESHOLD
+      ? new Html(`<span class="flag">${escapeHtml(Math.round(figure.confidence))} low</span>`)
+      : Math.round(figure.confidence),
+    figure.pass,
+    figure.alternatives,
+  ]);
+  const columns = ['figure', 'value', 'printed', 'page', 'box (x, y · w×h pt)', 'confidence', 'pass', 'alternatives'];
+  return `<h2>Read by OCR</h2>${summary}${table(columns, rows, { numeric: ['value', 'page', 'confidence'] })}`;
 }
 
 /** One crawled source: what the warehouse keeps of it, its health in each run, its latest failures. */

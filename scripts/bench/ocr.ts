@@ -1,6 +1,7 @@
 /**
  * `bench ocr`: scanned reports through the extract stage as the pipeline runs it — the worker-thread pool of
- * jobs/extract-pool.ts (one thread per core, up to 2), each thread's OCR in tesseract child processes. The scans
+ * jobs/extract-pool.ts (one thread per core, up to 2), each thread reading table cells with its own PaddleOCR
+ * recogniser (onnxruntime, one intra-op thread) and the running text with tesseract child processes. The scans
  * are made here from the simulator's planted reports (clean 150 dpi and degraded 120 dpi image-only PDFs; needs
  * chromium), so the bench needs nothing beside the repository. Peak RSS is the whole process tree's (this
  * process with its threads, and the tesseract processes), sampled every 100 ms.
