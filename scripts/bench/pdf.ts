@@ -13,7 +13,9 @@ import { extractPdf } from '../../extract/index.ts';
 import { type BenchFields, perSecond, timed } from './_measure.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const ROUNDS = 5;
+const ROUNDS = 7;
+/** Untimed rounds first: the engine loads, and V8 tiers the wasm up over the first few rounds (a worker runs warm). */
+const WARM_UP_ROUNDS = 3;
 const RSS_PAGES = 100;
 
 /** PDFs in `dir` (none when it does not exist), in a stable order. */
@@ -46,7 +48,7 @@ interface BenchFile {
  * engine loads, and V8 tiers the wasm up from its baseline compiler).
  */
 async function rates(files: BenchFile[]): Promise<{ extractor: number; pdftotext: number }> {
-  for (const { bytes } of files) await extractPdf(bytes, 'warm-up', { ocr: false });
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) for (const { bytes } of files) await extractPdf(bytes, 'warm-up', { ocr: false });
   let extractorSeconds = 0;
   let pdftotextSeconds = 0;
   let pages = 0;
