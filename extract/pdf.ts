@@ -14,8 +14,11 @@ import { readPdfWithPdfium } from './pdfium-text.ts';
 import { readPdfWithPdfjs } from './pdfjs-text.ts';
 import type { DocumentPage, ExtractedDocument, ExtractWarning, TableBlock } from './types.ts';
 
-/** pdf-3: text read by PDFium (pdf.js as the fallback); the document records the engine. */
-export const PDF_EXTRACTOR_VERSION = 'pdf-3';
+/**
+ * pdf-4: a page without a text layer that is a sheet of two pages is read as two pages (pdf-3: as one); text read
+ * by PDFium (pdf.js as the fallback), the document recording the engine.
+ */
+export const PDF_EXTRACTOR_VERSION = 'pdf-4';
 
 export interface PdfExtractOptions {
   /**
@@ -95,13 +98,13 @@ function toTableBlocks(tables: string[][][], firstIndex: number): TableBlock[] {
  * Appends the ruled grids to their pages (after the lines: the table builder gives no positions to order them
  * by); a RULING_TABLES_FAILED warning for each page the builder failed on.
  */
-function addRulingTables(rulingTables: PageRulingTables[], pages: DocumentPage[]): ExtractWarning[] {
+function addRulingTables(rulingTables: PageRulingTables[], perPdfPage: DocumentPage[][]): ExtractWarning[] {
   let nextIndex = 0;
   const warnings: ExtractWarning[] = [];
   for (const pageTables of rulingTables) {
     const blocks = toTableBlocks(pageTables.tables, nextIndex);
     nextIndex += blocks.length;
-    pages.find((page) => page.number === pageTables.page)?.blocks.push(...blocks);
+    perPdfPage[pageTables.page - 1]?.at(-1)?.blocks.push(...blocks);
     if (pageTables.error)
       warnings.push({
         code: 'RULING_TABLES_FAILED',
@@ -119,15 +122,32 @@ function textLength(page: DocumentPage): number {
   return page.blocks.reduce((sum, block) => sum + (block.kind === 'line' ? block.text.length : 1000), 0);
 }
 
+/** What OCR made of the PDF's pages: per PDF page, the pages it became (itself, or a two-up sheet's halves). */
+interface OcrOutcome {
+  perPdfPage: DocumentPage[][];
+  warnings: ExtractWarning[];
+}
+
+/** The OCR warning of a page without a text layer: read as one page, or as the two pages of its sheet. */
+function ocrPageWarning(number: number, read: DocumentPage[]): ExtractWarning {
+  const blocks = read.map((page) => page.blocks.length);
+  const message =
+    read.length === 1
+      ? `page ${number} has no text layer: ${blocks[0]} block(s) read by OCR`
+      : `page ${number} has no text layer and is a sheet of ${read.length} pages side by side: read by OCR as ${read.length} pages (${blocks.join(' and ')} block(s)), later pages numbered after them`;
+  return { code: 'OCR', message, page: number };
+}
+
 /**
  * OCRs the pages left without lines (no text layer, or only running headers over an image) as scans, up to the
- * cap: their ruled tables cell by cell, their text as lines. Pages with a thin text layer keep it and gain the
- * tables of their image, if any.
+ * cap: their ruled tables cell by cell, their text as lines; a two-up sheet becomes two pages. Pages with a thin
+ * text layer keep it and gain the tables of their image, if any. Warnings give PDF page numbers.
  */
-async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: PdfExtractOptions): Promise<ExtractWarning[]> {
+async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: PdfExtractOptions): Promise<OcrOutcome> {
+  const perPdfPage = pages.map((page) => [page]);
   const empty = pages.filter((page) => page.blocks.length === 0).map((page) => page.number);
   const thin = pages.filter((page) => page.blocks.length > 0 && textLength(page) < THIN_PAGE_CHARS).map((page) => page.number);
-  if (empty.length === 0 && thin.length === 0) return [];
+  if (empty.length === 0 && thin.length === 0) return { perPdfPage, warnings: [] };
   const cap = options.ocr === false ? 0 : (options.maxOcrPages ?? DEFAULT_MAX_OCR_PAGES);
   const chosen = empty.slice(0, cap);
   const chosenThin = thin.slice(0, Math.max(0, cap - chosen.length));
@@ -136,7 +156,7 @@ async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: 
     message: `page ${number} has no text layer and was not OCRed (${options.ocr === false ? 'OCR disabled' : `over the cap of ${cap} pages`})`,
     page: number,
   }));
-  if (chosen.length === 0 && chosenThin.length === 0) return warnings;
+  if (chosen.length === 0 && chosenThin.length === 0) return { perPdfPage, warnings };
   try {
     // The OCR modules (sharp, tesseract, onnxruntime: ~17 MB resident) load with the first page that needs them,
     // so a worker that meets only PDFs with a text layer never maps them.
@@ -144,15 +164,11 @@ async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: 
     const scanned = await readPdfScanPages(bytes, chosen, { linesToo: true });
     const tablesOnly = await readPdfScanPages(bytes, chosenThin, { linesToo: false });
     for (const page of pages) {
-      const ocrPage = scanned.get(page.number);
-      const tables = tablesOnly.get(page.number)?.blocks ?? [];
-      if (ocrPage) {
-        page.blocks = ocrPage.blocks;
-        warnings.push({
-          code: 'OCR',
-          message: `page ${page.number} has no text layer: ${ocrPage.blocks.length} block(s) read by OCR`,
-          page: page.number,
-        });
+      const read = scanned.get(page.number);
+      const tables = tablesOnly.get(page.number)?.flatMap((tablePage) => tablePage.blocks) ?? [];
+      if (read) {
+        perPdfPage[page.number - 1] = read;
+        warnings.push(ocrPageWarning(page.number, read));
       } else if (tables.length > 0) {
         page.blocks.push(...tables);
         warnings.push({
@@ -170,7 +186,37 @@ async function ocrEmptyPages(bytes: Uint8Array, pages: DocumentPage[], options: 
       ...chosen.map((number) => ({ code: 'NEEDS_OCR', message: `page ${number} has no text layer; OCR failed: ${detail}`, page: number })),
     );
   }
-  return warnings;
+  return { perPdfPage, warnings };
+}
+
+/** A page takes its number in the document, and the boxes of its OCRed cells with it. */
+function renumberPage(page: DocumentPage, number: number): void {
+  page.number = number;
+  for (const block of page.blocks)
+    if (block.kind === 'table') for (const cell of block.rows.flat()) if (cell.ocr) cell.ocr.box.page = number;
+}
+
+/**
+ * Numbers the document's pages in order, each half of a two-up sheet counting as a page; returns the document
+ * page each PDF page starts at.
+ */
+function numberPages(perPdfPage: DocumentPage[][]): Map<number, number> {
+  const firstPageOf = new Map<number, number>();
+  let next = 1;
+  perPdfPage.forEach((pages, index) => {
+    firstPageOf.set(index + 1, next);
+    for (const page of pages) renumberPage(page, next++);
+  });
+  return firstPageOf;
+}
+
+/** Warnings given with PDF page numbers, moved to the document's where they differ (the PDF's kept in the message). */
+function toDocumentPageNumbers(warnings: ExtractWarning[], firstPageOf: Map<number, number>): ExtractWarning[] {
+  return warnings.map((warning) => {
+    const number = warning.page === undefined ? undefined : firstPageOf.get(warning.page);
+    if (number === undefined || number === warning.page) return warning;
+    return { ...warning, page: number, message: warning.message.replace(/^page \d+/, `page ${number} (PDF page ${warning.page})`) };
+  });
 }
 
 /**
@@ -187,14 +233,28 @@ export async function extractPdf(bytes: Uint8Array, sha256: string, options: Pdf
     throw new GarbledTextError(`the PDF's text is CID-font garbage (glyphs without Unicode mapping) on every page with text`);
   }
   warnings.push(...removeRunningLines(results), ...removeRepeatedHeadingRows(results));
-  const pages = results.map((result) => result.page);
-  warnings.push(...(await ocrEmptyPages(bytes, pages, options)));
+  const ocr = await ocrEmptyPages(
+    bytes,
+    results.map((result) => result.page),
+    options,
+  );
+  warnings.push(...ocr.warnings);
+  const pages = ocr.perPdfPage.flat();
   if (pages.every((page) => page.blocks.length === 0)) {
     throw new NoTextLayerError(
-      `none of the PDF's ${pages.length} page(s) has a text layer, and OCR found no text (${warnings.map((w) => w.code).join(', ') || 'no warnings'})`,
+      `none of the PDF's ${results.length} page(s) has a text layer, and OCR found no text (${warnings.map((w) => w.code).join(', ') || 'no warnings'})`,
     );
   }
-  warnings.push(...addRulingTables(reading.rulingTables, pages));
+  warnings.push(...addRulingTables(reading.rulingTables, ocr.perPdfPage));
+  const firstPageOf = numberPages(ocr.perPdfPage);
   renumberTables(pages);
-  return { sha256, format: 'pdf', extractorVersion: PDF_EXTRACTOR_VERSION, engine: reading.engine, title: reading.title, pages, warnings };
+  return {
+    sha256,
+    format: 'pdf',
+    extractorVersion: PDF_EXTRACTOR_VERSION,
+    engine: reading.engine,
+    title: reading.title,
+    pages,
+    warnings: toDocumentPageNumbers(warnings, firstPageOf),
+  };
 }

@@ -1,18 +1,19 @@
 /**
  * Two pages per sheet: real images drawn with sharp (a sheet of two ruled pages, tilted, with a fold shadow; a
  * single landscape page whose wide table crosses the middle) and a two-up scan of a planted report rendered by
- * Chromium and read by the real OCR. Needs chromium and tesseract, as `npm ci` installs them.
+ * Chromium and read by the real OCR, as an image file and inside an image-only PDF. Needs chromium and
+ * tesseract, as `npm ci` installs them.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { loadPlantedData } from '../simulator/planted-data.ts';
 import { renderStandaloneReport } from '../simulator/report-html.ts';
-import { scanImage, scanPagesOf } from '../simulator/scan-render.ts';
+import { scanImage, scanPagesOf, scanPdf } from '../simulator/scan-render.ts';
 import { parseReport } from '../transform/index.ts';
 import { extractDocument } from './index.ts';
 import { findGutter, pagesOfSheet, type RgbImage } from './scan-sheet.ts';
-import type { TableBlock } from './types.ts';
+import type { ExtractedDocument, TableBlock } from './types.ts';
 
 /** An SVG table: `columns` x `rows` ruled cells with a figure in each, from (x, y), `width` wide. */
 function tableSvg(x: number, y: number, width: number, columns: number, rows: number): string {
@@ -75,6 +76,18 @@ function darkShare(image: RgbImage, box: { x: number; y: number; width: number; 
   return dark / (box.width * box.height);
 }
 
+/** The pages on which a document's OCRed cells lie, per document page. */
+const cellBoxPages = (document: ExtractedDocument) =>
+  document.pages.map((page) =>
+    [
+      ...new Set(
+        page.blocks.flatMap((block) =>
+          block.kind === 'table' ? block.rows.flat().flatMap((cell) => (cell.ocr ? [cell.ocr.box.page] : [])) : [],
+        ),
+      ),
+    ].sort(),
+  );
+
 describe('two pages per sheet', () => {
   it('splits a tilted sheet of two pages at its fold, left page first', async () => {
     const sheet = await rgbOf(svgOf(2000, 1414, pageSvg(0, 'square') + pageSvg(1000, 'none') + foldShadow(1000, 1414)), 2);
@@ -133,5 +146,43 @@ describe('two pages per sheet', () => {
         parsed.anomalies.some((anomaly) => anomaly.kind === 'ocr_uncertain' || anomaly.kind === 'missing_cell'),
         'every wrong figure is in a report that says something is off',
       );
+  });
+
+  it('reads a two-up sheet inside an image-only PDF as two pages, and numbers the PDF pages after it on', async () => {
+    const report = loadPlantedData().reports.find((candidate) => candidate.id === 'huaian-2024');
+    assert.ok(report);
+    const [sheet] = await scanPagesOf(renderStandaloneReport(report), 'two-up', 3, report.issuer);
+    assert.ok(sheet);
+    // The PDF's second page: one portrait page with a ruled table of figures (the sheet's dpi, so A4-sized).
+    const single = await rgbOf(svgOf(1000, 1414, pageSvg(0, 'none')));
+    const pdf = await scanPdf([sheet, { ...single, dpi: sheet.dpi, pixels: Buffer.from(single.pixels) }], 'two-up');
+    const document = await extractDocument(pdf, {
+      sha256: 'two-up-pdf',
+      contentType: 'application/pdf',
+      url: 'file://two-up.pdf',
+      maxBytes: 100_000_000,
+    });
+    assert.equal(document.format, 'pdf');
+    assert.deepEqual(
+      document.pages.map((page) => page.number),
+      [1, 2, 3],
+      'the sheet is pages 1 and 2, the PDF page after it page 3',
+    );
+    assert.deepEqual(cellBoxPages(document), [[1], [2], [3]], "each cell's box on its own page");
+    const firstLines = document.pages[0]!.blocks.flatMap((block) => (block.kind === 'line' ? [block.text] : []));
+    assert.match(firstLines.join('\n'), /政府信息公开工作年度报告/, 'the left half, with the title, comes first');
+    const lastTable = document.pages[2]!.blocks.find((block): block is TableBlock => block.kind === 'table');
+    assert.ok(lastTable, "the last page's table read");
+    const read = new Set(lastTable.rows.flat().map((cell) => cell.text));
+    const drawn = Array.from({ length: 30 * 6 }, (_, index) => String((Math.floor(index / 6) * 37 + (index % 6) * 11) % 1000));
+    const found = drawn.filter((figure) => read.has(figure)).length;
+    assert.ok(found >= drawn.length * 0.8, `the table's figures read: ${found} of ${drawn.length}`);
+    const ocrWarnings = document.warnings.filter((warning) => warning.code === 'OCR');
+    assert.match(ocrWarnings.find((warning) => warning.page === 1)?.message ?? '', /sheet of 2 pages/);
+    assert.match(ocrWarnings.find((warning) => warning.page === 3)?.message ?? '', /^page 3 \(PDF page 2\) has no text layer/);
+    const parsed = parseReport(document);
+    const values = new Map(parsed.cells.map((cell) => [cell.key, cell.value]));
+    const wrong = Object.entries(report.cells).filter(([key, value]) => values.get(key) !== value);
+    assert.ok(wrong.length <= Object.keys(report.cells).length * 0.2, `at most 20% of the report's figures wrong, got ${wrong.length}`);
   });
 });

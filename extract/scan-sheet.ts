@@ -219,8 +219,8 @@ export async function pagesOfSheet(sheet: RgbImage): Promise<{ pages: RgbImage[]
 }
 
 /**
- * The halves of a PDF page read as one page, for a PDF keeps its own page numbers: the right half's blocks follow
- * the left's, its boxes moved right by the left half's width, so each box stays on the sheet.
+ * The halves of a PDF page read as one page (the tables under a page's text layer, which stays one page): the
+ * right half's blocks follow the left's, its boxes moved right by the left half's width, so each box stays on the sheet.
  */
 export function joinHalves(halves: DocumentPage[], leftWidthPoints: number): DocumentPage {
   const [left, right] = halves;

@@ -3,6 +3,7 @@
  * TIFF page by page) and image-only PDF pages. Each page is cleaned (seal, light, skew), its ruled tables read
  * cell by cell and its other text as lines; running headers and page numbers repeated across pages are dropped.
  */
+import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
 import { UnsupportedFormatError } from './errors.ts';
 import { removeRunningLines, renumberTables } from './pdf-layout.ts';
@@ -11,6 +12,13 @@ import { cleanScan } from './scan-clean.ts';
 import { readScanPage } from './scan-page.ts';
 import { joinHalves, pagesOfSheet } from './scan-sheet.ts';
 import type { DocumentPage, ExtractedDocument, ExtractWarning } from './types.ts';
+
+// An extract thread (jobs/extract-pool.ts) reads one page at a time on its core: libvips's cache of recent
+// operations and its own pool of a thread per core would only hold memory (per thread, as each has its arenas).
+if (!isMainThread) {
+  sharp.cache(false);
+  sharp.concurrency(1);
+}
 
 /** image-2: table cells read by PaddleOCR's recogniser (image-1: tesseract 5), running text by tesseract 5. */
 export const IMAGE_EXTRACTOR_VERSION = 'image-2';
@@ -92,23 +100,24 @@ export async function extractImage(bytes: Uint8Array, sha256: string): Promise<E
 }
 
 /**
- * Reads the given PDF pages (numbers from 1) as scans: rendered in colour by PDFium, then as image pages.
- * `linesToo: false` reads only the tables (a page whose text layer already gives its lines).
+ * Reads the given PDF pages (numbers from 1) as scans: rendered in colour by PDFium, then as image pages. A
+ * sheet of two pages gives its two halves, left first, numbered as the PDF's page for now (the caller numbers
+ * the document's pages). `linesToo: false` reads only the tables (a page whose text layer already gives its
+ * lines), a sheet's halves joined back into its one PDF page.
  */
 export async function readPdfScanPages(
   bytes: Uint8Array,
   pageNumbers: number[],
   options: { linesToo: boolean },
-): Promise<Map<number, DocumentPage>> {
-  const results = new Map<number, DocumentPage>();
+): Promise<Map<number, DocumentPage[]>> {
+  const results = new Map<number, DocumentPage[]>();
   if (pageNumbers.length === 0) return results;
   await renderPdfPagesRgb(bytes, pageNumbers, SCAN_RENDER_DPI, async (number, image) => {
-    // A sheet of two pages: both halves read, joined as the PDF's page (its number is the PDF's).
     const { pages } = await pagesOfSheet({ pixels: image.pixels, width: image.width, height: image.height });
     const halves = [];
     for (const half of pages)
       halves.push((await readRgbPage(half.pixels, half.width, half.height, SCAN_RENDER_DPI, number, options.linesToo)).page);
-    results.set(number, joinHalves(halves, (pages[0]!.width * 72) / SCAN_RENDER_DPI));
+    results.set(number, options.linesToo ? halves : [joinHalves(halves, (pages[0]!.width * 72) / SCAN_RENDER_DPI)]);
   });
   return results;
 }

@@ -8,6 +8,11 @@ import type { ExtractHints } from '../extract/index.ts';
 import type { ExtractedDocument } from '../extract/types.ts';
 
 const THREAD_MAIN = new URL('./extract-thread-main.mjs', import.meta.url);
+/**
+ * A smaller young generation than V8's default (3 × 16 MB semi-spaces): extraction's short-lived objects are
+ * small (a page's text runs, a cell's crop), and each thread keeps ~20 MB less resident at no measurable cost.
+ */
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 24 };
 
 /** An error thrown inside the thread, with its code and retryability carried over for the retry policy. */
 export class ExtractThreadError extends Error {
@@ -65,7 +70,7 @@ export class ExtractPool {
   }
 
   private spawn(): Worker {
-    const thread = new Worker(THREAD_MAIN);
+    const thread = new Worker(THREAD_MAIN, { resourceLimits: THREAD_LIMITS });
     thread.on('message', (reply: Reply) => this.settle(thread, reply));
     thread.on('error', (error) => this.crashed(thread, error));
     thread.on('exit', (code) => this.crashed(thread, new Error(`extract thread exited with code ${code}`)));

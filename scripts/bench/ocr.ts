@@ -2,27 +2,40 @@
  * `bench ocr`: scanned reports through the extract stage as the pipeline runs it — the worker-thread pool of
  * jobs/extract-pool.ts (one thread per core, up to 2), each thread reading table cells with its own PaddleOCR
  * recogniser (onnxruntime, one intra-op thread) and the running text with tesseract child processes. The scans
- * are made here from the simulator's planted reports (clean 150 dpi and degraded 120 dpi image-only PDFs; needs
- * chromium), so the bench needs nothing beside the repository. Peak RSS is the whole process tree's (this
- * process with its threads, and the tesseract processes), sampled every 100 ms.
+ * are made by a child process (_ocr-scans.ts) from the simulator's planted reports, so the bench needs nothing
+ * beside the repository, and this process holds what an extract worker holds. Peak RSS is the whole process
+ * tree's (this process with its threads, and the tesseract processes), sampled every 100 ms.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ExtractPool } from '../../jobs/extract-pool.ts';
-import { loadPlantedData } from '../../simulator/planted-data.ts';
-import { renderStandaloneReport } from '../../simulator/report-html.ts';
-import { scanPagesOf, scanPdf, type ScanVariant } from '../../simulator/scan-render.ts';
 import type { ExtractedDocument } from '../../extract/types.ts';
 import { perSecond, timed, type BenchFields } from './_measure.ts';
 
-const REPORT_IDS = ['huaian-2024', 'longde-2020', 'shanghai-office-2019'];
-const VARIANTS: ScanVariant[] = ['clean', 'degraded'];
+const SCANS_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '_ocr-scans.ts');
 const PAGE_SIZE = 4096;
 const SAMPLE_MS = 100;
+
+/**
+ * A process's own resident bytes. A child forked by a thread but not yet exec'd (tesseract's, for an instant)
+ * is a copy-on-write image of this process: its RSS counts pages this process already counts, so only its
+ * private pages are its own.
+ */
+function residentBytes(pid: number, statRss: number): number {
+  const forkOfThis = pid !== process.pid && readlinkSync(`/proc/${pid}/exe`) === readlinkSync('/proc/self/exe');
+  if (!forkOfThis) return statRss * PAGE_SIZE;
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kilobytes = [...rollup.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return kilobytes * 1024;
+}
 
 /** RSS in bytes of a process and all its descendants, from /proc. */
 function treeRssBytes(root: number): number {
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
+  const statRss = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -30,13 +43,20 @@ function treeRssBytes(root: number): number {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const pid = Number(name);
       const parent = Number(fields[1]);
-      rss.set(pid, Number(fields[21]) * PAGE_SIZE);
+      statRss.set(pid, Number(fields[21]));
       children.set(parent, [...(children.get(parent) ?? []), pid]);
     } catch {
       // the process ended while being read
     }
   }
-  const total = (pid: number): number => (rss.get(pid) ?? 0) + (children.get(pid) ?? []).reduce((sum, child) => sum + total(child), 0);
+  const own = (pid: number): number => {
+    try {
+      return residentBytes(pid, statRss.get(pid) ?? 0);
+    } catch {
+      return 0; // the process ended while being read
+    }
+  };
+  const total = (pid: number): number => own(pid) + (children.get(pid) ?? []).reduce((sum, child) => sum + total(child), 0);
   return total(root);
 }
 
@@ -52,14 +72,16 @@ function sampleTreeRss(): () => number {
   };
 }
 
-async function makeScans(): Promise<Uint8Array[]> {
-  const reports = loadPlantedData().reports.filter((report) => REPORT_IDS.includes(report.id));
-  const scans: Uint8Array[] = [];
-  for (const variant of VARIANTS) {
-    for (const [index, report] of reports.entries())
-      scans.push(await scanPdf(await scanPagesOf(renderStandaloneReport(report), variant, index + 1, report.issuer), variant));
+/** The scans, made by a child process into a temporary directory. */
+function makeScans(): Uint8Array[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'yangguang-bench-ocr-'));
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', SCANS_SCRIPT, dir], { stdio: 'inherit' });
+    const files = readdirSync(dir).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+    return files.map((file) => new Uint8Array(readFileSync(path.join(dir, file))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return scans;
 }
 
 const ocrCells = (document: ExtractedDocument) =>
@@ -69,7 +91,7 @@ const ocrCells = (document: ExtractedDocument) =>
 
 /** `bench ocr: pages_per_s=… pages_per_s_per_core=… cells_per_s=… peak_rss_mb=…` */
 export async function bench(): Promise<BenchFields> {
-  const scans = await makeScans();
+  const scans = makeScans();
   const pool = new ExtractPool();
   try {
     const threads = Math.min(2, scans.length);
