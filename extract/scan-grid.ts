@@ -2,7 +2,8 @@
  * A table's cell grid from a cleaned, straight scan: ruling lines found as long runs of thin dark lines (pixels
  * averaged along the line, so dashed, broken or faint rulings count; darker than the paper beside them, so text
  * does not), grouped into tables by where they cross, then slots between neighbouring
- * rulings, merged where the ruling between two slots is missing (a rowspan or colspan).
+ * rulings, merged where the ruling between two slots is missing (a rowspan or colspan) — unless the line is ruled
+ * nearly everywhere else along the table's body, where its gap is a break (a seal, a worn dashed ruling).
  */
 import type { ScanImage } from './scan-clean.ts';
 
@@ -163,32 +164,53 @@ export function findRulings(image: ScanImage): { horizontals: Ruling[]; vertical
   const length = (ruling: Ruling) => ruling.spans.reduce((sum, [a, b]) => sum + b - a, 0);
   // One ruling per stretch: the left borders of two tables one above the other are two rulings, not one.
   const pieces = (rulings: Ruling[]) => rulings.flatMap((ruling) => ruling.spans.map((span) => ({ at: ruling.at, spans: [span] })));
-  const horizontals = pieces(groupRuns(longRuns(image, true, minLength, maxGap), tolerance, bridge)).filter(
-    (ruling) => length(ruling) >= image.dpi / 2,
-  );
-  const meetsHorizontal = (x: number, y: number) => horizontals.some((h) => Math.abs(h.at - y) <= slack && touches(h, x, slack));
+  const horizontalLines = groupRuns(longRuns(image, true, minLength, maxGap), tolerance, bridge);
+  const horizontals = pieces(horizontalLines).filter((ruling) => length(ruling) >= image.dpi / 2);
+  // A seal or a worn copy breaks a horizontal ruling where a column line meets it: the line's whole extent counts.
+  const extents = horizontalLines
+    .filter((line) => length(line) >= image.dpi / 2)
+    .map((line) => ({ at: line.at, spans: [[line.spans[0]![0], line.spans.at(-1)![1]] as [number, number]] }));
+  // A ruling crosses the horizontals it meets (its evidence overshoots them); a glyph's stroke stops short of them.
+  const reach = Math.max(2, Math.round(image.dpi / 35));
+  const meetsHorizontal = (x: number, y: number, below: boolean) =>
+    extents.some((h) => (below ? y - h.at : h.at - y) >= -reach && Math.abs(h.at - y) <= slack && touches(h, x, slack));
   const isLong = (ruling: Ruling) => ruling.spans[0]![1] - ruling.spans[0]![0] >= minLength && length(ruling) >= image.dpi / 2;
   const candidates = pieces(groupRuns(longRuns(image, false, minRowHeight, maxGap), tolerance, bridge)).filter((ruling) => {
     const [top, bottom] = ruling.spans[0]!;
-    return isLong(ruling) || (meetsHorizontal(ruling.at, top) && meetsHorizontal(ruling.at, bottom));
+    return isLong(ruling) || (meetsHorizontal(ruling.at, top, false) && meetsHorizontal(ruling.at, bottom, true));
   });
-  // A short vertical is a column line if it spans two rows, or if the column goes on in another row (a glyph's
-  // stroke stands alone, within one row).
+  // A short vertical is a column line if it spans two rows, or if the column goes on in another row nearby (a
+  // glyph's stroke stands alone, within one row; a column line at the same x in a table further down is no support).
+  const apart = (a: Ruling, b: Ruling) => Math.max(0, a.spans[0]![0] - b.spans[0]![1], b.spans[0]![0] - a.spans[0]![1]);
   const spansRows = (ruling: Ruling) => ruling.spans[0]![1] - ruling.spans[0]![0] >= 2 * minRowHeight;
   const verticals = candidates.filter(
     (ruling) =>
       isLong(ruling) ||
       spansRows(ruling) ||
-      candidates.some((other) => other !== ruling && Math.abs(other.at - ruling.at) <= slack && other.spans[0]![0] !== ruling.spans[0]![0]),
+      candidates.some(
+        (other) =>
+          other !== ruling &&
+          Math.abs(other.at - ruling.at) <= slack &&
+          other.spans[0]![0] !== ruling.spans[0]![0] &&
+          apart(other, ruling) <= image.dpi / 2,
+      ),
   );
   return { horizontals, verticals };
 }
 
 /** Tables: rulings joined where a horizontal and a vertical cross; a table has at least two of each. */
-function groupTables(horizontals: Ruling[], verticals: Ruling[], slack: number): { horizontals: Ruling[]; verticals: Ruling[] }[] {
+function groupTables(horizontals: Ruling[], verticals: Ruling[], dpi: number): { horizontals: Ruling[]; verticals: Ruling[] }[] {
+  const slack = Math.max(4, Math.round(dpi / 20));
   const all = [...horizontals, ...verticals];
   const parent = all.map((_, index) => index);
   const find = (index: number): number => (parent[index] === index ? index : (parent[index] = find(parent[index]!)));
+  // Two stretches of one horizontal line (a seal broke it, with the column lines under it) are one table's.
+  horizontals.forEach((h, hi) => {
+    horizontals.forEach((other, oi) => {
+      const gap = Math.max(h.spans[0]![0], other.spans[0]![0]) - Math.min(h.spans[0]![1], other.spans[0]![1]);
+      if (oi > hi && Math.abs(h.at - other.at) < 1 && gap <= dpi) parent[find(hi)] = find(oi);
+    });
+  });
   horizontals.forEach((h, hi) => {
     verticals.forEach((v, vi) => {
       if (touches(h, v.at, slack) && touches(v, h.at, slack)) parent[find(hi)] = find(horizontals.length + vi);
@@ -216,8 +238,96 @@ function boundaryRuled(rulings: Ruling[], at: number, from: number, to: number, 
   return rulings.some((ruling) => Math.abs(ruling.at - at) <= tolerance && covered(ruling, from, to) >= BOUNDARY_COVER);
 }
 
+/**
+ * Where a column line stands between slot `column` and the next in `row`. A column line ruled in nearly every row
+ * is a column line in all of them: where it is missing, a seal or a worn copy broke it, not a colspan (figure
+ * columns are never merged in the body of a statutory table). Heading rows above the line's first ruled row keep
+ * their colspans ("申请人情况" over every applicant column); so does a row with none of its several column lines
+ * (a section heading across the table, "第二十条第（六）项"). `bodyFrom`: the first row below every heading.
+ */
+function columnLines(
+  verticals: Ruling[],
+  xs: number[],
+  ys: number[],
+  tolerance: number,
+): { present: (column: number, row: number) => boolean; bodyFrom: number } {
+  const [rows, columns] = [ys.length - 1, xs.length - 1];
+  const ruled = (column: number, row: number) => boundaryRuled(verticals, xs[column + 1]!, ys[row]!, ys[row + 1]!, tolerance);
+  const rowIndexes = Array.from({ length: rows }, (_, row) => row);
+  const mainLineFrom = Array.from({ length: columns - 1 }, (_, column) => {
+    const ruledRows = rowIndexes.filter((row) => ruled(column, row));
+    const first = ruledRows[0] ?? rows;
+    // With one column line, a heading row cannot be told from a broken line: the share is of all the rows.
+    const counted = columns > 2 ? rows - first : rows;
+    return ruledRows.length >= 2 && ruledRows.length >= MAIN_LINE_SHARE * counted ? first : Infinity;
+  });
+  const headingRow = rowIndexes.map((row) => columns > 2 && !mainLineFrom.some((_, column) => ruled(column, row)));
+  return {
+    present: (column, row) => ruled(column, row) || (row >= mainLineFrom[column]! && !headingRow[row]),
+    bodyFrom: Math.max(0, ...mainLineFrom.filter(Number.isFinite)),
+  };
+}
+
+/**
+ * Where a row line stands between slot `row` and the next in `column`. Like a column line, a row line ruled under
+ * nearly every cell between its first and its last ruled one is a line under all of them: a rowspan stands at
+ * either end (a label beside its sub-rows, 总计 beside its group), a gap between is a break. And in the body
+ * (from `bodyFrom`), a column whose cells are parted by nearly every row line is parted by all of them: a figure
+ * cell never spans two rows.
+ */
+function rowLines(horizontals: Ruling[], xs: number[], ys: number[], tolerance: number, bodyFrom: number) {
+  const [rows, columns] = [ys.length - 1, xs.length - 1];
+  const ruled = (row: number, column: number) => boundaryRuled(horizontals, ys[row + 1]!, xs[column]!, xs[column + 1]!, tolerance);
+  const columnIndexes = Array.from({ length: columns }, (_, column) => column);
+  const mainLine = Array.from({ length: Math.max(0, rows - 1) }, (_, row) => {
+    const ruledColumns = columnIndexes.filter((column) => ruled(row, column));
+    const [first, last] = [ruledColumns[0] ?? 0, ruledColumns.at(-1) ?? -1];
+    return ruledColumns.length >= 2 && ruledColumns.length >= MAIN_LINE_SHARE * (last - first + 1) ? { first, last } : null;
+  });
+  const bodyBoundaries = Array.from({ length: Math.max(0, rows - 1 - bodyFrom) }, (_, index) => bodyFrom + index);
+  const partedInBody = columnIndexes.map((column) => {
+    const ruledCount = bodyBoundaries.filter((row) => ruled(row, column)).length;
+    return ruledCount >= 2 && ruledCount >= MAIN_LINE_SHARE * bodyBoundaries.length;
+  });
+  const withinMainLine = (row: number, column: number) => {
+    const line = mainLine[row];
+    return line !== null && line !== undefined && column >= line.first && column <= line.last;
+  };
+  return (row: number, column: number) => ruled(row, column) || withinMainLine(row, column) || (row >= bodyFrom && partedInBody[column]!);
+}
+
+/** Ink darker than this is text when telling whether a column line's place is bare paper. */
+const TEXT_INK = 150;
+
+/**
+ * Whether the unruled place of the column line between slot `column` and the next in `row` is a lane of bare paper
+ * with text on both sides ("0" and "0" of two figure cells whose line a worn copy lost): a line stands there. A
+ * label across the columns has its text over the line's place, or on one side only; headings (letter-spaced
+ * "行 政 复 议") are not asked.
+ */
+function partedByPaper(image: ScanImage, xs: number[], ys: number[], column: number, row: number): boolean {
+  const lane = Math.max(3, Math.round(image.dpi / 25));
+  const inset = Math.max(3, Math.round(image.dpi / 30));
+  const at = Math.round(xs[column + 1]!);
+  const [top, bottom] = [Math.round(ys[row]!) + inset, Math.round(ys[row + 1]!) - inset];
+  const inkBetween = (from: number, to: number) => {
+    let ink = 0;
+    for (let y = top; y < bottom; y++) {
+      for (let x = Math.max(0, from); x < Math.min(image.width, to); x++) ink += image.pixels[y * image.width + x]! < TEXT_INK ? 1 : 0;
+    }
+    return ink;
+  };
+  const enough = Math.max(6, (image.dpi / 150) ** 2 * 12);
+  return (
+    inkBetween(at - lane, at + lane + 1) === 0 &&
+    inkBetween(Math.round(xs[column]!) + inset, at - lane) >= enough &&
+    inkBetween(at + lane + 1, Math.round(xs[column + 2]!) - inset) >= enough
+  );
+}
+
 /** The grid of one table: slots between rulings, merged where the ruling between two is missing. */
-function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, dpi: number): ScanTableGrid | null {
+function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, image: ScanImage): ScanTableGrid | null {
+  const dpi = image.dpi;
   const tolerance = Math.max(3, Math.round(dpi / 30));
   const ys = distinctPositions(
     table.horizontals.map((ruling) => ruling.at),
@@ -238,26 +348,18 @@ function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, dpi: n
   const slot = (row: number, column: number) => row * columns + column;
   const parent = Array.from({ length: rows * columns }, (_, index) => index);
   const find = (index: number): number => (parent[index] === index ? index : (parent[index] = find(parent[index]!)));
-  // A column line ruled in nearly every row is a column line in all of them: where it is missing, a seal or a
-  // worn copy broke it, not a colspan (figure columns are never merged in the body of a statutory table).
-  // Heading rows above the line's first ruled row keep their colspans ("申请人情况" over every applicant column).
-  const ruled = (column: number, row: number) => boundaryRuled(table.verticals, xs[column + 1]!, ys[row]!, ys[row + 1]!, tolerance);
-  const rowIndexes = Array.from({ length: rows }, (_, row) => row);
-  const mainLineFrom = Array.from({ length: columns }, (_, column) => {
-    if (column + 1 >= columns) return Infinity;
-    const ruledRows = rowIndexes.filter((row) => ruled(column, row));
-    return ruledRows.length >= MAIN_LINE_SHARE * rows ? ruledRows[0]! : Infinity;
-  });
+  const columnLine = columnLines(table.verticals, xs, ys, tolerance);
+  const rowLine = rowLines(table.horizontals, xs, ys, tolerance, columnLine.bodyFrom);
   for (let row = 0; row < rows; row++) {
     for (let column = 0; column < columns; column++) {
       if (
         column + 1 < columns &&
-        row < mainLineFrom[column]! &&
-        !boundaryRuled(table.verticals, xs[column + 1]!, ys[row]!, ys[row + 1]!, tolerance)
+        !columnLine.present(column, row) &&
+        !(row >= columnLine.bodyFrom && partedByPaper(image, xs, ys, column, row))
       ) {
         parent[find(slot(row, column + 1))] = find(slot(row, column));
       }
-      if (row + 1 < rows && !boundaryRuled(table.horizontals, ys[row + 1]!, xs[column]!, xs[column + 1]!, tolerance)) {
+      if (row + 1 < rows && !rowLine(row, column)) {
         parent[find(slot(row + 1, column))] = find(slot(row, column));
       }
     }
@@ -297,9 +399,8 @@ function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, dpi: n
 /** Every ruled table on the page, top to bottom. */
 export function findTableGrids(image: ScanImage): ScanTableGrid[] {
   const { horizontals, verticals } = findRulings(image);
-  const slack = Math.max(4, Math.round(image.dpi / 20));
-  return groupTables(horizontals, verticals, slack)
-    .map((table) => buildGrid(table, image.dpi))
+  return groupTables(horizontals, verticals, image.dpi)
+    .map((table) => buildGrid(table, image))
     .filter((grid): grid is ScanTableGrid => grid !== null && grid.rows >= 2 && grid.columns >= 2)
     .sort((a, b) => a.box.top - b.box.top);
 }

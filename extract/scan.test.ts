@@ -12,6 +12,8 @@ import { scanImage, scanPagesOf, scanPdf, type RgbPage } from '../simulator/scan
 import { parseReport } from '../transform/index.ts';
 import type { ParsedReport } from '../transform/types.ts';
 import { extractDocument } from './index.ts';
+import type { ScanImage } from './scan-clean.ts';
+import { findTableGrids } from './scan-grid.ts';
 import type { ExtractedDocument, TableBlock } from './types.ts';
 
 const REPORT_ID = 'huaian-2024';
@@ -86,5 +88,68 @@ describe('scanned reports', () => {
     assert.equal(parsed.meta.year, report.year);
     const read = Object.keys(report.cells).length - wrongCells(parsed, report).length;
     assert.ok(read >= Object.keys(report.cells).length * 0.95, `${read} planted cells read from the PNG`);
+  });
+});
+
+/** A white 150-dpi page with dark 2-pixel rulings: `rows` rows 40 px high from y = 100, columns at `columnXs`. */
+function ruledPage(rows: number, columnXs: number[]): ScanImage & { ink: (x0: number, y0: number, x1: number, y1: number) => void } {
+  const width = 800;
+  const pixels = new Uint8Array(width * 600).fill(255);
+  const ink = (x0: number, y0: number, x1: number, y1: number) => {
+    for (let y = y0; y <= y1; y++) pixels.fill(40, y * width + x0, y * width + x1 + 1);
+  };
+  for (let row = 0; row <= rows; row++) ink(columnXs[0]!, 100 + row * 40, columnXs.at(-1)!, 101 + row * 40);
+  return { width, height: 600, pixels, dpi: 150, ink };
+}
+
+describe('the ruling grid of a scanned table', () => {
+  it('keeps a body column line that a seal broke in one row, and a heading row across the table merged', () => {
+    const page = ruledPage(6, [100, 300, 500, 700]);
+    for (const x of [100, 700]) page.ink(x, 100, x + 1, 341);
+    // Column lines below the heading row; the one at x = 300 is broken in row 3.
+    page.ink(500, 140, 501, 341);
+    page.ink(300, 140, 301, 221);
+    page.ink(300, 260, 301, 341);
+    const [grid] = findTableGrids(page);
+    assert.equal(grid?.columns, 3);
+    assert.deepEqual(
+      grid.cells.filter((cell) => cell.row === 0).map((cell) => cell.columnSpan),
+      [3],
+    );
+    assert.deepEqual(
+      grid.cells.filter((cell) => cell.row === 3).map((cell) => cell.columnSpan),
+      [1, 1, 1],
+    );
+  });
+
+  it('finds a lost column line in a lane of bare paper between two figures, not under a label across it', () => {
+    const page = ruledPage(5, [100, 300, 500, 700]);
+    for (const x of [100, 700]) page.ink(x, 100, x + 1, 301);
+    page.ink(500, 140, 501, 301);
+    page.ink(300, 140, 301, 221);
+    // Row 3: a figure on either side of the lost line; row 4: a label over its place.
+    page.ink(190, 235, 205, 250);
+    page.ink(390, 235, 405, 250);
+    page.ink(240, 275, 360, 285);
+    const [grid] = findTableGrids(page);
+    const spans = (row: number) => grid!.cells.filter((cell) => cell.row === row).map((cell) => cell.columnSpan);
+    assert.deepEqual(
+      [spans(2), spans(3), spans(4)],
+      [
+        [1, 1, 1],
+        [1, 1, 1],
+        [2, 1],
+      ],
+    );
+  });
+
+  it('takes no column line from a glyph stroke that stops short of the rulings, however many rows repeat it', () => {
+    const page = ruledPage(4, [100, 400, 700]);
+    for (const x of [100, 400, 700]) page.ink(x, 100, x + 1, 261);
+    // A right-aligned "1" in the same place in every row of the first column.
+    for (let row = 0; row < 4; row++) page.ink(340, 110 + row * 40, 341, 130 + row * 40);
+    const [grid] = findTableGrids(page);
+    assert.equal(grid?.columns, 2);
+    assert.equal(grid.cells.length, 8);
   });
 });
