@@ -10,6 +10,7 @@ import type { Config } from '../config/config.ts';
 import { pingRedis } from '../jobs/redis.ts';
 import { withReadOnlyWarehouse } from '../load/index.ts';
 import { recogniserFiles } from '../extract/ocr-paddle.ts';
+import { CHROMIUM_PATH } from '../shared/chromium.ts';
 import { EXIT } from './errors.ts';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
@@ -20,8 +21,6 @@ export interface CheckResult {
   detail: string;
 }
 
-/** Where Debian installs chromium (crawlers/browser-crawler.ts drives it there). */
-const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Free space under the data directory below which a crawl may fill the disk (warn), or cannot go on (fail). */
 const DISK_WARN_BYTES = 5 * 1024 ** 3;
 const DISK_FAIL_BYTES = 512 * 1024 ** 2;

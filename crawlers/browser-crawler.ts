@@ -43,18 +43,8 @@ import {
 import { BrowserNetwork, isMainNavigation, OFFLINE_CHROMIUM_ARGS, type PolicyAnswer } from './browser-network.ts';
 import { PageError, permanentCause } from './errors.ts';
 import { MAX_REDIRECTS } from './network-policy.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../shared/chromium.ts';
 
-/** Where Debian installs chromium. */
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  ...OFFLINE_CHROMIUM_ARGS,
-];
 /** How long a challenge page may take to set its cookie and reload, in milliseconds. */
 const CHALLENGE_WAIT_MS = 8000;
 /** Request headers that make a request conditional (in the browser they travel in userData, see above). */
@@ -295,7 +285,7 @@ export async function crawlWithBrowser(
         userAgent: state.userAgent,
         launchOptions: {
           executablePath: CHROMIUM_PATH,
-          args: CHROMIUM_ARGS,
+          args: [...CHROMIUM_ARGS, ...OFFLINE_CHROMIUM_ARGS],
           // A service worker's requests would pass the routes (to fail offline all the same). No TLS option: chromium
           // connects nowhere, the source's TLS policy is applied by browser-network.ts's dispatcher.
           serviceWorkers: 'block',

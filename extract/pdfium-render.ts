@@ -24,36 +24,22 @@ export interface GrayImage {
 
 /**
  * Renders the given pages (numbers from 1) at `dpi` and passes each image to `onPage`, one page at a time, so
- * at most one bitmap is alive. Throws CorruptPdfError or EncryptedPdfError when PDFium cannot open the PDF.
+ * at most one bitmap is alive: grayscale (one byte a pixel), or `rgb` (3 bytes a pixel) — scans are read in colour,
+ * so that a red seal can be told from the black ink under it. Throws CorruptPdfError or EncryptedPdfError when
+ * PDFium cannot open the PDF.
  */
 export function renderPdfPages(
   bytes: Uint8Array,
   pageNumbers: number[],
   dpi: number,
   onPage: (pageNumber: number, image: GrayImage) => Promise<void>,
+  pixels: 'gray' | 'rgb' = 'gray',
 ): Promise<void> {
+  const convert = pixels === 'rgb' ? toRgb : toGray;
   return withPdfiumDocument(bytes, async (document) => {
     for (const pageNumber of pageNumbers) {
       if (pageNumber < 1 || pageNumber > document.pageCount) continue;
-      await onPage(pageNumber, renderPage(document, pageNumber - 1, dpi, toGray));
-    }
-  });
-}
-
-/**
- * As renderPdfPages, but in colour (RGB, 3 bytes a pixel): scans are read in colour, so that a red seal can be
- * told from the black ink under it.
- */
-export function renderPdfPagesRgb(
-  bytes: Uint8Array,
-  pageNumbers: number[],
-  dpi: number,
-  onPage: (pageNumber: number, image: GrayImage) => Promise<void>,
-): Promise<void> {
-  return withPdfiumDocument(bytes, async (document) => {
-    for (const pageNumber of pageNumbers) {
-      if (pageNumber < 1 || pageNumber > document.pageCount) continue;
-      await onPage(pageNumber, renderPage(document, pageNumber - 1, dpi, toRgb));
+      await onPage(pageNumber, renderPage(document, pageNumber - 1, dpi, convert));
     }
   });
 }

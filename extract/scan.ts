@@ -7,7 +7,7 @@ import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
 import { UnsupportedFormatError } from './errors.ts';
 import { removeRunningLines, renumberTables } from './pdf-layout.ts';
-import { renderPdfPagesRgb } from './pdfium-render.ts';
+import { renderPdfPages } from './pdfium-render.ts';
 import { cleanScan } from './scan-clean.ts';
 import { readScanPage } from './scan-page.ts';
 import { joinHalves, pagesOfSheet } from './scan-sheet.ts';
@@ -112,12 +112,18 @@ export async function readPdfScanPages(
 ): Promise<Map<number, DocumentPage[]>> {
   const results = new Map<number, DocumentPage[]>();
   if (pageNumbers.length === 0) return results;
-  await renderPdfPagesRgb(bytes, pageNumbers, SCAN_RENDER_DPI, async (number, image) => {
-    const { pages } = await pagesOfSheet({ pixels: image.pixels, width: image.width, height: image.height });
-    const halves = [];
-    for (const half of pages)
-      halves.push((await readRgbPage(half.pixels, half.width, half.height, SCAN_RENDER_DPI, number, options.linesToo)).page);
-    results.set(number, options.linesToo ? halves : [joinHalves(halves, (pages[0]!.width * 72) / SCAN_RENDER_DPI)]);
-  });
+  await renderPdfPages(
+    bytes,
+    pageNumbers,
+    SCAN_RENDER_DPI,
+    async (number, image) => {
+      const { pages } = await pagesOfSheet({ pixels: image.pixels, width: image.width, height: image.height });
+      const halves = [];
+      for (const half of pages)
+        halves.push((await readRgbPage(half.pixels, half.width, half.height, SCAN_RENDER_DPI, number, options.linesToo)).page);
+      results.set(number, options.linesToo ? halves : [joinHalves(halves, (pages[0]!.width * 72) / SCAN_RENDER_DPI)]);
+    },
+    'rgb',
+  );
   return results;
 }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { query, runPrepared, type QueryName, type SqlParam } from './queries.ts';
 import { withReader } from './reader.ts';
+import type { SourceHealth } from './record-run.ts';
 
 /** A recorded run: crawl_runs with its failures counted by stage and code. */
 export interface RecordedRun {
@@ -27,18 +28,10 @@ export interface FailureCount {
   unresolved: number;
 }
 
-export interface SourceHealthRow {
+/** How a source fared in a recorded run, with the run and the source's name. */
+export interface SourceHealthRow extends SourceHealth {
   runId: string;
-  sourceId: string;
   name: string | null;
-  pagesFetched: number;
-  reportsFound: number;
-  newDocuments: number;
-  changed: number;
-  blocked: number;
-  errors: number;
-  flagged: boolean;
-  note: string | null;
 }
 
 export interface FailureRow {

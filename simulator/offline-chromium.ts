@@ -1,5 +1,6 @@
 /** Debian's Chromium for the simulator's renderings and the browser tests, cut off from the network. */
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../shared/chromium.ts';
 
 /**
  * Launches Chromium with no way out but to this machine's own UI: every host name and address but 127.0.0.1 and
@@ -8,16 +9,8 @@ import { chromium, type Browser } from 'playwright-core';
  */
 export function launchOfflineChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'],
     proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
   });
 }

@@ -13,6 +13,7 @@ import {
 } from '../load/run-history.ts';
 import { OCR_CONFIDENCE_THRESHOLD } from '../transform/ocr-uncertain.ts';
 import { Html, escapeHtml, externalLink, fields, layout, link, pathWith, table, timeCell } from './html.ts';
+import { HEALTH_NUMERIC, healthCells } from './runs-page.ts';
 
 type PageConfig = Pick<Config, 'duckdbPath' | 'timezone'>;
 
@@ -163,22 +164,14 @@ export async function renderSourcePage(
         ['reports', source.reports],
       ])
     : '<p class="muted">No run has recorded this source yet.</p>';
-  const numeric = ['pages', 'reports', 'new', 'changed', 'blocked', 'errors'];
   const history = table(
-    ['run', 'started', ...numeric, 'flag', 'note'],
+    ['run', 'started', ...HEALTH_NUMERIC, 'flag', 'note'],
     record.history.map((row) => [
       link(pathWith('/failures', { run: row.runId, source: sourceId }), row.runId),
       timeCell(row.startedAt, zone),
-      row.pagesFetched,
-      row.reportsFound,
-      row.newDocuments,
-      row.changed,
-      row.blocked,
-      row.errors,
-      row.flagged ? new Html('<span class="flag">flagged</span>') : '',
-      row.note,
+      ...healthCells(row),
     ]),
-    { numeric },
+    { numeric: HEALTH_NUMERIC },
   );
   return layout(
     frame,

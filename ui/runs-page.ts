@@ -5,8 +5,9 @@
 import type { Pipeline } from '../jobs/pipeline.ts';
 import { pingRedis } from '../jobs/redis.ts';
 import type { RunState } from '../jobs/run-tracker.ts';
+import type { SourceHealth } from '../load/record-run.ts';
 import { readRunHistory, type RecordedRun, type SourceHealthRow } from '../load/run-history.ts';
-import { Html, duration, escapeHtml, layout, link, pathWith, table, timeCell } from './html.ts';
+import { Html, duration, type Cell, escapeHtml, layout, link, pathWith, table, timeCell } from './html.ts';
 import { summarizeCounters, type RunSummary } from './run-summary.ts';
 
 /** Reload while a run is going, so its counts move; slower when nothing runs. */
@@ -87,21 +88,22 @@ function recordedTable(runs: RecordedRun[], zone: string): string {
   return table(['run', 'status', 'started', 'finished', 'took', 'jobs per stage', 'failures by reason', 'sources'], rows);
 }
 
+/** The numeric columns of a source's health in a run, as healthCells gives them. */
+export const HEALTH_NUMERIC = ['pages', 'reports', 'new', 'changed', 'blocked', 'errors'];
+
+/** A source's health in a run as table cells: HEALTH_NUMERIC, then the flag and the note. */
+export function healthCells(row: Omit<SourceHealth, 'sourceId'>): Cell[] {
+  const flag = row.flagged ? new Html('<span class="flag">flagged</span>') : '';
+  return [row.pagesFetched, row.reportsFound, row.newDocuments, row.changed, row.blocked, row.errors, flag, row.note];
+}
+
 function healthTable(health: SourceHealthRow[]): string {
   const rows = health.map((row) => [
     row.runId,
     link(`/sources/${encodeURIComponent(row.sourceId)}`, row.name ? `${row.sourceId} ${row.name}` : row.sourceId),
-    row.pagesFetched,
-    row.reportsFound,
-    row.newDocuments,
-    row.changed,
-    row.blocked,
-    row.errors,
-    row.flagged ? new Html('<span class="flag">flagged</span>') : '',
-    row.note,
+    ...healthCells(row),
   ]);
-  const numeric = ['pages', 'reports', 'new', 'changed', 'blocked', 'errors'];
-  return table(['run', 'source', ...numeric, 'flag', 'note'], rows, { numeric });
+  return table(['run', 'source', ...HEALTH_NUMERIC, 'flag', 'note'], rows, { numeric: HEALTH_NUMERIC });
 }
 
 const runLink = (runId: string) => link(pathWith('/failures', { run: runId }), runId);

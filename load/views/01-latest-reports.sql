@@ -7,28 +7,12 @@
 --   table3_wide     one row per latest report and table-三 row, the seven applicant columns as columns
 --   traced_cells    every figure of the latest reports with where it was read (document, page, table slot)
 create or replace view latest_reports as
-with newest_parse as (
-  -- each document's newest parser version: numeric segments compared as numbers, so 1.10 > 1.9
-  select r.*
-    from reports r
- qualify row_number() over (
-           partition by r.sha256
-           order by list_transform(regexp_extract_all(r.parser_version, '\d+'), x -> cast(x as bigint)) desc,
-                    r.parser_version desc, r.loaded_at desc) = 1
-)
 select r.report_id, r.sha256, r.parser_version, r.issuer, r.region_name, r.region_code, r.level, r.year,
        r.format, r.title, r.url, r.published_at, r.source_id, r.loaded_at,
        d.format as document_format, d.archive_path, o.report_id is not null as from_owner
-  from newest_parse r
+  from newest_parses() r
   join documents d using (sha256)
-  left join (
-    -- reports some sighting of which comes from a source that speaks for the report's region
-    select distinct p.report_id
-      from newest_parse p
-      join document_sightings s on s.sha256 = p.sha256
-      left join sources src on src.source_id = s.source_id
-     where s.source_id = 'gov-' || p.region_code or src.region_code = p.region_code
-  ) o using (report_id)
+  left join owned_reports() o using (report_id)
  where r.is_report and r.format in ('2019', '2021') and r.issuer is not null and r.year is not null
 qualify row_number() over (
           partition by r.issuer, r.year

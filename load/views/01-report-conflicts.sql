@@ -5,29 +5,13 @@
 --                       (a copy served by an unrelated portal: believed never, shown for review)
 --   conflicting_report  any other disagreement: a revision with different figures, two portals' copies that differ
 create or replace view report_conflicts as
-with newest_parse as (
-  -- each document's newest parser version, as latest_reports picks it
-  select r.*
-    from reports r
- qualify row_number() over (
-           partition by r.sha256
-           order by list_transform(regexp_extract_all(r.parser_version, '\d+'), x -> cast(x as bigint)) desc,
-                    r.parser_version desc, r.loaded_at desc) = 1
-),
-owned as (
-  select distinct p.report_id
-    from newest_parse p
-    join document_sightings s on s.sha256 = p.sha256
-    left join sources src on src.source_id = s.source_id
-   where s.source_id = 'gov-' || p.region_code or src.region_code = p.region_code
-),
-pairs as (
+with pairs as (
   select l.issuer, l.year, l.report_id, l.sha256, l.source_id as believed_source_id, l.from_owner,
          o.report_id as other_report_id, o.sha256 as other_sha256, o.source_id as other_source_id, o.url as other_url,
          case when l.from_owner and w.report_id is null then 'ownership_conflict' else 'conflicting_report' end as kind
     from latest_reports l
-    join newest_parse o on o.issuer = l.issuer and o.year = l.year and o.sha256 <> l.sha256 and o.is_report
-    left join owned w on w.report_id = o.report_id
+    join newest_parses() o on o.issuer = l.issuer and o.year = l.year and o.sha256 <> l.sha256 and o.is_report
+    left join owned_reports() w on w.report_id = o.report_id
 ),
 cell_keys as (
   select p.report_id, p.other_report_id, c.key from pairs p join report_cells c on c.report_id = p.report_id

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createWorker } from 'tesseract.js';
-import { renderPdfPagesRgb } from '../../extract/pdfium-render.ts';
+import { renderPdfPages } from '../../extract/pdfium-render.ts';
 import { recogniseWords } from '../../extract/ocr-tesseract.ts';
 import { cleanScan } from '../../extract/scan-clean.ts';
 import { findTableGrids, wipeRulings } from '../../extract/scan-grid.ts';
@@ -85,7 +85,7 @@ async function paddle(): Promise<Engine> {
 async function cleanedPages(pdf: Uint8Array): Promise<Buffer[]> {
   const pages: Buffer[] = [];
   const images: { pixels: Uint8Array; width: number; height: number }[] = [];
-  await renderPdfPagesRgb(pdf, [1, 2, 3, 4, 5, 6], 150, async (_n, image) => void images.push(image));
+  await renderPdfPages(pdf, [1, 2, 3, 4, 5, 6], 150, async (_n, image) => void images.push(image), 'rgb');
   for (const rendered of images) {
     const { image } = await cleanScan(rendered.pixels, rendered.width, rendered.height, 150);
     const pixels = wipeRulings(image, findTableGrids(image));
