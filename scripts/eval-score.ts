@@ -3,6 +3,7 @@
  * cells right or wrong (honouring `alternatives`), source anomalies found or missed, spurious anomalies, and
  * metadata fields right. Pure: no I/O, so it is tested on its own.
  */
+import { identityCovers } from '../transform/identities.ts';
 import type { Anomaly, ParsedReport } from '../transform/types.ts';
 
 /** One source anomaly as a truth file declares it: identities by id, the others by kind and `where`. */
@@ -35,6 +36,8 @@ export interface DocumentScore {
   meta: { compared: number; right: number; wrong: string[] };
   /** Wrong cells in a report that carries no anomaly at all: errors nothing would ever point at. */
   silentErrors: number;
+  /** Wrong cells no anomaly of the report points at (by cell, row, table or identity): stricter than silentErrors. */
+  unflaggedCells: string[];
   /** Set when extract or parse threw; every cell then counts as wrong. */
   error?: string;
 }
@@ -49,17 +52,32 @@ export function acceptsCell(truth: Truth, key: string, value: number | null): bo
   return accepted.some((expected) => sameNumber(expected, value));
 }
 
+/** The keys of the truth's cells the report gets wrong. */
+function wrongKeys(truth: Truth, report: ParsedReport): string[] {
+  const found = new Map(report.cells.map((cell) => [cell.key, cell.value]));
+  return Object.keys(truth.cells).filter((key) => !(found.has(key) && acceptsCell(truth, key, found.get(key) ?? null)));
+}
+
 function scoreCells(truth: Truth, report: ParsedReport): DocumentScore['cells'] {
   const found = new Map(report.cells.map((cell) => [cell.key, cell]));
-  const wrong: string[] = [];
-  for (const [key, expected] of Object.entries(truth.cells)) {
+  const wrong = wrongKeys(truth, report).map((key) => {
     const cell = found.get(key);
-    if (cell && acceptsCell(truth, key, cell.value)) continue;
     const shown = cell ? `${cell.value} (raw ${JSON.stringify(cell.provenance?.raw ?? null)})` : 'no key';
-    wrong.push(`${key}: expected ${expected} found ${shown}`);
-  }
+    return `${key}: expected ${truth.cells[key]} found ${shown}`;
+  });
   const compared = Object.keys(truth.cells).length;
   return { compared, right: compared - wrong.length, wrong };
+}
+
+/**
+ * Whether an anomaly points at a cell: an identity (or an `ocr_uncertain` over one) at the cells it sums, any other
+ * at the cell, row or table its id names (`ocr_uncertain:t2.fees.change`, `missing_cell:t3.partial`, `layout:t4`).
+ */
+export function anomalyPointsAt(anomaly: Anomaly, key: string): boolean {
+  const subject = anomaly.kind === 'identity' ? anomaly.id : anomaly.id.slice(anomaly.id.indexOf(':') + 1);
+  if (/^(row_sum|results_sum|balance|t4_sum):/.test(subject)) return identityCovers(subject, key);
+  const scope = scopeOf(subject);
+  return scope !== null && (key === scope || key.startsWith(`${scope}.`));
 }
 
 /** The truth's metadata fields as the report names them; `is_report` is expected true unless the truth says. */
@@ -136,6 +154,7 @@ export function scoreDocument(entry: string, truth: Truth, report: ParsedReport)
     anomalies: scoreAnomalies(truth, report),
     meta: scoreMeta(truth, report),
     silentErrors: report.anomalies.length === 0 ? cells.wrong.length : 0,
+    unflaggedCells: wrongKeys(truth, report).filter((key) => !report.anomalies.some((anomaly) => anomalyPointsAt(anomaly, key))),
   };
 }
 
@@ -150,6 +169,7 @@ export function failedDocument(entry: string, truth: Truth, error: string): Docu
     anomalies: { expected: truth.anomalies.length, found: 0, missed, spurious: [] },
     meta: { compared: metaFields, right: 0, wrong: [error] },
     silentErrors: 0,
+    unflaggedCells: [],
     error,
   };
 }
@@ -167,6 +187,7 @@ export interface EvalTotals {
   metaRight: number;
   metaCompared: number;
   silentErrors: number;
+  unflaggedCells: number;
   errors: number;
 }
 
@@ -192,11 +213,12 @@ export function totalScores(scores: readonly DocumentScore[]): EvalTotals {
     metaRight: sum((score) => score.meta.right),
     metaCompared: sum((score) => score.meta.compared),
     silentErrors: sum((score) => score.silentErrors),
+    unflaggedCells: sum((score) => score.unflaggedCells.length),
     errors: scores.filter((score) => score.error !== undefined).length,
   };
 }
 
 /** The eval's last line, in the exact shape other tools read. */
 export function formatLastLine(totals: EvalTotals): string {
-  return `eval: accuracy=${totals.accuracy} cells=${totals.cells} wrong=${totals.wrong} missed_anomalies=${totals.missedAnomalies} silent_errors=${totals.silentErrors}`;
+  return `eval: accuracy=${totals.accuracy} cells=${totals.cells} wrong=${totals.wrong} missed_anomalies=${totals.missedAnomalies} silent_errors=${totals.silentErrors} unflagged_cells=${totals.unflaggedCells}`;
 }

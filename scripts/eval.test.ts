@@ -11,7 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ParsedReport } from '../transform/types.ts';
-import { matchesAnomaly, scoreDocument, type Truth } from './eval-score.ts';
+import { anomalyPointsAt, matchesAnomaly, scoreDocument, type Truth } from './eval-score.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, 'fixtures', 'eval');
@@ -29,7 +29,7 @@ test('the eval scores every document kind of a name, counts the wrong truth figu
   const { lines, status } = runEval('--docs', path.join(fixtures, 'docs'), '--truth', path.join(fixtures, 'truth'), '--json', json);
   assert.equal(status, 0);
   // 198 + 198 (clean as HTML and PDF) + 198 (flawed) + 200 (a 2021 report); one cell wrong.
-  assert.equal(lines.at(-1), 'eval: accuracy=99.87 cells=794 wrong=1 missed_anomalies=1 silent_errors=1');
+  assert.equal(lines.at(-1), 'eval: accuracy=99.87 cells=794 wrong=1 missed_anomalies=1 silent_errors=1 unflagged_cells=1');
   const written = JSON.parse(readFileSync(json, 'utf8')) as { documents: { entry: string; silentErrors: number }[] };
   assert.deepEqual(
     written.documents.map((document) => [document.entry, document.silentErrors]),
@@ -63,6 +63,20 @@ test('a wrong cell is silent only in a report that carries no anomaly', () => {
   const flagged = scoreDocument('flagged', truth, reportOf({ 't4.review.total': 2 }, [{ kind: 'layout', id: 'layout:t4', detail: '' }]));
   assert.deepEqual([quiet.cells.wrong.length, quiet.silentErrors], [1, 1]);
   assert.deepEqual([flagged.cells.wrong.length, flagged.silentErrors, flagged.anomalies.spurious], [1, 0, ['layout:t4']]);
+});
+
+test('a wrong cell is unflagged unless an anomaly points at it: its cell, row or table, or an identity summing it', () => {
+  const truth = truthOf({ 't3.granted.commercial': 3, 't3.granted.total': 3, 't2.fees.change': 1 });
+  const wrong = { 't3.granted.commercial': 2, 't3.granted.total': 3, 't2.fees.change': 7 };
+  const unflagged = (anomalies: ParsedReport['anomalies']) => scoreDocument('x', truth, reportOf(wrong, anomalies)).unflaggedCells;
+  assert.deepEqual(unflagged([]), ['t3.granted.commercial', 't2.fees.change']);
+  assert.deepEqual(unflagged([{ kind: 'identity', id: 'row_sum:granted', detail: '' }]), ['t2.fees.change']);
+  assert.deepEqual(unflagged([{ kind: 'ocr_uncertain', id: 'ocr_uncertain:results_sum:commercial', detail: '' }]), ['t2.fees.change']);
+  assert.deepEqual(unflagged([{ kind: 'missing_cell', id: 'missing_cell:t2.fees', detail: '' }]), ['t3.granted.commercial']);
+  // An identity over other cells, or another row of the same table, points elsewhere.
+  assert.deepEqual(unflagged([{ kind: 'identity', id: 'row_sum:partial', detail: '' }]), ['t3.granted.commercial', 't2.fees.change']);
+  assert.ok(!anomalyPointsAt({ kind: 'ocr_uncertain', id: 'ocr_uncertain:t2.fees.prev_items', detail: '' }, 't2.fees.change'));
+  assert.ok(anomalyPointsAt({ kind: 'layout', id: 'layout:t2', detail: '' }, 't2.fees.change'));
 });
 
 test('a source anomaly reported row by row matches its table-wide truth entry; identities must agree on expected and found', () => {

@@ -3,7 +3,7 @@
  * document NAME.{txt,html,pdf,docx,png,jpg,tif} under DIR (recursively) that has a TRUTH_DIR/NAME.json, and scores it: cells
  * right, source anomalies found and missed, spurious anomalies, metadata fields right. A NAME present in several
  * kinds (a PDF and its text) is scored once per kind. Prints per document, then totals; the last line is
- * `eval: accuracy=<percent> cells=<n> wrong=<n> missed_anomalies=<n> silent_errors=<n>`.
+ * `eval: accuracy=<percent> cells=<n> wrong=<n> missed_anomalies=<n> silent_errors=<n> unflagged_cells=<n>`.
  *
  * Defaults: DIR = $YANGGUANG_CORPUS or ../shared/corpus beside the repository, TRUTH_DIR = DIR/truth.
  */
@@ -76,6 +76,8 @@ function describeScore(score: DocumentScore): string {
     `  meta right=${meta.right}/${meta.compared}${meta.wrong.length ? ` — ${meta.wrong.join('; ')}` : ''}`,
   ];
   if (score.silentErrors) lines.push(`  silent errors=${score.silentErrors} (wrong cells, and the report carries no anomaly)`);
+  if (score.unflaggedCells.length > 0)
+    lines.push(`  unflagged cells (wrong, and no anomaly points at them): ${score.unflaggedCells.join(', ')}`);
   return lines.join('\n');
 }
 

@@ -7,6 +7,18 @@ import { T3_COLUMNS, T3_RESULT_PREFIXES, T4_COLUMNS, T4_GROUPS } from './keys.ts
 
 type Values = ReadonlyMap<string, number | null>;
 
+/** Whether a report key takes part in an identity, by the identity anomaly's id (`row_sum:granted`, `balance:total`). */
+export function identityCovers(identityId: string, key: string): boolean {
+  const [kind, subject] = identityId.split(':') as [string, string];
+  const column = key.slice(key.lastIndexOf('.') + 1);
+  const row = key.slice(0, key.lastIndexOf('.'));
+  if (kind === 'row_sum') return row === `t3.${subject}`;
+  if (kind === 't4_sum') return row === `t4.${subject}`;
+  if (column !== subject) return false;
+  if (kind === 'results_sum') return row === 't3.results_total' || T3_RESULT_PREFIXES.includes(row);
+  return kind === 'balance' && ['t3.new_received', 't3.carried_over', 't3.results_total', 't3.carried_forward'].includes(row);
+}
+
 /** Sum with blanks as 0; null when every part is blank or missing. */
 function sumOf(values: Values, keys: string[]): number | null {
   const present = keys.map((key) => values.get(key)).filter((value): value is number => value !== null && value !== undefined);

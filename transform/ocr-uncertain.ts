@@ -4,7 +4,7 @@
  * cell, its reading and its box on the page — a misreading is reported, never silently taken as the figure.
  */
 import type { ExtractedDocument, OcrReading, TableCell } from '../extract/types.ts';
-import { T3_RESULT_PREFIXES } from './keys.ts';
+import { identityCovers } from './identities.ts';
 import type { Anomaly, ReportCell } from './types.ts';
 
 /** Below this confidence (0–100) an OCRed figure is reported; measured on degraded scans (README). */
@@ -31,18 +31,6 @@ function describe(key: string, slot: TableCell & { ocr: OcrReading }): string {
   return `${key} read as ${JSON.stringify(slot.text)} with confidence ${confidence.toFixed(0)}, ${where}${others}`;
 }
 
-/** Whether a report key takes part in an identity, by the identity anomaly's id (CONTRACT.md, identities 1–4). */
-function inIdentity(identityId: string, key: string): boolean {
-  const [kind, subject] = identityId.split(':') as [string, string];
-  const column = key.slice(key.lastIndexOf('.') + 1);
-  const row = key.slice(0, key.lastIndexOf('.'));
-  if (kind === 'row_sum') return row === `t3.${subject}`;
-  if (kind === 't4_sum') return row === `t4.${subject}`;
-  if (column !== subject) return false;
-  if (kind === 'results_sum') return row === 't3.results_total' || T3_RESULT_PREFIXES.includes(row);
-  return ['t3.new_received', 't3.carried_over', 't3.results_total', 't3.carried_forward'].includes(row);
-}
-
 /**
  * The `ocr_uncertain` anomalies of a parsed report: one per low-confidence OCRed cell, and one per failed
  * identity whose cells were read by OCR (the failure may be a misreading rather than the document's own).
@@ -61,7 +49,7 @@ export function checkOcrUncertainty(doc: ExtractedDocument, cells: ReportCell[],
   const identities = anomalies
     .filter((anomaly) => anomaly.kind === 'identity')
     .flatMap((anomaly) => {
-      const read = [...slots].filter(([key]) => inIdentity(anomaly.id, key));
+      const read = [...slots].filter(([key]) => identityCovers(anomaly.id, key));
       if (read.length === 0) return [];
       const weakest = [...read].sort((a, b) => a[1].ocr.confidence - b[1].ocr.confidence).slice(0, 3);
       return [
