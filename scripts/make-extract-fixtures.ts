@@ -12,7 +12,8 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchOfflineChromium } from '../simulator/offline-chromium.ts';
 import { loadPlantedData, type PlantedReportData } from '../simulator/planted-data.ts';
 import { renderReportBody } from '../simulator/report-html.ts';
 
@@ -78,8 +79,6 @@ function soffice(workDir: string, target: string, file: string): void {
   );
 }
 
-type Browser = Awaited<ReturnType<typeof chromium.launch>>;
-
 /** Prints an HTML file to A4 PDF with a running header (the issuer) and footer (page numbers) on every page. */
 async function printPdf(browser: Browser, htmlFile: string, pdfFile: string, header: string): Promise<void> {
   const page = await browser.newPage();
@@ -125,10 +124,7 @@ async function main(): Promise<void> {
     for (const extension of ['docx', 'doc'])
       copyFileSync(path.join(workDir, `report.${extension}`), path.join(outDir, `report.${extension}`));
 
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
-    });
+    const browser = await launchOfflineChromium();
     try {
       const header = `${report.issuer}政务公开专栏`;
       await printPdf(browser, htmlFile, path.join(outDir, 'report.pdf'), header);
