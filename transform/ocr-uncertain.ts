@@ -11,7 +11,7 @@ import type { Anomaly, ReportCell } from './types.ts';
 export const OCR_CONFIDENCE_THRESHOLD = 60;
 
 /** The table slot a cell was read from, when it came from an OCRed table. */
-function ocrSlot(doc: ExtractedDocument, cell: ReportCell): (TableCell & { ocr: OcrReading }) | null {
+export function ocrSlot(doc: ExtractedDocument, cell: ReportCell): (TableCell & { ocr: OcrReading }) | null {
   const where = cell.provenance;
   if (!where || where.table === undefined || where.row === undefined || where.column === undefined) return null;
   for (const page of doc.pages) {

@@ -7,6 +7,7 @@ import type { Anomaly, ParsedReport, ReportCell, ReportContext, ReportMeta } fro
 import { cellKeys, type TableFormat } from './keys.ts';
 import { checkIdentities } from './identities.ts';
 import { checkNarrative } from './narrative.ts';
+import { chooseOcrReadings } from './ocr-choice.ts';
 import { checkOcrUncertainty } from './ocr-uncertain.ts';
 import { readReportMeta } from './meta.ts';
 import { readRows } from './rows.ts';
@@ -14,8 +15,8 @@ import { parseTable2 } from './table2.ts';
 import { parseTable3 } from './table3.ts';
 import { parseTable4 } from './table4.ts';
 
-/** Version of the parser's output; bumped whenever the same document would parse differently. */
-export const PARSER_VERSION = 'parse-2';
+/** Version of the parser's output; bumped whenever the same document would parse differently (parse-3: OCR readings chosen by the identities). */
+export const PARSER_VERSION = 'parse-3';
 
 /** The template whose tables to read: the detected one, else the one in force for the year reported on. */
 function tableFormatOf(meta: ReportMeta): TableFormat | null {
@@ -55,7 +56,11 @@ export function parseReport(doc: ExtractedDocument, context: ReportContext = {})
   const found = new Map([...t2.cells, ...t3.cells, ...t4.cells]);
   const oneRowOther = format === '2021' && t3.oneRowOther;
   const keys = cellKeys(format, { oneRowOther });
-  report.cells = keys.map((key) => found.get(key) ?? { key, value: null, provenance: null });
+  const chosen = chooseOcrReadings(
+    doc,
+    keys.map((key) => found.get(key) ?? { key, value: null, provenance: null }),
+  );
+  report.cells = chosen.cells;
   const values = new Map(report.cells.map((cell) => [cell.key, cell.value]));
   report.anomalies = [
     ...(oneRowOther
@@ -74,6 +79,6 @@ export function parseReport(doc: ExtractedDocument, context: ReportContext = {})
     ...checkIdentities(values),
     ...checkNarrative(doc, values),
   ];
-  report.anomalies.push(...checkOcrUncertainty(doc, report.cells, report.anomalies));
+  report.anomalies.push(...chosen.anomalies, ...checkOcrUncertainty(doc, report.cells, report.anomalies));
   return report;
 }
