@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import type { ExtractedDocument, TableCell } from '../extract/types.ts';
 import { parseReport } from './parse-report.ts';
 
-/** A table-四 grid as the OCR reader builds it: every slot with its reading's confidence and box. */
+/** An OCRed figure: its reading, confidence and the engine's other readings. */
 interface Figure {
   text: string;
   confidence: number;
   alternatives?: string[];
 }
 
+/** A table-四 grid as the OCR reader builds it: every slot with its reading's confidence and box. */
 function t4Grid(figures: Figure[]): TableCell[][] {
   const box = (column: number) => ({ page: 1, x: 40 + column * 30, y: 300, width: 30, height: 14 });
   const heads = ['行政复议', '行政诉讼'];
@@ -42,7 +43,7 @@ function scannedReport(figures: Figure[]): ExtractedDocument {
   };
 }
 
-const sure = (text: string) => ({ text, confidence: 92 });
+const sure = (text: string): Figure => ({ text, confidence: 92 });
 
 test('a figure read with low confidence becomes an ocr_uncertain anomaly naming its box', () => {
   const figures = ['1', '0', '0', '0', '1', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0'].map(sure);
