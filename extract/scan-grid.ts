@@ -3,7 +3,8 @@
  * averaged along the line, so dashed, broken or faint rulings count; darker than the paper beside them, so text
  * does not), grouped into tables by where they cross, then slots between neighbouring
  * rulings, merged where the ruling between two slots is missing (a rowspan or colspan) — unless the line is ruled
- * nearly everywhere else along the table's body, where its gap is a break (a seal, a worn dashed ruling).
+ * nearly everywhere else along the table's body, where its gap is a break (a seal, a worn dashed ruling) — unless a
+ * label runs across the gap with no trace of the line beside it.
  */
 import type { ScanImage } from './scan-clean.ts';
 
@@ -45,6 +46,8 @@ const MAIN_LINE_SHARE = 0.8;
  * into the column line below it (行 over a ruled column) covers about half of its row, a ruling nearly all.
  */
 const BOUNDARY_COVER = 0.75;
+/** Share of a slot boundary a ruling covers when it runs into the slot and breaks off (more than its overshoot). */
+const PART_COVER = 0.3;
 
 interface Run {
   across: number;
@@ -233,9 +236,25 @@ function distinctPositions(positions: number[], tolerance: number): number[] {
   return out;
 }
 
-/** Whether a ruling near `at` covers the stretch between `from` and `to`. */
-function boundaryRuled(rulings: Ruling[], at: number, from: number, to: number, tolerance: number): boolean {
-  return rulings.some((ruling) => Math.abs(ruling.at - at) <= tolerance && covered(ruling, from, to) >= BOUNDARY_COVER);
+/**
+ * Whether the rulings near `at` cover the stretch between `from` and `to`, together: a seal breaks one line into
+ * pieces that each cover a part of a cell's side.
+ */
+function boundaryRuled(rulings: Ruling[], at: number, from: number, to: number, tolerance: number, cover = BOUNDARY_COVER): boolean {
+  const near = rulings.filter((ruling) => Math.abs(ruling.at - at) <= tolerance);
+  return covered(unitedSpans(near), from, to) >= cover;
+}
+
+/** The spans of several rulings as one ruling, overlaps counted once. */
+function unitedSpans(rulings: Ruling[]): Ruling {
+  const spans = rulings.flatMap((ruling) => ruling.spans).sort((a, b) => a[0] - b[0]);
+  const united: [number, number][] = [];
+  for (const [from, to] of spans) {
+    const last = united.at(-1);
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else united.push([from, to]);
+  }
+  return { at: rulings[0]?.at ?? 0, spans: united };
 }
 
 /**
@@ -246,6 +265,7 @@ function boundaryRuled(rulings: Ruling[], at: number, from: number, to: number, 
  * (a section heading across the table, "第二十条第（六）项"). `bodyFrom`: the first row below every heading.
  */
 function columnLines(
+  image: ScanImage,
   verticals: Ruling[],
   xs: number[],
   ys: number[],
@@ -253,19 +273,48 @@ function columnLines(
 ): { present: (column: number, row: number) => boolean; bodyFrom: number } {
   const [rows, columns] = [ys.length - 1, xs.length - 1];
   const ruled = (column: number, row: number) => boundaryRuled(verticals, xs[column + 1]!, ys[row]!, ys[row + 1]!, tolerance);
+  const partlyRuled = (column: number, row: number) =>
+    boundaryRuled(verticals, xs[column + 1]!, ys[row]!, ys[row + 1]!, tolerance, PART_COVER);
   const rowIndexes = Array.from({ length: rows }, (_, row) => row);
-  const mainLineFrom = Array.from({ length: columns - 1 }, (_, column) => {
+  const columnLineIndexes = Array.from({ length: columns - 1 }, (_, column) => column);
+  // A row with none of its column lines is a heading across the table: it does not count against a line.
+  const headingRow = rowIndexes.map((row) => columns > 2 && !columnLineIndexes.some((column) => ruled(column, row)));
+  const mainLineFrom = columnLineIndexes.map((column) => {
     const ruledRows = rowIndexes.filter((row) => ruled(column, row));
     const first = ruledRows[0] ?? rows;
     // With one column line, a heading row cannot be told from a broken line: the share is of all the rows.
-    const counted = columns > 2 ? rows - first : rows;
+    const counted = columns > 2 ? rowIndexes.filter((row) => row >= first && !headingRow[row]).length : rows;
     return ruledRows.length >= 2 && ruledRows.length >= MAIN_LINE_SHARE * counted ? first : Infinity;
   });
-  const headingRow = rowIndexes.map((row) => columns > 2 && !mainLineFrom.some((_, column) => ruled(column, row)));
-  return {
-    present: (column, row) => ruled(column, row) || (row >= mainLineFrom[column]! && !headingRow[row]),
-    bodyFrom: Math.max(0, ...mainLineFrom.filter(Number.isFinite)),
+  // A main line that runs into the row above its first ruled one and breaks off there, in a row where nearly all the
+  // other main lines that go on below it are ruled (a row of figures, not a heading over them), was broken there.
+  const mainColumns = columnLineIndexes.filter((column) => Number.isFinite(mainLineFrom[column]!));
+  const likeBody = (row: number, except: number) => {
+    const others = mainColumns.filter((column) => column !== except && mainLineFrom[column]! <= row + 1);
+    return others.length >= 2 && others.filter((column) => ruled(column, row)).length >= MAIN_LINE_SHARE * others.length;
   };
+  for (const column of mainColumns) {
+    let first = mainLineFrom[column]!;
+    while (first > 0 && partlyRuled(column, first - 1) && likeBody(first - 1, column)) first--;
+    mainLineFrom[column] = first;
+  }
+  return {
+    present: (column, row) =>
+      ruled(column, row) ||
+      (row >= mainLineFrom[column]! && !headingRow[row] && (partlyRuled(column, row) || !crossedByText(image, xs, ys, column, row))),
+    bodyFrom: bodyStart(mainLineFrom),
+  };
+}
+
+/**
+ * The first row below every heading: where the last of the main column lines begins, counting those from the first
+ * line ruled from the top rightwards. The label columns to its left begin late ("一、本年新收…" across them), and
+ * are no headings.
+ */
+function bodyStart(mainLineFrom: number[]): number {
+  const top = Math.min(...mainLineFrom);
+  if (!Number.isFinite(top)) return 0;
+  return Math.max(...mainLineFrom.slice(mainLineFrom.indexOf(top)).filter(Number.isFinite));
 }
 
 /**
@@ -296,8 +345,13 @@ function rowLines(horizontals: Ruling[], xs: number[], ys: number[], tolerance: 
   return (row: number, column: number) => ruled(row, column) || withinMainLine(row, column) || (row >= bodyFrom && partedInBody[column]!);
 }
 
+/** Cells a lone ruled row needs to be a table's row (a table cut by a page break), not a framed line of text. */
+const MIN_SINGLE_ROW_COLUMNS = 3;
+
 /** Ink darker than this is text when telling whether a column line's place is bare paper. */
 const TEXT_INK = 150;
+/** Share of a row's text-free stretch a broken line's traces may show and the line still count as lost (noise). */
+const TRACE_SHARE = 0.1;
 
 /**
  * Whether the unruled place of the column line between slot `column` and the next in `row` is a lane of bare paper
@@ -306,6 +360,44 @@ const TEXT_INK = 150;
  * "行 政 复 议") are not asked.
  */
 function partedByPaper(image: ScanImage, xs: number[], ys: number[], column: number, row: number): boolean {
+  const { at, lane, inset, inkBetween } = columnPlace(image, xs, ys, column, row);
+  const enough = Math.max(6, (image.dpi / 150) ** 2 * 12);
+  return (
+    inkBetween(at - lane, at + lane + 1) === 0 &&
+    inkBetween(Math.round(xs[column]!) + inset, at - lane) >= enough &&
+    inkBetween(at + lane + 1, Math.round(xs[column + 2]!) - inset) >= enough
+  );
+}
+
+/**
+ * Whether text runs across the unruled place of the column line between slot `column` and the next in `row`, with
+ * no trace of a line above or below the text: a label across the columns ("四、结转下年度继续办理" under the
+ * label columns). A line that a seal or a worn copy broke leaves traces (dashes, a faint stroke) beside the ink.
+ */
+function crossedByText(image: ScanImage, xs: number[], ys: number[], column: number, row: number): boolean {
+  const { at, lane, top, bottom, inkBetween } = columnPlace(image, xs, ys, column, row);
+  if (inkBetween(at - lane, at + lane + 1) < Math.max(6, (image.dpi / 150) ** 2 * 12)) return false;
+  const side = Math.max(3, Math.round(image.dpi / 40));
+  const pixel = (x: number, y: number) => image.pixels[y * image.width + Math.min(image.width - 1, Math.max(0, x))]!;
+  const lineTrace = (y: number) =>
+    [at - 1, at, at + 1].some((x) => {
+      const here = pixel(x, y);
+      return here < RULING_DARK && pixel(x - side, y) - here >= RULING_CONTRAST && pixel(x + side, y) - here >= RULING_CONTRAST;
+    });
+  const textRow = (y: number) => {
+    for (let x = at - lane; x <= at + lane; x++) if (pixel(x, y) < TEXT_INK) return true;
+    return false;
+  };
+  const band = Array.from({ length: Math.max(0, bottom - top) }, (_, index) => top + index);
+  const textRows = band.filter(textRow);
+  // Above and below the text (and its faint edges): where a broken line would show its traces.
+  const [textTop, textBottom] = [textRows[0]! - side, textRows.at(-1)! + side];
+  const bare = band.filter((y) => y < textTop || y > textBottom);
+  return bare.length >= side && bare.filter(lineTrace).length <= bare.length * TRACE_SHARE;
+}
+
+/** The place of a column line within a row, and a count of the text ink between two x's there. */
+function columnPlace(image: ScanImage, xs: number[], ys: number[], column: number, row: number) {
   const lane = Math.max(3, Math.round(image.dpi / 25));
   const inset = Math.max(3, Math.round(image.dpi / 30));
   const at = Math.round(xs[column + 1]!);
@@ -317,12 +409,7 @@ function partedByPaper(image: ScanImage, xs: number[], ys: number[], column: num
     }
     return ink;
   };
-  const enough = Math.max(6, (image.dpi / 150) ** 2 * 12);
-  return (
-    inkBetween(at - lane, at + lane + 1) === 0 &&
-    inkBetween(Math.round(xs[column]!) + inset, at - lane) >= enough &&
-    inkBetween(at + lane + 1, Math.round(xs[column + 2]!) - inset) >= enough
-  );
+  return { at, lane, inset, top, bottom, inkBetween };
 }
 
 /** The grid of one table: slots between rulings, merged where the ruling between two is missing. */
@@ -348,7 +435,7 @@ function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, image:
   const slot = (row: number, column: number) => row * columns + column;
   const parent = Array.from({ length: rows * columns }, (_, index) => index);
   const find = (index: number): number => (parent[index] === index ? index : (parent[index] = find(parent[index]!)));
-  const columnLine = columnLines(table.verticals, xs, ys, tolerance);
+  const columnLine = columnLines(image, table.verticals, xs, ys, tolerance);
   const rowLine = rowLines(table.horizontals, xs, ys, tolerance, columnLine.bodyFrom);
   for (let row = 0; row < rows; row++) {
     for (let column = 0; column < columns; column++) {
@@ -396,12 +483,18 @@ function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, image:
   };
 }
 
+/**
+ * A table has two rows and two columns at least; a single row counts when it has several cells (the last row of a
+ * table that a page break cut off), a framed line of text does not.
+ */
+const isTable = (grid: ScanTableGrid) => grid.columns >= 2 && (grid.rows >= 2 || grid.columns >= MIN_SINGLE_ROW_COLUMNS);
+
 /** Every ruled table on the page, top to bottom. */
 export function findTableGrids(image: ScanImage): ScanTableGrid[] {
   const { horizontals, verticals } = findRulings(image);
   return groupTables(horizontals, verticals, image.dpi)
     .map((table) => buildGrid(table, image))
-    .filter((grid): grid is ScanTableGrid => grid !== null && grid.rows >= 2 && grid.columns >= 2)
+    .filter((grid): grid is ScanTableGrid => grid !== null && isTable(grid))
     .sort((a, b) => a.box.top - b.box.top);
 }
 
