@@ -82,3 +82,13 @@ test('markdown residue — rule rows (---) and bold markers (**) — inside tabl
     plain.anomalies.map((anomaly) => anomaly.id),
   );
 });
+
+test('a count printed with a fraction is kept as printed and reported; an amount with one is not', () => {
+  const fractional = parse(text.replace('| 政府集中採購 | 7 |', '| 政府集中採購 | 7.5 |'));
+  assert.deepEqual(valuesOf(fractional, 't2.procurement'), [7.5, 3105000]);
+  assert.deepEqual(
+    fractional.anomalies.filter((anomaly) => anomaly.kind === 'fractional_count').map((anomaly) => anomaly.id),
+    ['fractional_count:t2.procurement.projects'],
+  );
+  assert.ok(!report.anomalies.some((anomaly) => anomaly.kind === 'fractional_count'));
+});

@@ -15,7 +15,7 @@ import { parseTable2 } from './table2.ts';
 import { parseTable3 } from './table3.ts';
 import { parseTable4 } from './table4.ts';
 
-/** Version of the parser's output; bumped whenever the same document would parse differently (parse-3: OCR readings chosen by the identities). */
+/** Version of the parser's output; bumped whenever the same document would parse differently (parse-3: OCR readings chosen by the identities, counts with a fraction reported). */
 export const PARSER_VERSION = 'parse-3';
 
 /** The template whose tables to read: the detected one, else the one in force for the year reported on. */
@@ -38,6 +38,20 @@ function missingRows(keys: string[], found: ReadonlyMap<string, ReportCell>): An
     id: `missing_cell:${prefix}`,
     detail: `${prefix}: not found in the document (${missing.length} cells)`,
   }));
+}
+
+/** Keys whose figures are amounts of money; every other figure is a count of requests, items or decisions. */
+const AMOUNT_KEY = /\.amount_(?:yuan|wan)$/;
+
+/** A count printed with a fraction ("10.5" items): a misprint, or a misread where OCR read it, never rounded away. */
+function fractionalCounts(cells: ReportCell[]): Anomaly[] {
+  return cells
+    .filter((cell) => cell.value !== null && !Number.isInteger(cell.value) && !AMOUNT_KEY.test(cell.key))
+    .map((cell) => ({
+      kind: 'fractional_count' as const,
+      id: `fractional_count:${cell.key}`,
+      detail: `${cell.key}: a count printed as ${JSON.stringify(cell.provenance?.raw ?? String(cell.value))}`,
+    }));
 }
 
 /**
@@ -76,6 +90,7 @@ export function parseReport(doc: ExtractedDocument, context: ReportContext = {})
     ...t3.anomalies,
     ...t4.anomalies,
     ...missingRows(keys, found),
+    ...fractionalCounts(report.cells),
     ...checkIdentities(values),
     ...checkNarrative(doc, values),
   ];

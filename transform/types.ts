@@ -67,6 +67,8 @@ export type AnomalyKind =
   | 'format'
   | 'unit'
   | 'narrative_mismatch'
+  /** A count (not an amount) with a fraction: a misprint or a misreading, kept as printed. */
+  | 'fractional_count'
   /** A figure read from an image with low confidence, or an identity failing over OCRed figures. */
   | 'ocr_uncertain';
 
