@@ -15,7 +15,10 @@ import { parseTable2 } from './table2.ts';
 import { parseTable3 } from './table3.ts';
 import { parseTable4 } from './table4.ts';
 
-/** Version of the parser's output; bumped whenever the same document would parse differently (parse-3: OCR readings chosen by the identities, counts with a fraction reported). */
+/**
+ * Version of the parser's output; bumped whenever the same document would parse differently (parse-3: OCR readings
+ * chosen by the identities, counts with a fraction reported).
+ */
 export const PARSER_VERSION = 'parse-3';
 
 /** The template whose tables to read: the detected one, else the one in force for the year reported on. */
