@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { recogniseCrops, type GreyImage } from './ocr-paddle.ts';
+import { decodeFigure, figureAlphabet, recogniseCrops, type GreyImage } from './ocr-paddle.ts';
 
 /** One line of text drawn black on white, as a grey crop about 40 px tall. */
 async function line(text: string): Promise<GreyImage> {
@@ -30,7 +30,41 @@ describe('PaddleOCR line recogniser', () => {
     assert.ok(mixed!.figure.confidence < 60, `a figure reading of "26司" must be doubtful, got ${mixed!.figure.confidence}`);
   });
 
+  it('takes a "!" in a figure for the thin serif 1 it is drawn like', async () => {
+    const [one] = await recogniseCrops([await line('!')]);
+    assert.equal(one!.figure.text, '1');
+    assert.ok(one!.figure.confidence >= 60, `a "!" in a figure's place is a sure 1, got ${one!.figure.confidence}`);
+  });
+
   it('reads nothing from an empty list', async () => {
     assert.deepEqual(await recogniseCrops([]), []);
+  });
+});
+
+describe('figure-only CTC decoding', () => {
+  const alphabet = figureAlphabet(['', ...'0123456789.-', '司', ' ']);
+  const classes = alphabet.characters.length;
+  /** The figure decoding of steps given as { character: probability } (the rest on the blank). */
+  const decodeSteps = (...rows: Record<string, number>[]) => {
+    const probabilities = new Float32Array(rows.length * classes);
+    rows.forEach((row, step) => {
+      probabilities[step * classes] = 1;
+      for (const [char, probability] of Object.entries(row)) {
+        probabilities[step * classes + alphabet.characters.indexOf(char)] = probability;
+        probabilities[step * classes]! -= probability;
+      }
+    });
+    return decodeFigure(probabilities, rows.length, classes, alphabet);
+  };
+
+  it('is as sure as its characters where the blank steps hold only their heads and tails', () => {
+    const reading = decodeSteps({ '2': 0.2 }, { '2': 0.97 }, { '2': 0.3 }, { '5': 0.25 }, { '5': 0.96 }, {});
+    assert.deepEqual(reading, { text: '25', confidence: 96 });
+  });
+
+  it('doubts a figure whose blank step nearly read another character (a leading "-" dropped)', () => {
+    const reading = decodeSteps({ '-': 0.42 }, {}, { '2': 0.98 }, {});
+    assert.equal(reading.text, '2');
+    assert.equal(reading.confidence, 58);
   });
 });

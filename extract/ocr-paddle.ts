@@ -38,13 +38,16 @@ const LINE_HEIGHT = 48;
 const MAX_WIDTH = 960;
 /** Characters a figure may hold. */
 const FIGURE_CHARACTERS = '0123456789.-';
-/** Glyphs a figure's digit is drawn like: in a figure cell their probability counts for the digit (0 read as "o"). */
-const DIGIT_LOOKALIKES: Record<string, string> = { '0': 'oOD〇○口。°', '1': 'lI|丨', '-': '—－一' };
+/**
+ * Glyphs a figure's digit is drawn like: in a figure cell their probability counts for the digit (0 read as "o";
+ * a thin serif 1 of a light print as "!").
+ */
+const DIGIT_LOOKALIKES: Record<string, string> = { '0': 'oOD〇○口。°', '1': 'lI|丨!！', '-': '—－一' };
 /** Spaces count as CTC's blank in a figure: the paper beside a figure is read as either. */
 const SPACES = ' \u3000';
 
-interface Recogniser {
-  session: InferenceSession;
+/** The recogniser's characters, with what a figure decoding needs of them. */
+export interface FigureAlphabet {
   /** Index → character; 0 is CTC's blank. */
   characters: string[];
   /** Indices a figure may use, blank included. */
@@ -53,6 +56,10 @@ interface Recogniser {
   lookalikes: Map<number, number[]>;
   /** 1 at the indices of a figure's characters and their lookalikes. */
   figureLike: Uint8Array;
+}
+
+interface Recogniser extends FigureAlphabet {
+  session: InferenceSession;
 }
 
 let loading: Promise<Recogniser> | null = null;
@@ -78,7 +85,11 @@ async function loadRecogniser(): Promise<Recogniser> {
   );
   const keys = readFileSync(files.characters, 'utf8').split('\n');
   if (keys.at(-1) === '') keys.pop();
-  const characters = ['', ...keys, ' '];
+  return { session, ...figureAlphabet(['', ...keys, ' ']) };
+}
+
+/** The alphabet of a character list whose index 0 is CTC's blank. */
+export function figureAlphabet(characters: string[]): FigureAlphabet {
   const figureIndices = [0, ...[...FIGURE_CHARACTERS].map((char) => characters.indexOf(char))];
   const indicesOf = (chars: string) => [...chars].map((char) => characters.lastIndexOf(char)).filter((index) => index > 0);
   const lookalikes = new Map([
@@ -88,7 +99,7 @@ async function loadRecogniser(): Promise<Recogniser> {
   const figureLike = new Uint8Array(characters.length);
   for (const [index, similar] of lookalikes) for (const like of [index, ...similar]) figureLike[like] = 1;
   for (const index of figureIndices) figureLike[index] = 1;
-  return { session, characters, figureIndices, lookalikes, figureLike };
+  return { characters, figureIndices, lookalikes, figureLike };
 }
 
 /** The thread's recogniser, loaded once (a failed load is retried by the next call). */
@@ -166,30 +177,46 @@ function decodeFree(probabilities: Float32Array, steps: number, classes: number,
 /**
  * Greedy CTC decoding with only a figure's characters allowed, each holding its lookalikes' probability (a 0
  * read as "o" is a 0 here). Besides the characters' peaks, the confidence is capped by the most probability any
- * step gives to one character no figure has (a "司", a stroke of noise): the figure reading dropped it there.
+ * step gives to one character no figure has (a "司", a stroke of noise): the figure reading dropped it there;
+ * and by the most a step read as blank gives to a figure character other than its neighbours' (a leading "-"
+ * or digit the blank won by a little: the recogniser's dropped characters come with a sure rest).
  */
-function decodeFigure(probabilities: Float32Array, steps: number, classes: number, recogniser: Recogniser): LineReading {
-  const { characters, figureIndices, lookalikes, figureLike } = recogniser;
+export function decodeFigure(probabilities: Float32Array, steps: number, classes: number, alphabet: FigureAlphabet): LineReading {
+  const { characters, figureIndices, lookalikes, figureLike } = alphabet;
   let text = '';
   let previous = 0;
   let foreign = 0;
   const peaks = new Peaks();
+  const emitted: number[] = [];
+  /** Per blank step: the likeliest figure character there, its probability, and how many were emitted before it. */
+  const blanks: { index: number; probability: number; before: number }[] = [];
   for (let step = 0; step < steps; step++) {
     const row = probabilities.subarray(step * classes, (step + 1) * classes);
     let best = 0;
     let bestProbability = -1;
+    let runnerUp = { index: 0, probability: 0 };
     for (const index of figureIndices) {
       let probability = row[index]!;
       for (const similar of lookalikes.get(index) ?? []) probability += row[similar]!;
+      if (index !== 0 && probability > runnerUp.probability) runnerUp = { index, probability };
       if (probability > bestProbability) [best, bestProbability] = [index, probability];
     }
     for (let index = 1; index < classes; index++) if (!figureLike[index]) foreign = Math.max(foreign, row[index]!);
-    if (best === 0) peaks.flush();
-    else peaks.step(bestProbability, best !== previous);
-    if (best !== 0 && best !== previous) text += characters[best];
+    if (best === 0) {
+      peaks.flush();
+      blanks.push({ ...runnerUp, before: emitted.length });
+    } else peaks.step(bestProbability, best !== previous);
+    if (best !== 0 && best !== previous) {
+      text += characters[best];
+      emitted.push(best);
+    }
     previous = best;
   }
-  return { text, confidence: peaks.confidence(1 - foreign) };
+  // A blank step's figure character is its neighbour's head or tail when it is the character emitted next to it.
+  const dropped = blanks
+    .filter(({ index, before }) => index !== emitted[before - 1] && index !== emitted[before])
+    .reduce((most, { probability }) => Math.max(most, probability), 0);
+  return { text, confidence: peaks.confidence(1 - Math.max(foreign, dropped)) };
 }
 
 /**

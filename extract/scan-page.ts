@@ -31,18 +31,16 @@ interface Crop {
 
 /** Where a crop lies on the page (a cell's content, or a word of a line). */
 type CropBox = Pick<Crop, 'left' | 'top' | 'width' | 'height'>;
+/** A stretch of the page in pixels: left and top inside, right and bottom outside. */
+type Bounds = { left: number; right: number; top: number; bottom: number };
+/** The box of a cell's ink (inclusive pixel edges) and how many ink pixels it holds. */
+type InkBox = { x0: number; y0: number; x1: number; y1: number; ink: number };
 
 /** Share of a crop's height (width) a column (row) of ink must fill to be a ruling's residue, not a glyph stroke. */
 const RESIDUE_FILL = 0.75;
 
 /** Ink count of a column or row of the box. */
-function inkAlong(
-  pixels: Uint8Array,
-  image: ScanImage,
-  box: { left: number; right: number; top: number; bottom: number },
-  at: number,
-  vertical: boolean,
-): number {
+function inkAlong(pixels: Uint8Array, image: ScanImage, box: Bounds, at: number, vertical: boolean): number {
   let ink = 0;
   if (vertical) for (let y = box.top; y < box.bottom; y++) ink += pixels[y * image.width + at]! < TEXT_INK ? 1 : 0;
   else for (let x = box.left; x < box.right; x++) ink += pixels[at * image.width + x]! < TEXT_INK ? 1 : 0;
@@ -53,7 +51,7 @@ function inkAlong(
  * Moves the box's edges inwards past what is left of the rulings (a column or row almost full of ink at an
  * edge): a ruling that survives wiping would read as a "1" beside the figure.
  */
-function shrinkPastResidue(pixels: Uint8Array, image: ScanImage, box: { left: number; right: number; top: number; bottom: number }): void {
+function shrinkPastResidue(pixels: Uint8Array, image: ScanImage, box: Bounds): void {
   const reach = Math.max(4, Math.round(image.dpi / 20));
   const full = (at: number, vertical: boolean) =>
     inkAlong(pixels, image, box, at, vertical) >= RESIDUE_FILL * (vertical ? box.bottom - box.top : box.right - box.left);
@@ -74,12 +72,7 @@ function shrinkPastResidue(pixels: Uint8Array, image: ScanImage, box: { left: nu
 }
 
 /** The box of the ink darker than `threshold` in a box, with how much there is. */
-function inkBox(
-  pixels: Uint8Array,
-  image: ScanImage,
-  box: { left: number; right: number; top: number; bottom: number },
-  threshold: number,
-): { x0: number; y0: number; x1: number; y1: number; ink: number } {
+function inkBox(pixels: Uint8Array, image: ScanImage, box: Bounds, threshold: number): InkBox {
   const found = { x0: Infinity, y0: Infinity, x1: -1, y1: -1, ink: 0 };
   const isInk = (at: number) => pixels[at]! < threshold;
   for (let y = box.top; y < box.bottom; y++) {
@@ -98,6 +91,118 @@ function inkBox(
 }
 
 /**
+ * The ink box grown over the faint ink joined to its dark strokes: a light print's thin strokes (the diagonal
+ * of a "4" beside its dark stem) are fainter than the dark-ink test, and a box without them cuts the glyph.
+ * Faint ink not joined to a dark stroke (noise, what is left of a seal) does not grow it, nor does the blurred
+ * rim of a worn scan's strokes: the box grows only sideways (a figure's height is its dark strokes'), and a
+ * side only by more than a rim — the recogniser reads a short figure differently for a pixel or two more of
+ * margin.
+ */
+function withFaintStrokes(pixels: Uint8Array, image: ScanImage, box: Bounds, found: InkBox): InkBox {
+  const width = box.right - box.left;
+  const seen = new Uint8Array(width * (box.bottom - box.top));
+  const queue: number[] = [];
+  const visit = (x: number, y: number) => {
+    if (x < box.left || x >= box.right || y < box.top || y >= box.bottom) return;
+    const at = (y - box.top) * width + (x - box.left);
+    if (seen[at] || pixels[y * image.width + x]! >= PAPER_LIGHT) return;
+    seen[at] = 1;
+    queue.push(x, y);
+  };
+  for (let y = found.y0; y <= found.y1; y++)
+    for (let x = found.x0; x <= found.x1; x++) if (pixels[y * image.width + x]! < TEXT_INK) visit(x, y);
+  const grown = { ...found };
+  for (let next = 0; next < queue.length; next += 2) {
+    const [x, y] = [queue[next]!, queue[next + 1]!];
+    grown.x0 = Math.min(grown.x0, x);
+    grown.x1 = Math.max(grown.x1, x);
+    grown.y0 = Math.min(grown.y0, y);
+    grown.y1 = Math.max(grown.y1, y);
+    for (const [dx, dy] of NEIGHBOURS) visit(x + dx, y + dy);
+  }
+  const rim = Math.max(2, Math.round(image.dpi / 75));
+  const beyondRim = (from: number, to: number) => (Math.abs(to - from) > rim ? to : from);
+  return { ...found, x0: beyondRim(found.x0, grown.x0), x1: beyondRim(found.x1, grown.x1) };
+}
+
+const NEIGHBOURS = [-1, 0, 1].flatMap((dx) => [-1, 0, 1].map((dy) => [dx, dy] as const)).filter(([dx, dy]) => dx || dy);
+
+/** Share of the cell's height a lone thin run of ink at a side of the content must cover to be a ruling's residue. */
+const SIDE_RESIDUE_HEIGHT = 0.6;
+
+/**
+ * The ink box without a ruling's residue standing apart at its left or right (what the wipe left of a slanted
+ * or broken column line, which no single column fills): a run of ink columns no wider than a ruling, as tall as
+ * most of the cell, parted from the rest by paper. Kept, it reads as a "1" beside the figure, or stretches the
+ * crop over the whole cell and the figure reads as nothing.
+ */
+function withoutSideResidue(pixels: Uint8Array, image: ScanImage, box: Bounds, found: InkBox): InkBox {
+  const rulingWidth = Math.max(3, Math.round(image.dpi / 50));
+  const inkRows = (from: number, to: number) => {
+    let rows = 0;
+    for (let y = found.y0; y <= found.y1; y++) {
+      let ink = false;
+      for (let x = from; x <= to && !ink; x++) ink = pixels[y * image.width + x]! < FAINT_INK;
+      rows += ink ? 1 : 0;
+    }
+    return rows;
+  };
+  const inkedColumn = (x: number) => inkRows(x, x) > 0;
+  /** The columns of a side's first run of ink, and the first column past the paper after it (null: no residue). */
+  const residueEnd = (from: number, step: 1 | -1): number | null => {
+    let x = from;
+    while (x * step <= (from + step * rulingWidth) * step && inkedColumn(x)) x += step;
+    const run = [Math.min(from, x - step), Math.max(from, x - step)] as const;
+    if ((x - from) * step > rulingWidth || inkRows(...run) < SIDE_RESIDUE_HEIGHT * (box.bottom - box.top)) return null;
+    if (inkedColumn(x)) return null;
+    return x;
+  };
+  let inner = { ...box, left: found.x0, right: found.x1 + 1 };
+  const left = residueEnd(found.x0, 1);
+  if (left !== null) inner = { ...inner, left };
+  const right = residueEnd(found.x1, -1);
+  if (right !== null) inner = { ...inner, right: right + 1 };
+  if (left === null && right === null) return found;
+  const rest = inkBox(pixels, image, inner, TEXT_INK);
+  return rest.ink > 0 ? rest : found;
+}
+
+/** A group of ink with less than this share of the inkiest group's dark ink is stray (noise, a seal's residue). */
+const STRAY_INK_SHARE = 0.2;
+/** Widest a figure's ink is for its height: some ten digits. */
+const FIGURE_ASPECT = 6;
+
+/**
+ * The ink box without stray ink standing apart from the content: columns of dark ink are grouped where paper
+ * wider than the ink is tall parts them, and beside a figure-sized inkiest group, a group with little ink
+ * (specks of a seal's residue beyond a figure) is left out. Kept, it reads as another character (".5" after a
+ * "10").
+ */
+function withoutStrayInk(pixels: Uint8Array, image: ScanImage, found: InkBox): InkBox {
+  const gap = found.y1 - found.y0 + 1;
+  const groups: { x0: number; x1: number; ink: number }[] = [];
+  let blank = gap;
+  for (let x = found.x0; x <= found.x1; x++) {
+    let ink = 0;
+    for (let y = found.y0; y <= found.y1; y++) ink += pixels[y * image.width + x]! < TEXT_INK ? 1 : 0;
+    if (ink === 0) {
+      blank++;
+      continue;
+    }
+    const group = groups.at(-1);
+    if (group && blank < gap) Object.assign(group, { x1: x, ink: group.ink + ink });
+    else groups.push({ x0: x, x1: x, ink });
+    blank = 0;
+  }
+  const inkiest = groups.reduce((most, group) => (group.ink > most.ink ? group : most), groups[0]!);
+  // A line of text (a label) is left whole: its number ("1.") may stand apart from its words.
+  if (inkiest.x1 - inkiest.x0 + 1 > FIGURE_ASPECT * gap) return found;
+  const kept = groups.filter((group) => group.ink >= STRAY_INK_SHARE * inkiest.ink);
+  if (kept.length === groups.length || kept.length === 0) return found;
+  return inkBox(pixels, image, { left: kept[0]!.x0, right: kept.at(-1)!.x1 + 1, top: found.y0, bottom: found.y1 + 1 }, TEXT_INK);
+}
+
+/**
  * The content box of a cell (ink inside its rulings), or null when the cell is blank. Dark ink decides first;
  * a cell with none is looked at again for faint ink (a thin serif figure of a worn 120-dpi copy).
  */
@@ -112,10 +217,11 @@ function contentCrop(pixels: Uint8Array, image: ScanImage, cell: GridCell): Crop
   if (box.right - box.left < 3 || box.bottom - box.top < 3) return null;
   shrinkPastResidue(pixels, image, box);
   // Noise and JPEG speckle leave a few dark pixels; the smallest figure ("1") has dozens.
-  const enough = ({ ink, y0, y1 }: ReturnType<typeof inkBox>) =>
-    ink >= Math.max(6, (image.dpi / 150) ** 2 * 12) && y1 - y0 >= image.dpi / 30;
+  const enough = ({ ink, y0, y1 }: InkBox) => ink >= Math.max(6, (image.dpi / 150) ** 2 * 12) && y1 - y0 >= image.dpi / 30;
   let found = inkBox(pixels, image, box, TEXT_INK);
-  if (!enough(found)) found = inkBox(pixels, image, box, FAINT_INK);
+  if (enough(found))
+    found = withFaintStrokes(pixels, image, box, withoutStrayInk(pixels, image, withoutSideResidue(pixels, image, box, found)));
+  else found = withoutSideResidue(pixels, image, box, inkBox(pixels, image, box, FAINT_INK));
   if (!enough(found)) return null;
   const { x0, y0, x1, y1 } = found;
   const margin = 2;
@@ -158,14 +264,20 @@ interface CellReading {
 
 /** Paper added around a crop, as a share of its height: the recogniser was trained on lines cut with a margin. */
 const CROP_MARGIN = 0.25;
+/**
+ * The margin of a doubtful line's second reading. The recogniser's reading of a lone short figure swings with
+ * the share of the line its glyphs fill (a "60" read as nothing, a "0" as "6"); a second margin tells a steady
+ * reading from a chance one (measured on degraded scans: 0.4 loses many zeros, 0.1 reads them).
+ */
+const TIGHT_MARGIN = 0.1;
 
 /**
  * A crop's pixels with a margin of paper around (wider at the sides where `minAspect` asks for it); paper-light
  * pixels (noise, what is left of a seal) become paper, and the ink is stretched to black (a faint "0" of a worn
  * copy reads as surely as a dark one).
  */
-function greyCrop(pixels: Uint8Array, image: ScanImage, crop: CropBox, minAspect = 0): GreyImage {
-  const margin = Math.max(2, Math.round(crop.height * CROP_MARGIN));
+function greyCrop(pixels: Uint8Array, image: ScanImage, crop: CropBox, { minAspect = 0, marginShare = CROP_MARGIN } = {}): GreyImage {
+  const margin = Math.max(2, Math.round(crop.height * marginShare));
   const height = crop.height + margin * 2;
   const sideMargin = Math.max(margin, Math.ceil((height * minAspect - crop.width) / 2));
   const width = crop.width + sideMargin * 2;
@@ -193,11 +305,13 @@ function greyCrop(pixels: Uint8Array, image: ScanImage, crop: CropBox, minAspect
  * snapped to a template label where it is close to one.
  */
 function cellReading({ free, figure }: CropReading): CellReading {
-  if (looksLikeFigure(free.text) || isStrayShortText(free.text)) {
+  if (readsAsFigure({ free, figure })) {
     const text = normalFigure(figure.text);
     const other = normalFigure(free.text);
     const alternatives = other !== text && FIGURE_TEXT.test(other) ? { alternatives: [text, other] } : {};
-    return { text, confidence: figure.confidence, pass: 'digits', ...alternatives };
+    // Ink tall enough to be a glyph read as a lone dash or dot: no figure was read ("1" taken for "-").
+    const confidence = text === '' || /\d/.test(text) ? figure.confidence : 0;
+    return { text, confidence, pass: 'digits', ...alternatives };
   }
   const snapped = snapLabel(free.text);
   return {
@@ -256,17 +370,62 @@ const TRAINED_ASPECT = 320 / 48;
  */
 async function rereadEmptyLines(pixels: Uint8Array, image: ScanImage, lines: CropBox[], readings: CropReading[]): Promise<void> {
   const empty = readings.flatMap((reading, index) => (reading.free.text === '' && reading.figure.text === '' ? [index] : []));
-  const again = await recogniseCrops(empty.map((index) => greyCrop(pixels, image, lines[index]!, TRAINED_ASPECT)));
+  const again = await recogniseCrops(empty.map((index) => greyCrop(pixels, image, lines[index]!, { minAspect: TRAINED_ASPECT })));
   empty.forEach((index, position) => {
     if (again[position]!.free.text !== '' || again[position]!.figure.text !== '') readings[index] = again[position]!;
   });
 }
 
-/** A cell's line readings as one: texts joined (CJK without a space), the least confidence. */
+/** A figure-like line read with less confidence than this is read a second time, with another margin. */
+const SURE_LINE_READING = 90;
+
+const readsNothing = (reading: CropReading) => reading.free.text === '' && reading.figure.text === '';
+
+/** Whether a line reads as a figure (or a stray character or two that is no label), as `cellReading` decides. */
+const readsAsFigure = (reading: CropReading) => looksLikeFigure(reading.free.text) || isStrayShortText(reading.free.text);
+
+/**
+ * Whether a line's reading is a figure (or nothing) to read a second time: one read with some doubt, and any of
+ * several digits — the recogniser drops a digit of a longer figure with a sure confidence ("447" as "47").
+ */
+export const needsSecondReading = (reading: CropReading) =>
+  readsNothing(reading) ||
+  (readsAsFigure(reading) && (reading.figure.confidence < SURE_LINE_READING || reading.figure.text.replace(/\D/g, '').length > 1));
+
+/** Confidence at most of a figure two readings read differently: either may be the right one. */
+const SPLIT_READING_CONFIDENCE = 50;
+
+/**
+ * Two readings of one line as one: what one of them reads where the other reads nothing; the surer where they
+ * agree; where they read two figures, the surer one with no more confidence than an even split (a swing between
+ * two readings is doubt, reported rather than resolved).
+ */
+export function agreedReading(first: CropReading, second: CropReading): CropReading {
+  if (readsNothing(second)) return first;
+  if (readsNothing(first)) return second;
+  const [surer, other] = first.figure.confidence >= second.figure.confidence ? [first, second] : [second, first];
+  if (normalFigure(first.figure.text) === normalFigure(second.figure.text)) return surer;
+  const doubt = Math.min(other.figure.confidence, SPLIT_READING_CONFIDENCE);
+  return { free: { ...surer.free, confidence: Math.min(surer.free.confidence, doubt) }, figure: { ...surer.figure, confidence: doubt } };
+}
+
+/** Doubtful figure lines read again with a tighter margin, the two readings agreed. */
+async function rereadDoubtfulLines(pixels: Uint8Array, image: ScanImage, lines: CropBox[], readings: CropReading[]): Promise<void> {
+  const doubtful = readings.flatMap((reading, index) => (needsSecondReading(reading) ? [index] : []));
+  const again = await recogniseCrops(doubtful.map((index) => greyCrop(pixels, image, lines[index]!, { marginShare: TIGHT_MARGIN })));
+  doubtful.forEach((index, position) => (readings[index] = agreedReading(readings[index]!, again[position]!)));
+}
+
+/**
+ * A cell's line readings as one: texts joined (CJK without a space), the least confidence. Two lines that each
+ * read as a figure are no wrapped figure but two cells' figures under one box (a row ruling lost): joined, they
+ * would make a new figure ("4" over "1" as 41), so the reading gets no confidence.
+ */
 function joinLineReadings(lines: CropReading[]): CropReading {
+  const stacked = lines.filter((line) => readsAsFigure(line) && /\d/.test(line.figure.text)).length > 1;
   const join = (pick: (reading: CropReading) => LineReading): LineReading => ({
     text: lines.map((line) => pick(line).text).join(''),
-    confidence: Math.min(...lines.map((line) => pick(line).confidence)),
+    confidence: stacked ? 0 : Math.min(...lines.map((line) => pick(line).confidence)),
   });
   return { free: join((line) => line.free), figure: join((line) => line.figure) };
 }
@@ -276,9 +435,34 @@ async function readCells(pixels: Uint8Array, image: ScanImage, crops: CropBox[])
   const cellLines = crops.map((crop) => textLines(pixels, image, crop));
   const lines = cellLines.flat();
   const readings = await recogniseCrops(lines.map((line) => greyCrop(pixels, image, line)));
+  await rereadDoubtfulLines(pixels, image, lines, readings);
   await rereadEmptyLines(pixels, image, lines, readings);
   let next = 0;
-  return cellLines.map((ofCell) => cellReading(joinLineReadings(readings.slice(next, (next += ofCell.length)))));
+  const joined = cellLines.map((ofCell) => joinLineReadings(readings.slice(next, (next += ofCell.length))));
+  await rereadUnsnappedLabels(pixels, image, cellLines, joined);
+  return joined.map(cellReading);
+}
+
+/** Whether a cell reads as text that is no template label, with some doubt: maybe a misread label. */
+const isDoubtfulLabel = (reading: CropReading) =>
+  !readsAsFigure(reading) && reading.free.confidence < SURE_LINE_READING && snapLabel(reading.free.text) === null;
+
+/**
+ * Doubtful text that snaps to no template label is read again with the tight margin: a label the first reading
+ * garbled ("执法案卷" as "执法重参") loses its table row. The second reading is taken only where it snaps.
+ */
+async function rereadUnsnappedLabels(pixels: Uint8Array, image: ScanImage, cellLines: CropBox[][], joined: CropReading[]): Promise<void> {
+  const doubtful = joined.flatMap((reading, index) => (isDoubtfulLabel(reading) ? [index] : []));
+  const lines = doubtful.flatMap((index) => cellLines[index]!);
+  const again = await recogniseCrops(lines.map((line) => greyCrop(pixels, image, line, { marginShare: TIGHT_MARGIN })));
+  let next = 0;
+  for (const index of doubtful)
+    joined[index] = snappingReading(joined[index]!, joinLineReadings(again.slice(next, (next += cellLines[index]!.length))));
+}
+
+/** Of a doubtful label's two readings, the second where it snaps to a template label, else the first. */
+export function snappingReading(first: CropReading, second: CropReading): CropReading {
+  return !readsAsFigure(second) && snapLabel(second.free.text) !== null ? second : first;
 }
 
 const toPoints = (pixels: number, dpi: number) => (pixels * 72) / dpi;
