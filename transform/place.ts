@@ -63,6 +63,17 @@ function sameValues(windows: SourceCell[][], read: SlotReader): boolean {
 }
 
 /**
+ * The slots without blanks before the first figure beyond the row's width: an empty label cell the grid kept apart
+ * from the label ("（七）总计" over two label columns). A row's figures end in its total, so surplus slots lead.
+ */
+function withoutLeadingBlanks(slots: SourceCell[], width: number): SourceCell[] {
+  let surplus = slots.length - width;
+  let start = 0;
+  while (surplus-- > 0 && readFigure(slots[start]!.text) === null) start++;
+  return slots.slice(start);
+}
+
+/**
  * Places a row's figures under the spec's keys. `check` decides between readings of a row with surplus cells:
  * when every consistent reading gives the same values they are taken, otherwise the row is left null.
  */
@@ -74,8 +85,9 @@ export function placeRow(
   groupSize = spec.metrics.length,
 ): PlacedRow {
   const width = spec.metrics.length;
-  if (view.slots.length === width) {
-    const cells = cellsFrom(spec, view, view.slots, read);
+  const slots = withoutLeadingBlanks(view.slots, width);
+  if (slots.length === width) {
+    const cells = cellsFrom(spec, view, slots, read);
     return { cells, anomalies: blankAnomalies(cells, view.source.table !== undefined, groupSize) };
   }
   const figures = view.slots.filter((cell) => readFigure(cell.text));

@@ -3,8 +3,9 @@
  * spaces) and each table grid row with its merged-cell copies dropped. Table parsers read this stream.
  */
 import type { ExtractedDocument } from '../extract/types.ts';
-import type { CellProvenance } from './types.ts';
+import { OCR_CONFIDENCE_THRESHOLD } from './ocr-uncertain.ts';
 import { toSimplified } from './traditional.ts';
+import type { CellProvenance } from './types.ts';
 
 /** One cell of a row, with where it stands in the source. */
 export interface SourceCell {
@@ -13,6 +14,8 @@ export interface SourceCell {
   column?: number;
   /** The row the cell stands in, where a figure row was joined from several lines. */
   origin?: SourceRow;
+  /** Read by OCR with a confidence the parser does not trust (an `ocr_uncertain` figure): it may be seal or noise. */
+  doubtful?: boolean;
 }
 
 /** One row of the stream: a text line or a table grid row. */
@@ -115,7 +118,10 @@ export function readRows(doc: ExtractedDocument): SourceRow[] {
         return;
       }
       block.rows.forEach((gridRow, rowIndex) => {
-        const cells = gridRow.flatMap((cell, column) => (cell.spanned ? [] : [{ text: cell.text, column }]));
+        const cells = gridRow.flatMap((cell, column): SourceCell[] => {
+          if (cell.spanned) return [];
+          return [{ text: cell.text, column, ...(cell.ocr && cell.ocr.confidence < OCR_CONFIDENCE_THRESHOLD ? { doubtful: true } : {}) }];
+        });
         if (cells.every((cell) => RULE_CELL.test(cell.text.trim()))) return;
         rows.push({ page: page.number, table: block.index, row: rowIndex, cells });
       });
@@ -124,9 +130,29 @@ export function readRows(doc: ExtractedDocument): SourceRow[] {
   return rows;
 }
 
+/**
+ * Each cell's figure (null blank, undefined text), a doubtful OCR reading taken by where it stands: a figure
+ * before the row's sure label text is noise (a seal's residue in a merged label column reads "-1"), not a serial
+ * number; text after the row's first sure figure is an unreadable figure (a seal over a "0"), a blank slot.
+ */
+function cellKinds(cells: SourceCell[]): (Figure | null | undefined | 'noise')[] {
+  const kinds = cells.map((cell) => readFigure(cell.text));
+  const sure = (index: number) => !cells[index]!.doubtful;
+  const lastSureText = kinds.findLastIndex(
+    (kind, index) => kind === undefined && sure(index) && !RULE_CELL.test(cells[index]!.text.trim()),
+  );
+  const firstSureFigure = kinds.findIndex((kind, index) => Boolean(kind) && sure(index));
+  return kinds.map((kind, index) => {
+    if (sure(index)) return kind;
+    if (kind && index < lastSureText) return 'noise';
+    if (kind === undefined && firstSureFigure !== -1 && index > firstSureFigure) return null;
+    return kind;
+  });
+}
+
 /** Reads a row as its label and the figure slots after it (each cell's figure read once). */
 export function viewRow(source: SourceRow): RowView {
-  const kinds = source.cells.map((cell) => readFigure(cell.text));
+  const kinds = cellKinds(source.cells);
   let lastText = -1;
   kinds.forEach((kind, index) => {
     if (kind === undefined && !RULE_CELL.test(source.cells[index]!.text.trim())) lastText = index;
@@ -135,12 +161,12 @@ export function viewRow(source: SourceRow): RowView {
     .filter((_, index) => kinds[index] === undefined && index <= lastText)
     .map((cell) => compactText(cell.text))
     .join('');
-  const figureBeforeLabel = kinds.slice(0, Math.max(lastText, 0)).some((kind) => kind !== undefined && kind !== null);
+  const figureBeforeLabel = kinds.slice(0, Math.max(lastText, 0)).some((kind) => kind !== undefined && kind !== null && kind !== 'noise');
   let end = source.cells.length;
   // Text lines end in separators; only a table grid says a trailing slot is a blank cell.
   if (source.table === undefined) while (end > lastText + 1 && kinds[end - 1] === null) end--;
   const slots = source.cells.slice(lastText + 1, end);
-  const figureCount = kinds.slice(lastText + 1, end).filter(Boolean).length;
+  const figureCount = kinds.slice(lastText + 1, end).filter((kind) => kind && kind !== 'noise').length;
   return { source, label, figureBeforeLabel, slots, figureCount };
 }
 
