@@ -125,6 +125,45 @@ describe('the grid of a worn or sealed scan', () => {
     ]);
   });
 
+  it('finds a column line lost in every row where a double-width slot parts its text with bare paper, not in a label column', () => {
+    // Seven columns 80 wide from x = 100; row 0 a heading whose text runs across x = 340, rows 1–3 a figure centred
+    // in each column. `lost` columns have no line at all; `label` puts left-aligned labels (one of two words) in the
+    // first column instead of figures.
+    const columnXs = [100, 180, 260, 340, 420, 500, 580, 660];
+    const grid = (lost: number[], label: boolean) => {
+      const target = page(4, columnXs);
+      for (const x of columnXs.slice(1, -1)) if (!lost.includes(x)) columnLine(target, x, range(0, 4));
+      target.paint(300, target.rowTop(0) + 12, 380, target.rowTop(0) + 26);
+      for (const row of [1, 2, 3]) {
+        const [top, bottom] = [target.rowTop(row) + 13, target.rowTop(row) + 27];
+        for (const x of columnXs.slice(label ? 2 : 0, -1)) target.paint(x + 35, top, x + 45, bottom);
+        if (label) target.paint(110, top, 170, bottom);
+        if (label && row === 2) target.paint(200, top, 240, bottom);
+      }
+      return findTableGrids(target)[0];
+    };
+    const found = grid([340], false);
+    assert.equal(found?.columns, 7);
+    assert.deepEqual(spans(found, 0), [
+      [1, 1],
+      [1, 1],
+      [2, 1],
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    for (const row of [1, 2, 3]) assert.equal(spans(found, row).length, 7);
+    assert.equal(grid([340, 420], false)?.columns, 7);
+    assert.equal(grid([180], true)?.columns, 6);
+  });
+
+  it('drops a stray line closer to a column line than any column is narrow (residue beside the border)', () => {
+    const target = page(4, [100, 300, 500, 700]);
+    for (const x of [300, 500]) columnLine(target, x, range(0, 4));
+    columnLine(target, 692, [1, 2]);
+    assert.equal(findTableGrids(target)[0]?.columns, 3);
+  });
+
   it('takes a lone ruled row of several cells as a table (a page break cut it off), not a framed line of text', () => {
     // A tall row (its column lines span more than a glyph could), as the last row of table 四 on a page of its own.
     const lone = (columnXs: number[]) => {

@@ -4,7 +4,8 @@
  * does not), grouped into tables by where they cross, then slots between neighbouring
  * rulings, merged where the ruling between two slots is missing (a rowspan or colspan) — unless the line is ruled
  * nearly everywhere else along the table's body, where its gap is a break (a seal, a worn dashed ruling) — unless a
- * label runs across the gap with no trace of the line beside it.
+ * label runs across the gap with no trace of the line beside it. A column line lost in every row is found where a
+ * slot as wide as two or three columns parts its text with lanes of bare paper.
  */
 import type { ScanImage } from './scan-clean.ts';
 
@@ -412,6 +413,113 @@ function columnPlace(image: ScanImage, xs: number[], ys: number[], column: numbe
   return { at, lane, inset, top, bottom, inkBetween };
 }
 
+/** A slot this many times the table's typical column width may hold columns whose lines were lost. */
+const WIDE_SLOT = 1.6;
+/** The widest a column found between lost lines may be, in typical column widths. */
+const WIDEST = 1.4;
+/** Rows a lane must part text in to be a lost line. */
+const MIN_PARTED_ROWS = 2;
+/** Lost lines one slot may hold. */
+const MAX_LOST_LINES = 2;
+/** Columns a table needs for its typical column width to mean something. */
+const MIN_COLUMNS_FOR_WIDTH = 5;
+
+/**
+ * Column lines lost in every row (a worn dashed line under a seal): no ruling gives their x. In a slot much wider
+ * than the table's typical column, a bare-paper lane that parts text in two rows or more, from the bottom up to a
+ * heading over the columns, is a lost line, when the parts it leaves are column-sized (a 总计 column is narrow). A
+ * label column fails: its text crosses the lane, or stands on one side of it in a row below, or its parts are too
+ * wide. The lost lines are returned as rulings through the rows that show them.
+ */
+function lostColumnLines(image: ScanImage, xs: number[], ys: number[]): Ruling[] {
+  const widths = xs.slice(1).map((x, column) => x - xs[column]!);
+  if (widths.length < MIN_COLUMNS_FOR_WIDTH) return [];
+  const typical = [...widths].sort((a, b) => a - b)[Math.floor(widths.length / 2)]!;
+  const narrowest = typical / 2;
+  return widths.flatMap((width, column) => {
+    if (width < WIDE_SLOT * typical || width > (MAX_LOST_LINES + 1) * WIDEST * typical) return [];
+    const [left, right] = [xs[column]!, xs[column + 1]!];
+    const lanes: { at: number; fromRow: number }[] = [];
+    let stretch: { at: number; fromRow: number }[] = [];
+    const closeStretch = () => {
+      if (stretch.length > 0) {
+        const at = Math.round((stretch[0]!.at + stretch.at(-1)!.at) / 2);
+        lanes.push({ at, fromRow: Math.max(...stretch.map((place) => place.fromRow)) });
+      }
+      stretch = [];
+    };
+    // Places a few pixels apart (a speck of residue between) are one lane: its middle.
+    for (let at = Math.round(left + narrowest); at <= Math.round(right - narrowest); at++) {
+      const fromRow = rowsPartedAt(image, ys, left, right, at);
+      if (fromRow === null) continue;
+      if (stretch.length > 0 && at - stretch.at(-1)!.at > narrowest / 2) closeStretch();
+      stretch.push({ at, fromRow });
+    }
+    closeStretch();
+    const edges = [left, ...lanes.map((lane) => lane.at), right];
+    const columnSized = edges
+      .slice(1)
+      .every((edge, index) => edge - edges[index]! >= narrowest && edge - edges[index]! <= WIDEST * typical);
+    return lanes.length > 0 && lanes.length <= MAX_LOST_LINES && columnSized
+      ? lanes.map((lane) => ({ at: lane.at, spans: [[ys[lane.fromRow]!, ys.at(-1)!]] as [number, number][] }))
+      : [];
+  });
+}
+
+/**
+ * The top row of those in which the lane at `at` parts text (text on both sides of it, none in it), counted from
+ * the bottom up to a heading: a row with text across the lane, or on one side of it above rows it parts. Null if
+ * fewer than two rows part, or a row below them has text on one side only (a label).
+ */
+function rowsPartedAt(image: ScanImage, ys: number[], left: number, right: number, at: number): number | null {
+  let fromRow: number | null = null;
+  let parted = 0;
+  for (let row = ys.length - 2; row >= 0; row--) {
+    const side = laneSides(image, ys, left, right, at, row);
+    if (side === 'crossed' || (side === 'one side' && fromRow !== null)) break;
+    if (side === 'one side') return null;
+    if (side === 'parted') [fromRow, parted] = [row, parted + 1];
+  }
+  return parted >= MIN_PARTED_ROWS ? fromRow : null;
+}
+
+/** Whether text crosses a lane at `at` in `row` between `left` and `right`, parts there, stands on one side, or none is there. */
+function laneSides(image: ScanImage, ys: number[], left: number, right: number, at: number, row: number) {
+  const { lane, inset, inkBetween } = columnPlace(image, [left, at, right], ys, 0, row);
+  const enough = Math.max(6, (image.dpi / 150) ** 2 * 12);
+  // The lost line's own dark dashes stand in the middle of the lane, a seal's residue leaves specks beside them;
+  // text across the lane leaves more ink than a glyph needs.
+  const trace = Math.max(2, Math.round(image.dpi / 75));
+  if (inkBetween(at - lane, at - trace) + inkBetween(at + trace + 1, at + lane + 1) > enough) return 'crossed';
+  const [before, after] = [
+    inkBetween(Math.round(left) + inset, at - lane) >= enough,
+    inkBetween(at + lane + 1, Math.round(right) - inset) >= enough,
+  ];
+  if (before && after) return 'parted';
+  return before || after ? 'one side' : 'none';
+}
+
+/** Narrower than this (in inches), a slot between two column lines holds no text: one of the lines is a stray. */
+const MIN_COLUMN_WIDTH = 1 / 10;
+
+/**
+ * Column line positions without those closer to a neighbour than a column can be narrow: of two such, the one ruled
+ * along less of its length (a stray stroke of residue beside the table's border) goes.
+ */
+function withoutSlivers(xs: number[], verticals: Ruling[], dpi: number): number[] {
+  const tolerance = MIN_COLUMN_WIDTH * dpi;
+  const ruledLength = (x: number) =>
+    verticals
+      .filter((ruling) => Math.abs(ruling.at - x) < tolerance / 2)
+      .reduce((sum, ruling) => sum + ruling.spans.reduce((length, [a, b]) => length + b - a, 0), 0);
+  const kept = [...xs];
+  for (let index = 1; index < kept.length;) {
+    if (kept[index]! - kept[index - 1]! >= tolerance) index++;
+    else kept.splice(ruledLength(kept[index]!) < ruledLength(kept[index - 1]!) ? index : index - 1, 1);
+  }
+  return kept;
+}
+
 /** The grid of one table: slots between rulings, merged where the ruling between two is missing. */
 function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, image: ScanImage): ScanTableGrid | null {
   const dpi = image.dpi;
@@ -425,17 +533,26 @@ function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, image:
   const verticalBottom = Math.max(...table.verticals.map((ruling) => ruling.spans[0]![1]));
   if (ys[0]! - verticalTop > dpi / 8) ys.unshift(verticalTop);
   if (verticalBottom - ys.at(-1)! > dpi / 8) ys.push(verticalBottom);
-  const xs = distinctPositions(
-    table.verticals.map((ruling) => ruling.at),
-    tolerance,
+  const ruledXs = withoutSlivers(
+    distinctPositions(
+      table.verticals.map((ruling) => ruling.at),
+      tolerance,
+    ),
+    table.verticals,
+    dpi,
   );
+  const lost = lostColumnLines(image, ruledXs, ys);
+  // A stray dropped as a sliver is no ruling: wiping it would wipe a glyph's stroke.
+  const ruled = table.verticals.filter((ruling) => ruledXs.some((x) => Math.abs(ruling.at - x) <= tolerance));
+  const verticals = [...ruled, ...lost];
+  const xs = distinctPositions([...ruledXs, ...lost.map((ruling) => ruling.at)], tolerance);
   const rows = ys.length - 1;
   const columns = xs.length - 1;
   if (rows < 1 || columns < 1) return null;
   const slot = (row: number, column: number) => row * columns + column;
   const parent = Array.from({ length: rows * columns }, (_, index) => index);
   const find = (index: number): number => (parent[index] === index ? index : (parent[index] = find(parent[index]!)));
-  const columnLine = columnLines(image, table.verticals, xs, ys, tolerance);
+  const columnLine = columnLines(image, verticals, xs, ys, tolerance);
   const rowLine = rowLines(table.horizontals, xs, ys, tolerance, columnLine.bodyFrom);
   for (let row = 0; row < rows; row++) {
     for (let column = 0; column < columns; column++) {
@@ -479,7 +596,7 @@ function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, image:
     cells,
     box: { left: xs[0]!, top: ys[0]!, right: xs.at(-1)!, bottom: ys.at(-1)! },
     horizontals: table.horizontals,
-    verticals: table.verticals,
+    verticals,
   };
 }
 
