@@ -102,6 +102,19 @@ describe('reading the cells of a scanned table', () => {
     );
     assert.equal(table.rows[0]![0]!.text, '10');
   });
+
+  it('keeps a minus sign too faint for the dark-ink test before a figure, but not scattered specks there', async () => {
+    const dash = `<rect x="62" y="34" width="8" height="2" fill="#aaa"/>`;
+    const specks = [0, 4, 8].map((dx) => `<rect x="${58 + dx}" y="${31 + (dx % 8)}" width="1" height="1" fill="#aaa"/>`).join('');
+    const table = await readTable(
+      await ruledPage([
+        [figure('2') + dash, figure('25')],
+        [figure('3') + specks, figure('8')],
+      ]),
+    );
+    assert.equal(table.rows[0]![0]!.text, '-2');
+    assert.equal(table.rows[1]![0]!.text, '3');
+  });
 });
 
 describe('two readings of one line', () => {

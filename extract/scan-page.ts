@@ -202,6 +202,40 @@ function withoutStrayInk(pixels: Uint8Array, image: ScanImage, found: InkBox): I
   return inkBox(pixels, image, { left: kept[0]!.x0, right: kept.at(-1)!.x1 + 1, top: found.y0, bottom: found.y1 + 1 }, TEXT_INK);
 }
 
+/** Share of its box a dash's faint ink fills at least. */
+const DASH_FILL = 0.6;
+
+/**
+ * The ink box grown over a minus sign standing just before it: a dash thinner than the dark-ink test (a small
+ * scan's one-pixel stroke comes out grey) does not count as a stroke, and a figure cropped without it loses its
+ * sign — with no identity over table 二 to notice. A dash is faint ink within a digit's width left of the box,
+ * in the middle of its height, wider than tall and no taller than a quarter of the figure, with paper above and
+ * below. The recogniser then reads the sign, or reads it doubtfully.
+ */
+function withSignBefore(pixels: Uint8Array, image: ScanImage, box: Bounds, found: InkBox): InkBox {
+  const height = found.y1 - found.y0 + 1;
+  const reach = { left: Math.max(box.left, found.x0 - height), right: found.x0 - 1 };
+  const band = { top: found.y0 + Math.floor(height / 4), bottom: found.y1 - Math.floor(height / 4) };
+  const dash = { x0: Infinity, x1: -1, y0: Infinity, y1: -1, ink: 0 };
+  for (let y = band.top; y <= band.bottom; y++)
+    for (let x = reach.left; x <= reach.right; x++) {
+      if (pixels[y * image.width + x]! >= FAINT_INK) continue;
+      Object.assign(dash, { x0: Math.min(dash.x0, x), x1: Math.max(dash.x1, x), y0: Math.min(dash.y0, y), y1: Math.max(dash.y1, y) });
+      dash.ink++;
+    }
+  const [width, tall] = [dash.x1 - dash.x0 + 1, dash.y1 - dash.y0 + 1];
+  if (dash.x1 < 0 || width < Math.max(3, height / 4) || width < tall * 1.5 || tall > height / 4) return found;
+  // A stroke fills its box; the specks a seal or noise leaves about scatter over theirs.
+  if (dash.ink < DASH_FILL * width * tall) return found;
+  // Paper right above and below the dash: a stroke of something taller (a "4" of a number before) is no sign.
+  const paperAt = (y: number) => {
+    for (let x = dash.x0; x <= dash.x1; x++) if (pixels[y * image.width + x]! < FAINT_INK) return false;
+    return true;
+  };
+  if (!paperAt(dash.y0 - 1) || !paperAt(dash.y1 + 1)) return found;
+  return { ...found, x0: dash.x0 };
+}
+
 /**
  * The content box of a cell (ink inside its rulings), or null when the cell is blank. Dark ink decides first;
  * a cell with none is looked at again for faint ink (a thin serif figure of a worn 120-dpi copy).
@@ -220,7 +254,12 @@ function contentCrop(pixels: Uint8Array, image: ScanImage, cell: GridCell): Crop
   const enough = ({ ink, y0, y1 }: InkBox) => ink >= Math.max(6, (image.dpi / 150) ** 2 * 12) && y1 - y0 >= image.dpi / 30;
   let found = inkBox(pixels, image, box, TEXT_INK);
   if (enough(found))
-    found = withFaintStrokes(pixels, image, box, withoutStrayInk(pixels, image, withoutSideResidue(pixels, image, box, found)));
+    found = withSignBefore(
+      pixels,
+      image,
+      box,
+      withFaintStrokes(pixels, image, box, withoutStrayInk(pixels, image, withoutSideResidue(pixels, image, box, found))),
+    );
   else found = withoutSideResidue(pixels, image, box, inkBox(pixels, image, box, FAINT_INK));
   if (!enough(found)) return null;
   const { x0, y0, x1, y1 } = found;
