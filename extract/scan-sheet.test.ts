@@ -12,7 +12,7 @@ import { renderStandaloneReport } from '../simulator/report-html.ts';
 import { scanImage, scanPagesOf, scanPdf } from '../simulator/scan-render.ts';
 import { parseReport } from '../transform/index.ts';
 import { extractDocument } from './index.ts';
-import { findGutter, pagesOfSheet, type RgbImage } from './scan-sheet.ts';
+import { findGutter, pagesOfSheet, stackedPages, type RgbImage } from './scan-sheet.ts';
 import type { ExtractedDocument, TableBlock } from './types.ts';
 
 /** An SVG table: `columns` x `rows` ruled cells with a figure in each, from (x, y), `width` wide. */
@@ -87,6 +87,23 @@ const cellBoxPages = (document: ExtractedDocument) =>
       ),
     ].sort(),
   );
+
+describe('pages one under another (a long image)', () => {
+  it('cuts a long image of two pages in the paper between them, top page first', async () => {
+    const body = pageSvg(0, 'square') + `<g transform="translate(0 1414)">${pageSvg(0, 'none')}</g>`;
+    const pages = stackedPages(await rgbOf(svgOf(1000, 2828, body), 1));
+    assert.equal(pages.length, 2);
+    for (const page of pages) assert.ok(Math.abs(page.height - 1414) < 150, `each part about a page tall: ${page.height}`);
+    const corner = { x: 100, y: 40, width: 120, height: 120 };
+    assert.ok(darkShare(pages[0]!, corner) > 0.05, 'the top page comes first');
+    assert.ok(darkShare(pages[1]!, corner) < 0.01, 'the lower page comes second');
+  });
+
+  it('leaves a long image whole where its table runs on past where a page would end', async () => {
+    const image = await rgbOf(svgOf(1000, 2828, textBars(120, 60, 760, 3) + tableSvg(100, 160, 800, 6, 90)));
+    assert.equal(stackedPages(image).length, 1);
+  });
+});
 
 describe('two pages per sheet', () => {
   it('splits a tilted sheet of two pages at its fold, left page first', async () => {

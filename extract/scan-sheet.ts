@@ -6,7 +6,7 @@
  * stays whole. Each half becomes a page, left first, before deskew and table reading.
  */
 import sharp from 'sharp';
-import { grayWithoutSeal } from './scan-clean.ts';
+import { evenLight, grayWithoutSeal } from './scan-clean.ts';
 import type { DocumentPage } from './types.ts';
 
 /** An image as RGB pixels, 3 bytes a pixel. */
@@ -230,4 +230,67 @@ export function joinHalves(halves: DocumentPage[], leftWidthPoints: number): Doc
     if (block.kind === 'table') for (const cell of block.rows.flat()) if (cell.ocr) cell.ocr.box.x += leftWidthPoints;
   }
   return { number: left.number, blocks: [...left.blocks, ...right.blocks] };
+}
+
+/** Height by width of a portrait A4 page. */
+const PAGE_ASPECT = Math.SQRT2;
+/** An image this many times as tall as wide or more holds pages one under another (a "long image" of a report). */
+const MIN_STACK_ASPECT = 2.2;
+/** A cut between stacked pages lies within this share of a page's height of where the page count puts it. */
+const CUT_ZONE = 0.15;
+/** Shortest run of inkless rows that parts two pages, as a share of a page's height (two margins make 10 % or more). */
+const MIN_PAGE_GAP = 0.02;
+/** Ink darker than this share of the paper's brightness counts when looking for the paper between stacked pages. */
+const DARK_INK_RATIO = 0.5;
+/** A row is inkless when fewer than this share of its pixels are ink (noise, a speck of dust). */
+const INKLESS_ROW_SHARE = 0.003;
+
+/**
+ * Which rows hold no ink, read in the red channel (a seal is paper there) with the light made even (a photo's
+ * dim corners are paper too). Only dark ink counts, under half the paper's brightness: a degraded scan's noise
+ * greys every row a little.
+ */
+function inklessRows(image: RgbImage): boolean[] {
+  const gray = grayWithoutSeal(image.pixels, image.width, image.height);
+  const even = evenLight({ pixels: gray, width: image.width, height: image.height, dpi: Math.round(image.width / 8.27) }).pixels;
+  const ink = DARK_INK_RATIO * 255;
+  return Array.from({ length: image.height }, (_, y) => {
+    let count = 0;
+    for (let x = 0; x < image.width; x++) count += even[y * image.width + x]! < ink ? 1 : 0;
+    return count < INKLESS_ROW_SHARE * image.width;
+  });
+}
+
+/** The longest run of inkless rows between `from` and `to`: its start and length. */
+function longestInklessRun(inkless: boolean[], from: number, to: number): { start: number; length: number } {
+  let best = { start: from, length: 0 };
+  for (let y = Math.max(0, from), run = 0; y < Math.min(inkless.length, to); y++) {
+    run = inkless[y] ? run + 1 : 0;
+    if (run > best.length) best = { start: y - run + 1, length: run };
+  }
+  return best;
+}
+
+/**
+ * The pages of an image of pages set one under another (a report posted as one long image), top first: cut in
+ * the middle of the bare paper between them, found near where the page count puts each cut. An image with no
+ * such band there — a long table, a page of text running on — stays whole.
+ */
+export function stackedPages(image: RgbImage): RgbImage[] {
+  const pageCount = Math.round(image.height / (image.width * PAGE_ASPECT));
+  if (image.height < MIN_STACK_ASPECT * image.width || pageCount < 2) return [image];
+  const inkless = inklessRows(image);
+  const pageHeight = image.height / pageCount;
+  const cuts: number[] = [0];
+  for (let page = 1; page < pageCount; page++) {
+    const expected = page * pageHeight;
+    const run = longestInklessRun(inkless, Math.round(expected - CUT_ZONE * pageHeight), Math.round(expected + CUT_ZONE * pageHeight));
+    if (run.length < MIN_PAGE_GAP * pageHeight) return [image];
+    cuts.push(run.start + Math.floor(run.length / 2));
+  }
+  cuts.push(image.height);
+  return cuts.slice(1).map((bottom, index) => {
+    const top = cuts[index]!;
+    return { pixels: image.pixels.slice(top * image.width * 3, bottom * image.width * 3), width: image.width, height: bottom - top };
+  });
 }

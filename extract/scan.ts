@@ -10,7 +10,7 @@ import { removeRunningLines, renumberTables } from './pdf-layout.ts';
 import { renderPdfPages } from './pdfium-render.ts';
 import { cleanScan } from './scan-clean.ts';
 import { readScanPage } from './scan-page.ts';
-import { joinHalves, pagesOfSheet } from './scan-sheet.ts';
+import { joinHalves, pagesOfSheet, stackedPages } from './scan-sheet.ts';
 import type { DocumentPage, ExtractedDocument, ExtractWarning } from './types.ts';
 
 // An extract thread (jobs/extract-pool.ts) reads one page at a time on its core: libvips's cache of recent
@@ -20,8 +20,11 @@ if (!isMainThread) {
   sharp.concurrency(1);
 }
 
-/** image-2: table cells read by PaddleOCR's recogniser (image-1: tesseract 5), running text by tesseract 5. */
-export const IMAGE_EXTRACTOR_VERSION = 'image-2';
+/**
+ * image-3: a long image of pages one under another read page by page; worn grids and cell crops repaired (image-2:
+ * table cells read by PaddleOCR's recogniser; image-1: tesseract 5); running text by tesseract 5.
+ */
+export const IMAGE_EXTRACTOR_VERSION = 'image-3';
 /** PDF pages are rendered at the resolution most scans are made at; finer costs OCR time for nothing. */
 export const SCAN_RENDER_DPI = 150;
 const A4_WIDTH_INCHES = 8.27;
@@ -75,20 +78,27 @@ export async function extractImage(bytes: Uint8Array, sha256: string): Promise<E
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    // A sheet with two pages side by side is read as two pages: page numbers count the halves.
+    // Pages set one under another (a long image) or two side by side (a sheet) are read as pages of their own.
     const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    const sheet = await pagesOfSheet({ pixels, width: info.width, height: info.height });
-    for (const image of sheet.pages) {
-      const number = laidOut.length + 1;
-      const dpi = dpiOf(image.width, metadata.density);
-      const read = await readRgbPage(image.pixels, image.width, image.height, dpi, number);
-      const half = sheet.gutter ? ` (half ${sheet.pages.indexOf(image) + 1} of image page ${index + 1})` : '';
-      warnings.push({
-        code: 'OCR',
-        message: `page ${number}${half}: image read by OCR at ${dpi} dpi, straightened by ${read.skew.toFixed(2)}°`,
-        page: number,
-      });
-      laidOut.push({ page: read.page, height: read.heightPoints });
+    const stacked = stackedPages({ pixels, width: info.width, height: info.height });
+    for (const [part, stackedPage] of stacked.entries()) {
+      const sheet = await pagesOfSheet(stackedPage);
+      for (const image of sheet.pages) {
+        const number = laidOut.length + 1;
+        const dpi = dpiOf(image.width, metadata.density);
+        const read = await readRgbPage(image.pixels, image.width, image.height, dpi, number);
+        const where = [
+          ...(sheet.gutter ? [`half ${sheet.pages.indexOf(image) + 1}`] : []),
+          ...(stacked.length > 1 ? [`part ${part + 1} from the top`] : []),
+        ];
+        const of = where.length > 0 ? ` (${where.join(', ')} of image page ${index + 1})` : '';
+        warnings.push({
+          code: 'OCR',
+          message: `page ${number}${of}: image read by OCR at ${dpi} dpi, straightened by ${read.skew.toFixed(2)}°`,
+          page: number,
+        });
+        laidOut.push({ page: read.page, height: read.heightPoints });
+      }
     }
   }
   if ((metadata.pages ?? 1) > MAX_IMAGE_PAGES)
