@@ -52,6 +52,17 @@ async function readTable(page: ScanImage): Promise<TableBlock> {
   return table as TableBlock;
 }
 
+/** The readings of the left column of a two-by-two table whose left cells hold `upper` and `lower`. */
+async function leftColumnRead(upper: string, lower = figure('3')): Promise<string[]> {
+  const table = await readTable(
+    await ruledPage([
+      [upper, figure('25')],
+      [lower, figure('8')],
+    ]),
+  );
+  return table.rows.map((row) => row[0]!.text);
+}
+
 describe('reading the cells of a scanned table', () => {
   it('reads two figures stacked in one box (a row ruling lost) with no confidence, not as one figure', async () => {
     const table = await readTable(
@@ -83,37 +94,18 @@ describe('reading the cells of a scanned table', () => {
 
   it('leaves out a ruling\'s residue standing apart at the side of a cell (it would read as a "1")', async () => {
     const residue = `<rect x="${COLUMN_WIDTH - 14}" y="10" width="2" height="${ROW_HEIGHT - 20}" fill="#333"/>`;
-    const table = await readTable(
-      await ruledPage([
-        [figure('7') + residue, figure('25')],
-        [figure('3'), figure('8')],
-      ]),
-    );
-    assert.equal(table.rows[0]![0]!.text, '7');
+    assert.equal((await leftColumnRead(figure('7') + residue))[0], '7');
   });
 
   it('leaves out a few specks of stray ink standing apart from a figure (they would read as ".5")', async () => {
     const specks = [0, 6, 12].map((dx) => `<rect x="${118 + dx}" y="${30 + dx / 2}" width="3" height="2" fill="#555"/>`).join('');
-    const table = await readTable(
-      await ruledPage([
-        [figure('10') + specks, figure('25')],
-        [figure('3'), figure('8')],
-      ]),
-    );
-    assert.equal(table.rows[0]![0]!.text, '10');
+    assert.equal((await leftColumnRead(figure('10') + specks))[0], '10');
   });
 
   it('keeps a minus sign too faint for the dark-ink test before a figure, but not scattered specks there', async () => {
     const dash = `<rect x="62" y="34" width="8" height="2" fill="#aaa"/>`;
     const specks = [0, 4, 8].map((dx) => `<rect x="${58 + dx}" y="${31 + (dx % 8)}" width="1" height="1" fill="#aaa"/>`).join('');
-    const table = await readTable(
-      await ruledPage([
-        [figure('2') + dash, figure('25')],
-        [figure('3') + specks, figure('8')],
-      ]),
-    );
-    assert.equal(table.rows[0]![0]!.text, '-2');
-    assert.equal(table.rows[1]![0]!.text, '3');
+    assert.deepEqual(await leftColumnRead(figure('2') + dash, figure('3') + specks), ['-2', '3']);
   });
 });
 

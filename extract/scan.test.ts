@@ -13,7 +13,7 @@ import { parseReport } from '../transform/index.ts';
 import type { ParsedReport } from '../transform/types.ts';
 import { extractDocument } from './index.ts';
 import type { ScanImage } from './scan-clean.ts';
-import { findTableGrids } from './scan-grid.ts';
+import { findTableGrids, type ScanTableGrid } from './scan-grid.ts';
 import type { ExtractedDocument, TableBlock } from './types.ts';
 
 const REPORT_ID = 'huaian-2024';
@@ -102,6 +102,10 @@ function ruledPage(rows: number, columnXs: number[]): ScanImage & { ink: (x0: nu
   return { width, height: 600, pixels, dpi: 150, ink };
 }
 
+/** The column spans of a grid row's cells, left to right. */
+const spansOf = (grid: ScanTableGrid | undefined, row: number) =>
+  grid?.cells.filter((cell) => cell.row === row).map((cell) => cell.columnSpan);
+
 describe('the ruling grid of a scanned table', () => {
   it('keeps a body column line that a seal broke in one row, and a heading row across the table merged', () => {
     const page = ruledPage(6, [100, 300, 500, 700]);
@@ -112,14 +116,8 @@ describe('the ruling grid of a scanned table', () => {
     page.ink(300, 260, 301, 341);
     const [grid] = findTableGrids(page);
     assert.equal(grid?.columns, 3);
-    assert.deepEqual(
-      grid.cells.filter((cell) => cell.row === 0).map((cell) => cell.columnSpan),
-      [3],
-    );
-    assert.deepEqual(
-      grid.cells.filter((cell) => cell.row === 3).map((cell) => cell.columnSpan),
-      [1, 1, 1],
-    );
+    assert.deepEqual(spansOf(grid, 0), [3]);
+    assert.deepEqual(spansOf(grid, 3), [1, 1, 1]);
   });
 
   it('finds a lost column line in a lane of bare paper between two figures, not under a label across it', () => {
@@ -132,9 +130,8 @@ describe('the ruling grid of a scanned table', () => {
     page.ink(390, 235, 405, 250);
     page.ink(240, 275, 360, 285);
     const [grid] = findTableGrids(page);
-    const spans = (row: number) => grid!.cells.filter((cell) => cell.row === row).map((cell) => cell.columnSpan);
     assert.deepEqual(
-      [spans(2), spans(3), spans(4)],
+      [spansOf(grid, 2), spansOf(grid, 3), spansOf(grid, 4)],
       [
         [1, 1, 1],
         [1, 1, 1],

@@ -58,9 +58,9 @@ function wrongKeys(truth: Truth, report: ParsedReport): string[] {
   return Object.keys(truth.cells).filter((key) => !(found.has(key) && acceptsCell(truth, key, found.get(key) ?? null)));
 }
 
-function scoreCells(truth: Truth, report: ParsedReport): DocumentScore['cells'] {
+function scoreCells(truth: Truth, report: ParsedReport, wrongCellKeys: string[]): DocumentScore['cells'] {
   const found = new Map(report.cells.map((cell) => [cell.key, cell]));
-  const wrong = wrongKeys(truth, report).map((key) => {
+  const wrong = wrongCellKeys.map((key) => {
     const cell = found.get(key);
     const shown = cell ? `${cell.value} (raw ${JSON.stringify(cell.provenance?.raw ?? null)})` : 'no key';
     return `${key}: expected ${truth.cells[key]} found ${shown}`;
@@ -147,14 +147,15 @@ function scoreAnomalies(truth: Truth, report: ParsedReport): DocumentScore['anom
 
 /** Scores a parsed report against its truth. */
 export function scoreDocument(entry: string, truth: Truth, report: ParsedReport): DocumentScore {
-  const cells = scoreCells(truth, report);
+  const wrong = wrongKeys(truth, report);
+  const cells = scoreCells(truth, report, wrong);
   return {
     entry,
     cells,
     anomalies: scoreAnomalies(truth, report),
     meta: scoreMeta(truth, report),
     silentErrors: report.anomalies.length === 0 ? cells.wrong.length : 0,
-    unflaggedCells: wrongKeys(truth, report).filter((key) => !report.anomalies.some((anomaly) => anomalyPointsAt(anomaly, key))),
+    unflaggedCells: wrong.filter((key) => !report.anomalies.some((anomaly) => anomalyPointsAt(anomaly, key))),
   };
 }
 
