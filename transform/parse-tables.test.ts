@@ -158,3 +158,36 @@ test('a document that is no report gets metadata and no cells', () => {
   assert.equal(parsed.meta.isReport, false);
   assert.deepEqual(parsed.cells, []);
 });
+
+/** The test document with some of table 三's row labels replaced (as OCR garbles them under a seal). */
+function withLabels(replacements: Record<string, string>): ExtractedDocument {
+  const relabel = (block: Block): Block =>
+    block.kind === 'table'
+      ? { ...block, rows: block.rows.map((row) => row.map((cell) => ({ ...cell, text: replacements[cell.text] ?? cell.text }))) }
+      : block;
+  return { ...doc, pages: doc.pages.map((page) => ({ ...page, blocks: page.blocks.map(relabel) })) };
+}
+
+test('a table 三 row whose label is unreadable is read by its place between the rows around it, and says so', () => {
+  const garbled = parseReport(
+    withLabels({ '7.属于行政执法案卷': '7.属于柠致披法囊参', '1.本机关不掌握相关政府信息': '1.本机美不掌雄相关致府缩息' }),
+  );
+  const garbledValue = (key: string) => garbled.cells.find((cell) => cell.key === key)?.value;
+  assert.equal(garbledValue('t3.denied.enforcement_files.total'), 0);
+  assert.equal(garbledValue('t3.unable.not_held.total'), 75);
+  assert.deepEqual(
+    garbled.anomalies.filter((anomaly) => anomaly.id.startsWith('row_by_place:')).map((anomaly) => [anomaly.kind, anomaly.id]),
+    [
+      ['layout', 'row_by_place:t3.denied.enforcement_files'],
+      ['layout', 'row_by_place:t3.unable.not_held'],
+    ],
+  );
+  assert.ok(!report.anomalies.some((anomaly) => anomaly.id.startsWith('row_by_place:')));
+});
+
+test('two unreadable labels in a row leave both rows missing: their order alone does not say which is which', () => {
+  const garbled = parseReport(withLabels({ '6.属于四类过程性信息': '6.属于四类讨稈柱信怠', '7.属于行政执法案卷': '7.属于柠致披法囊参' }));
+  const keys = new Set(garbled.cells.filter((cell) => cell.value !== null).map((cell) => cell.key));
+  assert.ok(!keys.has('t3.denied.process_info.total') && !keys.has('t3.denied.enforcement_files.total'));
+  assert.ok(!garbled.anomalies.some((anomaly) => anomaly.id.startsWith('row_by_place:')));
+});

@@ -49,14 +49,47 @@ function isFigureRow(view: RowView): boolean {
   return view.figureCount > 0 || (view.source.table !== undefined && view.slots.length > 0 && view.label !== '');
 }
 
+/**
+ * Rows whose place in the template is fixed: every row of table 三 but (六) as one row, which stands in for the
+ * 2021 template's three (六) rows. Only these are taken by their place alone.
+ */
+const FIXED_PLACE = T3_ROWS_ANY.filter((spec) => spec !== T3_OTHER_ONE_ROW);
+
+/**
+ * The row a figure row with an unrecognised label must be (an OCR-garbled label, "7.属于柠致披法囊参"): the one
+ * template row between the rows read just before and just after it, when that is the only row it skipped.
+ */
+function rowByPlace(before: RowSpec | undefined, after: RowSpec): RowSpec | null {
+  const between = before ? T3_ROWS_ANY.indexOf(before) + 1 : -1;
+  const spec = T3_ROWS_ANY[between];
+  return spec && T3_ROWS_ANY.indexOf(after) === between + 1 && FIXED_PLACE.includes(spec) ? spec : null;
+}
+
+/** A row taken by its place is recorded: its figures are read, its label was not. */
+function byPlaceAnomaly(spec: RowSpec, view: RowView): Anomaly {
+  return {
+    kind: 'layout',
+    id: `row_by_place:${spec.prefix}`,
+    detail: `row label "${view.label}" matches no row of table 三; read as ${spec.prefix} by its place between the rows around it`,
+  };
+}
+
 /** Reads table 三 from the row stream, starting at `from`. */
 export function parseTable3(rows: readonly SourceRow[], from = 0): Table3 {
   const cells = new Map<string, ReportCell>();
   const anomalies: Anomaly[] = [];
+  const place = (spec: RowSpec, view: RowView) => {
+    const placed = placeRow(spec, view, rowSumHolds);
+    for (const cell of placed.cells) cells.set(cell.key, cell);
+    anomalies.push(...placed.anomalies);
+  };
   let next = 0;
   let pending = '';
   let start = -1;
   let end = -1;
+  let lastRead: RowSpec | undefined;
+  /** Figure rows since the last row read whose labels matched no row (a bare figure line is stray, not a row). */
+  let unmatched: RowView[] = [];
   for (let index = from; index < rows.length && next < T3_ROWS_ANY.length; index++) {
     const view = viewRow(rows[index]!);
     if (!isFigureRow(view)) {
@@ -68,14 +101,20 @@ export function parseTable3(rows: readonly SourceRow[], from = 0): Table3 {
     if (!spec || (start === -1 && spec !== T3_ROWS_ANY[0] && spec.prefix !== 't3.carried_over')) {
       // Table 四's figures (a row of ten or more) after table 三 has begun mean it is over.
       if (start !== -1 && view.figureCount >= 10) break;
+      if (start !== -1 && view.label !== '') unmatched.push(view);
       continue;
     }
+    const skipped = unmatched.length === 1 ? rowByPlace(lastRead, spec) : null;
+    if (skipped) {
+      place(skipped, unmatched[0]!);
+      anomalies.push(byPlaceAnomaly(skipped, unmatched[0]!));
+    }
+    unmatched = [];
     if (start === -1) start = index;
     next = T3_ROWS_ANY.indexOf(spec) + 1;
     end = index + 1;
-    const placed = placeRow(spec, view, rowSumHolds);
-    for (const cell of placed.cells) cells.set(cell.key, cell);
-    anomalies.push(...placed.anomalies);
+    lastRead = spec;
+    place(spec, view);
   }
   const hasSubRows = T3_OTHER_2021.some((spec) => cells.has(`${spec.prefix}.total`));
   const oneRowOther = cells.has(`${T3_OTHER_ONE_ROW.prefix}.total`) && !hasSubRows;
