@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ScanImage } from './scan-clean.ts';
-import { findTableGrids, type ScanTableGrid } from './scan-grid.ts';
+import { findTableGrids, wipeRulings, type ScanTableGrid } from './scan-grid.ts';
 
 const ROW_HEIGHT = 40;
 const TOP = 100;
@@ -162,6 +162,26 @@ describe('the grid of a worn or sealed scan', () => {
     for (const x of [300, 500]) columnLine(target, x, range(0, 4));
     columnLine(target, 692, [1, 2]);
     assert.equal(findTableGrids(target)[0]?.columns, 3);
+  });
+
+  it('follows a slanted column line (a sheared page): cells beside it where it stands in their row, wiped all along', () => {
+    // The inner column lines drift 12 pixels rightwards from the table's top to its bottom, beyond the wipe's reach
+    // either side of their mean position.
+    const target = page(8, [100, 700]);
+    const [top, bottom] = [target.rowTop(0), target.rowTop(8) + 1];
+    for (const x of [300, 500]) {
+      for (let y = top; y <= bottom; y++) {
+        const at = x + Math.round((12 * (y - top)) / (bottom - top));
+        target.paint(at, y, at + 1, y);
+      }
+    }
+    const [grid] = findTableGrids(target);
+    assert.equal(grid?.columns, 3);
+    const cell = (row: number) => grid.cells.find((found) => found.row === row && found.column === 1)!.box;
+    // Where the line stands halfway down row 0 and row 7 (x + 0.75 and x + 11.25, its middle half a pixel right).
+    assert.ok(Math.abs(cell(0).left - 301.25) <= 1 && Math.abs(cell(7).left - 311.75) <= 1, `${cell(0).left} ${cell(7).left}`);
+    assert.ok(Math.abs(cell(7).right - 511.75) <= 1, `${cell(7).right}`);
+    assert.equal(wipeRulings(target, [grid]).filter((value) => value < 128).length, 0);
   });
 
   it('takes a lone ruled row of several cells as a table (a page break cut it off), not a framed line of text', () => {

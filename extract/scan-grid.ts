@@ -5,14 +5,28 @@
  * rulings, merged where the ruling between two slots is missing (a rowspan or colspan) — unless the line is ruled
  * nearly everywhere else along the table's body, where its gap is a break (a seal, a worn dashed ruling) — unless a
  * label runs across the gap with no trace of the line beside it. A column line lost in every row is found where a
- * slot as wide as two or three columns parts its text with lanes of bare paper.
+ * slot as wide as two or three columns parts its text with lanes of bare paper. A line that slants (a sheared or
+ * photographed page, straight only on average) bounds its cells and is wiped where it stands along its length.
  */
 import type { ScanImage } from './scan-clean.ts';
 
-/** A ruling: its position across (y of a horizontal, x of a vertical) and the stretches it covers along. */
+/**
+ * A ruling: its position across (y of a horizontal, x of a vertical) and the stretches it covers along; and the
+ * strokes it was found from, where it has them: a line of a photographed or sheared page slants (a column line
+ * drifts by a ruling's width or more from the table's top to its bottom), so that it stands at its mean position
+ * only halfway down.
+ */
 export interface Ruling {
   at: number;
   spans: [number, number][];
+  strokes?: Stroke[];
+}
+
+/** A stretch of a ruling at one position across (a run of line evidence): from and to along, inclusive. */
+interface Stroke {
+  at: number;
+  from: number;
+  to: number;
 }
 
 /** A cell of the grid: its slot range and its box in pixels, inside the rulings. */
@@ -143,7 +157,7 @@ function groupRuns(runs: Run[], tolerance: number, bridge: number): Ruling[] {
     }
     const weight = group.reduce((sum, run) => sum + run.to - run.from + 1, 0);
     const at = group.reduce((sum, run) => sum + run.across * (run.to - run.from + 1), 0) / weight;
-    return { at, spans: merged };
+    return { at, spans: merged, strokes: group.map((run) => ({ at: run.across, from: run.from, to: run.to })) };
   });
 }
 
@@ -167,7 +181,14 @@ export function findRulings(image: ScanImage): { horizontals: Ruling[]; vertical
   const slack = Math.max(4, Math.round(image.dpi / 20));
   const length = (ruling: Ruling) => ruling.spans.reduce((sum, [a, b]) => sum + b - a, 0);
   // One ruling per stretch: the left borders of two tables one above the other are two rulings, not one.
-  const pieces = (rulings: Ruling[]) => rulings.flatMap((ruling) => ruling.spans.map((span) => ({ at: ruling.at, spans: [span] })));
+  const pieces = (rulings: Ruling[]) =>
+    rulings.flatMap((ruling) =>
+      ruling.spans.map((span) => ({
+        at: ruling.at,
+        spans: [span],
+        strokes: ruling.strokes?.filter((stroke) => stroke.to >= span[0] && stroke.from <= span[1]),
+      })),
+    );
   const horizontalLines = groupRuns(longRuns(image, true, minLength, maxGap), tolerance, bridge);
   const horizontals = pieces(horizontalLines).filter((ruling) => length(ruling) >= image.dpi / 2);
   // A seal or a worn copy breaks a horizontal ruling where a column line meets it: the line's whole extent counts.
@@ -520,6 +541,57 @@ function withoutSlivers(xs: number[], verticals: Ruling[], dpi: number): number[
   return kept;
 }
 
+/**
+ * How far (pixels) from its mean position a ruling must stand somewhere to be taken where it stands there: within
+ * it, a straight line's strokes only scatter about the mean (a stroke lost beside a glyph), and the mean holds.
+ */
+const SLANT_TOLERANCE = 1;
+
+/**
+ * Where a ruling stands, across, at each place along from `from` to `to` (inclusive): the mean of its strokes there,
+ * and where none is (a gap bridged, a break) that of the nearest place that has one; its mean position where it has
+ * no strokes, or stands within SLANT_TOLERANCE of it.
+ */
+function positionsAlong(ruling: Ruling, from: number, to: number): Float64Array {
+  const length = Math.max(0, to - from + 1);
+  const [sum, count] = [new Float64Array(length), new Float64Array(length)];
+  for (const stroke of ruling.strokes ?? []) {
+    for (let along = Math.max(from, stroke.from); along <= Math.min(to, stroke.to); along++) {
+      sum[along - from] = sum[along - from]! + stroke.at;
+      count[along - from] = count[along - from]! + 1;
+    }
+  }
+  const positions = new Float64Array(length).fill(ruling.at);
+  // Nearest place with strokes: a pass each way, each keeping the position of the last such place and its distance.
+  const distance = new Float64Array(length).fill(Infinity);
+  for (const direction of [1, -1]) {
+    let [last, lastAt] = [NaN, -1];
+    for (let step = 0; step < length; step++) {
+      const index = direction === 1 ? step : length - 1 - step;
+      if (count[index]! > 0) [last, lastAt] = [sum[index]! / count[index]!, index];
+      const away = lastAt < 0 ? Infinity : Math.abs(index - lastAt);
+      if (away < distance[index]!) [positions[index], distance[index]] = [last, away];
+    }
+  }
+  return positions.map((position) => (Math.abs(position - ruling.at) <= SLANT_TOLERANCE ? ruling.at : position));
+}
+
+/**
+ * Where the rulings near `at` stand (across) between `from` and `to` along: the mean of their strokes there, or
+ * `at` where they have none or stand within SLANT_TOLERANCE of it.
+ */
+function localPosition(rulings: Ruling[], at: number, from: number, to: number, tolerance: number): number {
+  let [sum, weight] = [0, 0];
+  for (const ruling of rulings) {
+    if (Math.abs(ruling.at - at) > tolerance) continue;
+    for (const stroke of ruling.strokes ?? []) {
+      const overlap = Math.min(to, stroke.to) - Math.max(from, stroke.from) + 1;
+      if (overlap > 0) [sum, weight] = [sum + stroke.at * overlap, weight + overlap];
+    }
+  }
+  return weight > 0 && Math.abs(sum / weight - at) > SLANT_TOLERANCE ? sum / weight : at;
+}
+
 /** The grid of one table: slots between rulings, merged where the ruling between two is missing. */
 function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, image: ScanImage): ScanTableGrid | null {
   const dpi = image.dpi;
@@ -588,7 +660,13 @@ function buildGrid(table: { horizontals: Ruling[]; verticals: Ruling[] }, image:
       column: c0,
       rowSpan: r1 - r0 + 1,
       columnSpan: c1 - c0 + 1,
-      box: { left: xs[c0]!, top: ys[r0]!, right: xs[c1 + 1]!, bottom: ys[r1 + 1]! },
+      // Each side where its ruling stands along the cell: a slanted line stands off its mean position.
+      box: {
+        left: localPosition(verticals, xs[c0]!, ys[r0]!, ys[r1 + 1]!, tolerance),
+        top: localPosition(table.horizontals, ys[r0]!, xs[c0]!, xs[c1 + 1]!, tolerance),
+        right: localPosition(verticals, xs[c1 + 1]!, ys[r0]!, ys[r1 + 1]!, tolerance),
+        bottom: localPosition(table.horizontals, ys[r1 + 1]!, xs[c0]!, xs[c1 + 1]!, tolerance),
+      },
     }));
   return {
     rows,
@@ -615,7 +693,11 @@ export function findTableGrids(image: ScanImage): ScanTableGrid[] {
     .sort((a, b) => a.box.top - b.box.top);
 }
 
-/** A copy of the image with the tables' rulings painted paper white (they hurt recognition). */
+/**
+ * A copy of the image with the tables' rulings painted paper white (they hurt recognition), each where it stands
+ * along its length: wiped at its mean position, a slanted line would be left standing beside the wipe, and the
+ * wipe would cut a glyph there.
+ */
 export function wipeRulings(image: ScanImage, grids: ScanTableGrid[]): Uint8Array {
   const pixels = new Uint8Array(image.pixels);
   const half = Math.max(2, Math.round(image.dpi / 35));
@@ -624,9 +706,20 @@ export function wipeRulings(image: ScanImage, grids: ScanTableGrid[]): Uint8Arra
       for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(image.width - 1, Math.ceil(x1)); x++) pixels[y * image.width + x] = 255;
     }
   };
+  const paintRuling = (ruling: Ruling, horizontal: boolean) => {
+    for (const [a, b] of ruling.spans) {
+      const [from, to] = [Math.floor(a - half), Math.ceil(b + half)];
+      const positions = positionsAlong(ruling, Math.floor(a), Math.ceil(b));
+      for (let along = from; along <= to; along++) {
+        const at = positions[Math.min(positions.length - 1, Math.max(0, along - Math.floor(a)))]!;
+        if (horizontal) paint(along, at - half, along, at + half);
+        else paint(at - half, along, at + half, along);
+      }
+    }
+  };
   for (const grid of grids) {
-    for (const ruling of grid.horizontals) for (const [a, b] of ruling.spans) paint(a - half, ruling.at - half, b + half, ruling.at + half);
-    for (const ruling of grid.verticals) for (const [a, b] of ruling.spans) paint(ruling.at - half, a - half, ruling.at + half, b + half);
+    for (const ruling of grid.horizontals) paintRuling(ruling, true);
+    for (const ruling of grid.verticals) paintRuling(ruling, false);
   }
   return pixels;
 }

@@ -97,6 +97,28 @@ describe('reading the cells of a scanned table', () => {
     assert.equal((await leftColumnRead(figure('7') + residue))[0], '7');
   });
 
+  it("takes a cell whose only ink is a dashed ruling's residue along its side as blank, and reads a figure beside it", async () => {
+    // What the wipe leaves of a slanted dashed column line a few pixels inside the cell's right side: with the "3"
+    // it read as "131"; alone, it is cut as a crop that may read as "1".
+    const dashes = Array.from(
+      { length: 7 },
+      (_, index) => `<rect x="${COLUMN_WIDTH - 7}" y="${6 + index * 9}" width="2" height="5" fill="#777"/>`,
+    );
+    const table = await readTable(
+      await ruledPage([
+        [dashes.join(''), figure('25')],
+        [figure('3') + dashes.join(''), figure('8')],
+      ]),
+    );
+    assert.equal(table.rows[0]![0]!.ocr?.pass, 'blank');
+    assert.equal(table.rows[1]![0]!.text, '3');
+  });
+
+  it('still reads a lone "1" near the side of its cell, and the "1"s of a figure', async () => {
+    const one = `<text x="${COLUMN_WIDTH - 8}" y="${ROW_HEIGHT / 2 + 8}" font-size="22" text-anchor="end" font-family="Noto Sans CJK SC">1</text>`;
+    assert.deepEqual(await leftColumnRead(one, figure('11')), ['1', '11']);
+  });
+
   it('leaves out a few specks of stray ink standing apart from a figure (they would read as ".5")', async () => {
     const specks = [0, 6, 12].map((dx) => `<rect x="${118 + dx}" y="${30 + dx / 2}" width="3" height="2" fill="#555"/>`).join('');
     assert.equal((await leftColumnRead(figure('10') + specks))[0], '10');

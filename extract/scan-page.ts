@@ -127,44 +127,58 @@ function withFaintStrokes(pixels: Uint8Array, image: ScanImage, box: Bounds, fou
 
 const NEIGHBOURS = [-1, 0, 1].flatMap((dx) => [-1, 0, 1].map((dy) => [dx, dy] as const)).filter(([dx, dy]) => dx || dy);
 
-/** Share of the cell's height a lone thin run of ink at a side of the content must cover to be a ruling's residue. */
+/** Share of the cell's height a thin run of ink at a side of the content must span to be a ruling's residue ... */
 const SIDE_RESIDUE_HEIGHT = 0.6;
+/** ... with ink in this share of the cell's rows at least: a dashed ruling's gaps are paper, its faint dashes too. */
+const SIDE_RESIDUE_INK = 0.2;
 
 /**
  * The ink box without a ruling's residue standing apart at its left or right (what the wipe left of a slanted
- * or broken column line, which no single column fills): a run of ink columns no wider than a ruling, as tall as
- * most of the cell, parted from the rest by paper. Kept, it reads as a "1" beside the figure, or stretches the
- * crop over the whole cell and the figure reads as nothing.
+ * or broken column line, which no single column fills): a run of ink columns no wider than a ruling, spanning
+ * most of the cell's height (a dashed line with its gaps), parted from the rest by paper. Kept, it reads as a "1"
+ * beside the figure, or stretches the crop over the whole cell and the figure reads as nothing. What is left is
+ * boxed by ink darker than `threshold` (the look the box was found with). A cell whose only ink is such a run at
+ * the cell's edge is blank (an ink box with no ink), or its "1" would read from the ruling.
  */
-function withoutSideResidue(pixels: Uint8Array, image: ScanImage, box: Bounds, found: InkBox): InkBox {
+function withoutSideResidue(pixels: Uint8Array, image: ScanImage, box: Bounds, found: InkBox, threshold: number): InkBox {
+  if (found.ink === 0) return found;
   const rulingWidth = Math.max(3, Math.round(image.dpi / 50));
-  const inkRows = (from: number, to: number) => {
-    let rows = 0;
-    for (let y = found.y0; y <= found.y1; y++) {
+  const height = box.bottom - box.top;
+  /** Whether a column has ink in the rows of the content. */
+  const inkedColumn = (x: number) => {
+    for (let y = found.y0; y <= found.y1; y++) if (pixels[y * image.width + x]! < FAINT_INK) return true;
+    return false;
+  };
+  /** Whether the ink between two columns runs along the cell: its rows over the cell's height, and their span. */
+  const alongCell = (from: number, to: number) => {
+    let [rows, first, last] = [0, -1, -1];
+    for (let y = box.top; y < box.bottom; y++) {
       let ink = false;
       for (let x = from; x <= to && !ink; x++) ink = pixels[y * image.width + x]! < FAINT_INK;
-      rows += ink ? 1 : 0;
+      if (ink) [rows, first, last] = [rows + 1, first < 0 ? y : first, y];
     }
-    return rows;
+    return rows >= SIDE_RESIDUE_INK * height && last - first + 1 >= SIDE_RESIDUE_HEIGHT * height;
   };
-  const inkedColumn = (x: number) => inkRows(x, x) > 0;
-  /** The columns of a side's first run of ink, and the first column past the paper after it (null: no residue). */
-  const residueEnd = (from: number, step: 1 | -1): number | null => {
+  /** A side's residue: the first column past the paper after it, and whether it stands at the cell's edge (null: none). */
+  const residue = (from: number, step: 1 | -1): { end: number; atEdge: boolean } | null => {
     let x = from;
     while (x * step <= (from + step * rulingWidth) * step && inkedColumn(x)) x += step;
-    const run = [Math.min(from, x - step), Math.max(from, x - step)] as const;
-    if ((x - from) * step > rulingWidth || inkRows(...run) < SIDE_RESIDUE_HEIGHT * (box.bottom - box.top)) return null;
-    if (inkedColumn(x)) return null;
-    return x;
+    if ((x - from) * step > rulingWidth || inkedColumn(x)) return null;
+    // The run's columns and the next one out: a slanted ruling's residue drifts a pixel over a cell's height.
+    const outer = Math.min(box.right - 1, Math.max(box.left, from - step));
+    if (!alongCell(Math.min(x - step, outer), Math.max(x - step, outer))) return null;
+    const side = step === 1 ? box.left : box.right - 1;
+    return { end: x, atEdge: Math.abs(from - side) < Math.max(4, Math.round(image.dpi / 20)) };
   };
   let inner = { ...box, left: found.x0, right: found.x1 + 1 };
-  const left = residueEnd(found.x0, 1);
-  if (left !== null) inner = { ...inner, left };
-  const right = residueEnd(found.x1, -1);
-  if (right !== null) inner = { ...inner, right: right + 1 };
+  const left = residue(found.x0, 1);
+  if (left !== null) inner = { ...inner, left: left.end };
+  const right = residue(found.x1, -1);
+  if (right !== null) inner = { ...inner, right: right.end + 1 };
   if (left === null && right === null) return found;
-  const rest = inkBox(pixels, image, inner, TEXT_INK);
-  return rest.ink > 0 ? rest : found;
+  const rest = inner.right > inner.left ? inkBox(pixels, image, inner, threshold) : { ...found, ink: 0 };
+  // Nothing beside the run: at the cell's edge it is a ruling's residue; further in it may be a "1".
+  return rest.ink > 0 || left?.atEdge || right?.atEdge ? rest : found;
 }
 
 /** A group of ink with less than this share of the inkiest group's dark ink is stray (noise, a seal's residue). */
@@ -252,15 +266,12 @@ function contentCrop(pixels: Uint8Array, image: ScanImage, cell: GridCell): Crop
   shrinkPastResidue(pixels, image, box);
   // Noise and JPEG speckle leave a few dark pixels; the smallest figure ("1") has dozens.
   const enough = ({ ink, y0, y1 }: InkBox) => ink >= Math.max(6, (image.dpi / 150) ** 2 * 12) && y1 - y0 >= image.dpi / 30;
-  let found = inkBox(pixels, image, box, TEXT_INK);
-  if (enough(found))
-    found = withSignBefore(
-      pixels,
-      image,
-      box,
-      withFaintStrokes(pixels, image, box, withoutStrayInk(pixels, image, withoutSideResidue(pixels, image, box, found))),
-    );
-  else found = withoutSideResidue(pixels, image, box, inkBox(pixels, image, box, FAINT_INK));
+  const dark = inkBox(pixels, image, box, TEXT_INK);
+  // Dark ink that is only a ruling's residue leaves the cell to the faint-ink look.
+  const content = enough(dark) ? withoutSideResidue(pixels, image, box, dark, TEXT_INK) : dark;
+  const found = enough(content)
+    ? withSignBefore(pixels, image, box, withFaintStrokes(pixels, image, box, withoutStrayInk(pixels, image, content)))
+    : withoutSideResidue(pixels, image, box, inkBox(pixels, image, box, FAINT_INK), FAINT_INK);
   if (!enough(found)) return null;
   const { x0, y0, x1, y1 } = found;
   const margin = 2;

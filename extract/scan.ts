@@ -21,10 +21,12 @@ if (!isMainThread) {
 }
 
 /**
- * image-3: a long image of pages one under another read page by page; worn grids and cell crops repaired (image-2:
- * table cells read by PaddleOCR's recogniser; image-1: tesseract 5); running text by tesseract 5.
+ * image-4: a slanted ruling bounds its cells and is wiped where it stands along its length; a dashed ruling's
+ * residue at a cell's side left out of the crop (image-3: a long image of pages one under another read page by page;
+ * worn grids and cell crops repaired; image-2: table cells read by PaddleOCR's recogniser; image-1: tesseract 5);
+ * running text by tesseract 5.
  */
-export const IMAGE_EXTRACTOR_VERSION = 'image-3';
+export const IMAGE_EXTRACTOR_VERSION = 'image-4';
 /** PDF pages are rendered at the resolution most scans are made at; finer costs OCR time for nothing. */
 export const SCAN_RENDER_DPI = 150;
 const A4_WIDTH_INCHES = 8.27;

@@ -1,7 +1,7 @@
 /** parseReport on TableBlocks (HTML grids with merged cells expanded and blanks), built directly. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Block, ExtractedDocument, TableBlock, TableCell } from '../extract/types.ts';
+import type { Block, DocumentPage, ExtractedDocument, TableBlock, TableCell } from '../extract/types.ts';
 import { cellKeys } from './keys.ts';
 import { parseReport } from './index.ts';
 
@@ -183,6 +183,14 @@ test('a table 三 row whose label is unreadable is read by its place between the
     ],
   );
   assert.ok(!report.anomalies.some((anomaly) => anomaly.id.startsWith('row_by_place:')));
+});
+
+test('a text line between two table rows (a page number OCR misread) does not stand in for the row between them', () => {
+  const relabelled = withLabels({ '1.本机关不掌握相关政府信息': '1.本机美不掌雄相关致府缩息' });
+  const [first, second] = relabelled.pages as [DocumentPage, DocumentPage];
+  const garbled = parseReport({ ...relabelled, pages: [{ ...first, blocks: [...first.blocks, line('辣\t4')] }, second] });
+  assert.equal(garbled.cells.find((cell) => cell.key === 't3.unable.not_held.total')?.value, 75);
+  assert.ok(garbled.anomalies.some((anomaly) => anomaly.id === 'row_by_place:t3.unable.not_held'));
 });
 
 test('two unreadable labels in a row leave both rows missing: their order alone does not say which is which', () => {

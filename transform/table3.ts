@@ -88,6 +88,7 @@ export function parseTable3(rows: readonly SourceRow[], from = 0): Table3 {
   let start = -1;
   let end = -1;
   let lastRead: RowSpec | undefined;
+  let lastTableRow = false;
   /** Figure rows since the last row read whose labels matched no row (a bare figure line is stray, not a row). */
   let unmatched: RowView[] = [];
   for (let index = from; index < rows.length && next < T3_ROWS_ANY.length; index++) {
@@ -104,16 +105,21 @@ export function parseTable3(rows: readonly SourceRow[], from = 0): Table3 {
       if (start !== -1 && view.label !== '') unmatched.push(view);
       continue;
     }
-    const skipped = unmatched.length === 1 ? rowByPlace(lastRead, spec) : null;
+    // Between two table rows, only a table row can be the row between: a text line there is page furniture (a
+    // page number, OCR's reading of a fold's shadow) that the page break put between them.
+    const candidates =
+      view.source.table !== undefined && lastTableRow ? unmatched.filter((row) => row.source.table !== undefined) : unmatched;
+    const skipped = candidates.length === 1 ? rowByPlace(lastRead, spec) : null;
     if (skipped) {
-      place(skipped, unmatched[0]!);
-      anomalies.push(byPlaceAnomaly(skipped, unmatched[0]!));
+      place(skipped, candidates[0]!);
+      anomalies.push(byPlaceAnomaly(skipped, candidates[0]!));
     }
     unmatched = [];
     if (start === -1) start = index;
     next = T3_ROWS_ANY.indexOf(spec) + 1;
     end = index + 1;
     lastRead = spec;
+    lastTableRow = view.source.table !== undefined;
     place(spec, view);
   }
   const hasSubRows = T3_OTHER_2021.some((spec) => cells.has(`${spec.prefix}.total`));
