@@ -9,11 +9,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { deleteKeys, waitFor } from '../jobs/test-support.ts';
+import { deleteKeys, openTestPipeline, waitFor } from '../jobs/test-support.ts';
 import { withWarehouse } from '../load/warehouse.ts';
 import { progressLine, waitForRun, type WaitResult } from './run-wait.ts';
-import { loadConfig } from '../config/config.ts';
-import { enqueueJobs, enqueueRun, jobId, openPipeline, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
+import { enqueueJobs, enqueueRun, jobId, type Pipeline } from '../jobs/pipeline.ts';
 import { warehouseWait } from '../jobs/warehouse-wait.ts';
 import { sourceFromUrl } from './read-sources.ts';
 import { PassThrough } from 'node:stream';
@@ -123,9 +122,9 @@ function followRun(pipeline: Pipeline, runId: string): { said(): string; done: P
 
 test('--wait says when the loader waits for the DuckDB file another process holds, and the run ends once it is free', async () => {
   const { duckdbPath, holder } = await holdWarehouse('held.duckdb');
-  const config = loadConfig({ env: {}, overrides: { redisUrl: REDIS_URL, queuePrefix: `${prefix}-held`, dataDir: dir, duckdbPath } });
-  const pipeline = await openPipeline(config);
-  const workers = startWorkers(pipeline, { stages: ['load'] });
+  const fixture = await openTestPipeline('run-wait-held', { duckdbPath });
+  const { pipeline } = fixture;
+  fixture.startWorkers({ stages: ['load'] });
   try {
     // A run with nothing to crawl: its only job is the summary, which the loader must write.
     await enqueueJobs(pipeline, 'held-run', 'crawl', []);
@@ -138,20 +137,16 @@ test('--wait says when the loader waits for the DuckDB file another process hold
     assert.equal((await run.done).kind, 'recorded');
   } finally {
     holder.kill('SIGKILL');
-    await Promise.all(workers.map((worker) => worker.close()));
-    await pipeline.close();
+    await fixture.close();
   }
 });
 
 test('a crawl job that must wait for the DuckDB file says so: in Redis, in --wait, in its BullMQ log and progress', async () => {
   const { duckdbPath, holder } = await holdWarehouse('held-by-reader.duckdb');
-  const queuePrefix = `${prefix}-crawl-held`;
-  const config = loadConfig({
-    env: {},
-    overrides: { redisUrl: REDIS_URL, queuePrefix, dataDir: dir, duckdbPath, allowPrivateNetworks: true },
-  });
-  const pipeline = await openPipeline(config);
-  const workers = startWorkers(pipeline);
+  const fixture = await openTestPipeline('run-wait-crawl-held', { duckdbPath, allowPrivateNetworks: true });
+  const { pipeline } = fixture;
+  const { queuePrefix } = fixture.config;
+  fixture.startWorkers();
   try {
     const source = sourceFromUrl(columnUrl);
     const runId = await enqueueRun(pipeline, [source]);
@@ -180,8 +175,7 @@ test('a crawl job that must wait for the DuckDB file says so: in Redis, in --wai
     assert.equal(await warehouseWait(pipeline.redis, queuePrefix, 'crawl'), null, 'the status goes with the wait');
   } finally {
     holder.kill('SIGKILL');
-    await Promise.all(workers.map((worker) => worker.close()));
-    await pipeline.close();
+    await fixture.close();
   }
 });
 

@@ -5,48 +5,34 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Worker } from 'bullmq';
-import { loadConfig, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import { dataLayout } from '../config/data-layout.ts';
 import { syntheticReport, writeSyntheticLoadJob } from '../load/fixtures/synthetic-reports.ts';
 import { runReadOnlySql } from '../load/sql.ts';
 import { withWarehouse } from '../load/warehouse.ts';
 import { loaderWaiting } from './load-worker.ts';
 import { LOAD_JOB } from './payloads.ts';
-import { enqueueJobs, openPipeline, startWorkers, type Pipeline } from './pipeline.ts';
-import { deleteKeys, waitFor } from './test-support.ts';
+import { enqueueJobs, startWorkers, type Pipeline } from './pipeline.ts';
+import { openTestPipeline, waitFor, type TestPipeline } from './test-support.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+let fixture: TestPipeline;
 let dir: string;
 let config: Config;
 let pipeline: Pipeline;
 let workers: Worker[] = [];
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-load-worker-'));
-  config = loadConfig({
-    env: {},
-    overrides: {
-      redisUrl,
-      dataDir: dir,
-      queuePrefix: `yg-test-loader-${process.pid}-${Date.now()}`,
-      loadBatchSize: 8,
-      loadBatchWaitMs: 100,
-    },
-  });
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('load-worker', { loadBatchSize: 8, loadBatchWaitMs: 100 });
+  ({ dir, config, pipeline } = fixture);
 });
 
 after(async () => {
   await Promise.all(workers.map((worker) => worker.close()));
-  await Promise.all(Object.values(pipeline.queues).map((queue) => queue.obliterate({ force: true })));
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 /** Another process holding the DuckDB file read-only (as `duckdb -readonly` would) until release() is called. */
@@ -155,8 +141,8 @@ async function loaderBlockingClient(prefix: string): Promise<string | undefined>
 }
 
 test('closing the loader ends its wait for the next job at once, and closes its connections (a closing process exits)', async () => {
-  const closing = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `${config.queuePrefix}-close` } });
-  const idle = await openPipeline(closing);
+  const second = await openTestPipeline('load-worker-close');
+  const { config: closing, pipeline: idle } = second;
   try {
     // A job due in 8 s: an idle loader blocks on Redis until then (BullMQ waits up to 10 s for a delayed job).
     await idle.queues.load.add(LOAD_JOB.failure, { runId: 'later' }, { jobId: 'due-later', delay: 8_000 });
@@ -167,8 +153,6 @@ test('closing the loader ends its wait for the next job at once, and closes its 
     assert.equal(await (await idle.queues.load.getJob('due-later'))!.getState(), 'delayed');
     assert.equal(await loaderBlockingClient(closing.queuePrefix), undefined, 'no connection of the loader is left open');
   } finally {
-    await idle.queues.load.obliterate({ force: true });
-    await idle.close();
-    await deleteKeys(redisUrl, `${closing.queuePrefix}:*`);
+    await second.close();
   }
 });

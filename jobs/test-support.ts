@@ -159,6 +159,40 @@ export async function openTestPipeline(
   };
 }
 
+/** A test pipeline (private networks allowed), a holding server for its fetches, and `yangguang worker` processes on it. */
+export interface WorkerProcessTest extends TestPipeline {
+  server: HoldingServer;
+  /** Every worker process startWorker() spawned, in order; close() kills those still running. */
+  workers: WorkerProcess[];
+  /** Spawns `yangguang worker --queues <queues>` on the pipeline, its request timeout 120 s (the server holds requests). */
+  startWorker(): WorkerProcess;
+  /** Kills the worker processes, closes the pipeline (TestPipeline.close()), then the server; a second call does nothing. */
+  close(): Promise<void>;
+}
+
+/** Opens `openTestPipeline(name)` with private networks allowed, and a holding server; `queues` is the workers' --queues. */
+export async function openWorkerProcessTest(name: string, queues: string): Promise<WorkerProcessTest> {
+  const fixture = await openTestPipeline(name, { allowPrivateNetworks: true });
+  const server = await startHoldingServer().catch(async (error: unknown) => {
+    await fixture.close();
+    throw error;
+  });
+  const workers: WorkerProcess[] = [];
+  let closing: Promise<void> | undefined;
+  return {
+    ...fixture,
+    server,
+    workers,
+    startWorker: () => {
+      const worker = spawnWorker({ ...fixture.env, YANGGUANG_REQUEST_TIMEOUT_SECS: '120' }, ['--queues', queues]);
+      workers.push(worker);
+      return worker;
+    },
+    close: () =>
+      (closing ??= runEach([() => Promise.all(workers.map((worker) => killWorker(worker))), () => fixture.close(), () => server.close()])),
+  };
+}
+
 function childEnv(config: Config): Record<string, string> {
   return {
     REDIS_URL: config.redisUrl,

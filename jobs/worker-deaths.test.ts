@@ -10,38 +10,26 @@ import { retryWhileLocked } from '../load/retry-locked.ts';
 import { WORKER_DEATHS_LIMIT, jobId, type Pipeline } from './pipeline.ts';
 import {
   killWorker,
-  openTestPipeline,
-  spawnWorker,
-  startHoldingServer,
+  openWorkerProcessTest,
   waitFor,
   type HoldingServer,
-  type TestPipeline,
   type WorkerProcess,
+  type WorkerProcessTest,
 } from './test-support.ts';
 
-let fixture: TestPipeline;
+let fixture: WorkerProcessTest;
 let config: Config;
 let pipeline: Pipeline;
 let server: HoldingServer;
-const workers: WorkerProcess[] = [];
+let workers: WorkerProcess[];
+let startWorker: () => WorkerProcess;
 
 before(async () => {
-  fixture = await openTestPipeline('deaths', { allowPrivateNetworks: true });
-  ({ config, pipeline } = fixture);
-  server = await startHoldingServer();
+  fixture = await openWorkerProcessTest('deaths', 'fetch,load');
+  ({ config, pipeline, server, workers, startWorker } = fixture);
 });
 
-after(async () => {
-  await Promise.all(workers.map((worker) => killWorker(worker)));
-  await fixture?.close();
-  await server?.close();
-});
-
-function startWorker(): WorkerProcess {
-  const worker = spawnWorker({ ...fixture.env, YANGGUANG_REQUEST_TIMEOUT_SECS: '120' }, ['--queues', 'fetch,load']);
-  workers.push(worker);
-  return worker;
-}
+after(() => fixture?.close());
 
 test(`a job whose worker dies ${WORKER_DEATHS_LIMIT} times fails as WORKER_DIED and is recorded`, async () => {
   const signal = AbortSignal.timeout(85_000);

@@ -8,37 +8,24 @@ import type { DiscoveredDocument } from '../crawlers/types.ts';
 import { jobId, type Pipeline } from './pipeline.ts';
 import {
   killWorker,
-  openTestPipeline,
-  spawnWorker,
-  startHoldingServer,
+  openWorkerProcessTest,
   waitFor,
   type HoldingServer,
-  type TestPipeline,
   type WorkerProcess,
+  type WorkerProcessTest,
 } from './test-support.ts';
 
-let fixture: TestPipeline;
+let fixture: WorkerProcessTest;
 let pipeline: Pipeline;
 let server: HoldingServer;
-const workers: WorkerProcess[] = [];
+let startWorker: () => WorkerProcess;
 
 before(async () => {
-  fixture = await openTestPipeline('workers', { allowPrivateNetworks: true });
-  ({ pipeline } = fixture);
-  server = await startHoldingServer();
+  fixture = await openWorkerProcessTest('workers', 'fetch');
+  ({ pipeline, server, startWorker } = fixture);
 });
 
-after(async () => {
-  await Promise.all(workers.map((worker) => killWorker(worker)));
-  await fixture?.close();
-  await server?.close();
-});
-
-function startWorker(): WorkerProcess {
-  const worker = spawnWorker({ ...fixture.env, YANGGUANG_REQUEST_TIMEOUT_SECS: '120' }, ['--queues', 'fetch']);
-  workers.push(worker);
-  return worker;
-}
+after(() => fixture?.close());
 
 /** Adds one fetch job for `name` on the holding server; resolves with its id. */
 async function addFetchJob(runId: string, name: string): Promise<string> {

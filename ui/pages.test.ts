@@ -3,15 +3,12 @@
  * strings are hostile, a run still going in a real Redis, and the server answering over HTTP on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Worker } from 'bullmq';
-import { loadConfig, type Config } from '../config/config.ts';
-import { openPipeline, startWorkers, type Pipeline } from '../jobs/pipeline.ts';
-import { deleteKeys, waitFor } from '../jobs/test-support.ts';
+import type { Config } from '../config/config.ts';
+import { startWorkers, type Pipeline } from '../jobs/pipeline.ts';
+import { openTestPipeline, waitFor, type TestPipeline } from '../jobs/test-support.ts';
 import { PDFJS_FALLBACK } from '../extract/pdf-page-text.ts';
 import { buildDemoWarehouse } from '../load/fixtures/demo-warehouse.ts';
 import { sampleInput } from '../load/fixtures/documents.ts';
@@ -20,9 +17,8 @@ import type { PlantedReportData } from '../simulator/index.ts';
 import type { Health } from './health-page.ts';
 import { startUi } from './server.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HOSTILE_URL = 'http://127.0.0.1/nb/"><script>alert(1)</script>.pdf';
-let dir: string;
+let fixture: TestPipeline;
 let config: Config;
 let pipeline: Pipeline;
 let ui: Awaited<ReturnType<typeof startUi>>;
@@ -64,9 +60,8 @@ const recorded: RunRecord = {
 };
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'yangguang-ui-pages-'));
-  config = loadConfig({ env: {}, overrides: { redisUrl, dataDir: dir, queuePrefix: `yg-test-uipages-${process.pid}-${Date.now()}` } });
-  pipeline = await openPipeline(config);
+  fixture = await openTestPipeline('ui-pages');
+  ({ config, pipeline } = fixture);
   planted = await buildDemoWarehouse(config.duckdbPath);
   archivedSha = String((await runReadOnlySql(config.duckdbPath, 'select sha256 from documents order by sha256 limit 1')).rows[0]![0]);
   await withWarehouse(config.duckdbPath, async (warehouse) => {
@@ -97,9 +92,7 @@ before(async () => {
 
 after(async () => {
   await ui?.close();
-  await pipeline.close();
-  await deleteKeys(redisUrl, `${config.queuePrefix}:*`);
-  await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 async function html(pathname: string): Promise<string> {
