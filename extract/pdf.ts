@@ -17,8 +17,7 @@ import type { DocumentPage, ExtractedDocument, ExtractWarning, TableBlock } from
 /**
  * pdf-6: scanned pages' slanted and dashed rulings read as image-4 reads them (pdf-5: grids and cell crops repaired
  * as image-3 does; pdf-4: a page without a text layer that is a sheet of two pages read as two pages; pdf-3: as
- * one); text read by PDFium (pdf.js as the fallback), the document
- * recording the engine.
+ * one); text read by PDFium (pdf.js as the fallback), the document recording the engine.
  */
 export const PDF_EXTRACTOR_VERSION = 'pdf-6';
 

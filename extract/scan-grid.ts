@@ -161,6 +161,12 @@ function groupRuns(runs: Run[], tolerance: number, bridge: number): Ruling[] {
   });
 }
 
+/** Dark ink a glyph has at least at the page's resolution (the smallest figure, a "1", has dozens of pixels at 150 dpi). */
+export const minGlyphInk = (dpi: number) => Math.max(6, (dpi / 150) ** 2 * 12);
+
+/** How much of its length a ruling is ruled along. */
+const ruledLength = (ruling: Ruling) => ruling.spans.reduce((sum, [a, b]) => sum + b - a, 0);
+
 const covered = (ruling: Ruling, from: number, to: number) =>
   ruling.spans.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0) / Math.max(1, to - from);
 
@@ -179,7 +185,6 @@ export function findRulings(image: ScanImage): { horizontals: Ruling[]; vertical
   const tolerance = Math.max(2, Math.round(image.dpi / 50));
   const bridge = Math.round(image.dpi / 15);
   const slack = Math.max(4, Math.round(image.dpi / 20));
-  const length = (ruling: Ruling) => ruling.spans.reduce((sum, [a, b]) => sum + b - a, 0);
   // One ruling per stretch: the left borders of two tables one above the other are two rulings, not one.
   const pieces = (rulings: Ruling[]) =>
     rulings.flatMap((ruling) =>
@@ -190,16 +195,16 @@ export function findRulings(image: ScanImage): { horizontals: Ruling[]; vertical
       })),
     );
   const horizontalLines = groupRuns(longRuns(image, true, minLength, maxGap), tolerance, bridge);
-  const horizontals = pieces(horizontalLines).filter((ruling) => length(ruling) >= image.dpi / 2);
+  const horizontals = pieces(horizontalLines).filter((ruling) => ruledLength(ruling) >= image.dpi / 2);
   // A seal or a worn copy breaks a horizontal ruling where a column line meets it: the line's whole extent counts.
   const extents = horizontalLines
-    .filter((line) => length(line) >= image.dpi / 2)
+    .filter((line) => ruledLength(line) >= image.dpi / 2)
     .map((line) => ({ at: line.at, spans: [[line.spans[0]![0], line.spans.at(-1)![1]] as [number, number]] }));
   // A ruling crosses the horizontals it meets (its evidence overshoots them); a glyph's stroke stops short of them.
   const reach = Math.max(2, Math.round(image.dpi / 35));
   const meetsHorizontal = (x: number, y: number, below: boolean) =>
     extents.some((h) => (below ? y - h.at : h.at - y) >= -reach && Math.abs(h.at - y) <= slack && touches(h, x, slack));
-  const isLong = (ruling: Ruling) => ruling.spans[0]![1] - ruling.spans[0]![0] >= minLength && length(ruling) >= image.dpi / 2;
+  const isLong = (ruling: Ruling) => ruling.spans[0]![1] - ruling.spans[0]![0] >= minLength && ruledLength(ruling) >= image.dpi / 2;
   const candidates = pieces(groupRuns(longRuns(image, false, minRowHeight, maxGap), tolerance, bridge)).filter((ruling) => {
     const [top, bottom] = ruling.spans[0]!;
     return isLong(ruling) || (meetsHorizontal(ruling.at, top, false) && meetsHorizontal(ruling.at, bottom, true));
@@ -383,7 +388,7 @@ const TRACE_SHARE = 0.1;
  */
 function partedByPaper(image: ScanImage, xs: number[], ys: number[], column: number, row: number): boolean {
   const { at, lane, inset, inkBetween } = columnPlace(image, xs, ys, column, row);
-  const enough = Math.max(6, (image.dpi / 150) ** 2 * 12);
+  const enough = minGlyphInk(image.dpi);
   return (
     inkBetween(at - lane, at + lane + 1) === 0 &&
     inkBetween(Math.round(xs[column]!) + inset, at - lane) >= enough &&
@@ -398,7 +403,7 @@ function partedByPaper(image: ScanImage, xs: number[], ys: number[], column: num
  */
 function crossedByText(image: ScanImage, xs: number[], ys: number[], column: number, row: number): boolean {
   const { at, lane, top, bottom, inkBetween } = columnPlace(image, xs, ys, column, row);
-  if (inkBetween(at - lane, at + lane + 1) < Math.max(6, (image.dpi / 150) ** 2 * 12)) return false;
+  if (inkBetween(at - lane, at + lane + 1) < minGlyphInk(image.dpi)) return false;
   const side = Math.max(3, Math.round(image.dpi / 40));
   const pixel = (x: number, y: number) => image.pixels[y * image.width + Math.min(image.width - 1, Math.max(0, x))]!;
   const lineTrace = (y: number) =>
@@ -507,7 +512,7 @@ function rowsPartedAt(image: ScanImage, ys: number[], left: number, right: numbe
 /** Whether text crosses a lane at `at` in `row` between `left` and `right`, parts there, stands on one side, or none is there. */
 function laneSides(image: ScanImage, ys: number[], left: number, right: number, at: number, row: number) {
   const { lane, inset, inkBetween } = columnPlace(image, [left, at, right], ys, 0, row);
-  const enough = Math.max(6, (image.dpi / 150) ** 2 * 12);
+  const enough = minGlyphInk(image.dpi);
   // The lost line's own dark dashes stand in the middle of the lane, a seal's residue leaves specks beside them;
   // text across the lane leaves more ink than a glyph needs.
   const trace = Math.max(2, Math.round(image.dpi / 75));
@@ -529,14 +534,12 @@ const MIN_COLUMN_WIDTH = 1 / 10;
  */
 function withoutSlivers(xs: number[], verticals: Ruling[], dpi: number): number[] {
   const tolerance = MIN_COLUMN_WIDTH * dpi;
-  const ruledLength = (x: number) =>
-    verticals
-      .filter((ruling) => Math.abs(ruling.at - x) < tolerance / 2)
-      .reduce((sum, ruling) => sum + ruling.spans.reduce((length, [a, b]) => length + b - a, 0), 0);
+  const ruledAt = (x: number) =>
+    verticals.filter((ruling) => Math.abs(ruling.at - x) < tolerance / 2).reduce((sum, ruling) => sum + ruledLength(ruling), 0);
   const kept = [...xs];
   for (let index = 1; index < kept.length;) {
     if (kept[index]! - kept[index - 1]! >= tolerance) index++;
-    else kept.splice(ruledLength(kept[index]!) < ruledLength(kept[index - 1]!) ? index : index - 1, 1);
+    else kept.splice(ruledAt(kept[index]!) < ruledAt(kept[index - 1]!) ? index : index - 1, 1);
   }
   return kept;
 }

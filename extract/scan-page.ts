@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { recogniseCrops, type CropReading, type GreyImage, type LineReading } from './ocr-paddle.ts';
 import { recogniseWords, type OcrWord } from './ocr-tesseract.ts';
 import type { ScanImage } from './scan-clean.ts';
-import { findTableGrids, wipeRulings, type GridCell, type ScanTableGrid } from './scan-grid.ts';
+import { findTableGrids, minGlyphInk, wipeRulings, type GridCell, type ScanTableGrid } from './scan-grid.ts';
 import { snapLabel } from './scan-lexicon.ts';
 import type { Box, LineBlock, OcrReading, TableBlock, TableCell } from './types.ts';
 
@@ -265,7 +265,7 @@ function contentCrop(pixels: Uint8Array, image: ScanImage, cell: GridCell): Crop
   if (box.right - box.left < 3 || box.bottom - box.top < 3) return null;
   shrinkPastResidue(pixels, image, box);
   // Noise and JPEG speckle leave a few dark pixels; the smallest figure ("1") has dozens.
-  const enough = ({ ink, y0, y1 }: InkBox) => ink >= Math.max(6, (image.dpi / 150) ** 2 * 12) && y1 - y0 >= image.dpi / 30;
+  const enough = ({ ink, y0, y1 }: InkBox) => ink >= minGlyphInk(image.dpi) && y1 - y0 >= image.dpi / 30;
   const dark = inkBox(pixels, image, box, TEXT_INK);
   // Dark ink that is only a ruling's residue leaves the cell to the faint-ink look.
   const content = enough(dark) ? withoutSideResidue(pixels, image, box, dark, TEXT_INK) : dark;
@@ -414,22 +414,28 @@ function textLines(pixels: Uint8Array, image: ScanImage, crop: CropBox): CropBox
 /** PaddleOCR's recogniser was trained on lines padded to 320 × 48 pixels: a lone small glyph reads best so. */
 const TRAINED_ASPECT = 320 / 48;
 
+const readsNothing = (reading: CropReading) => reading.free.text === '' && reading.figure.text === '';
+
+/** The line readings of a page's cells, cell by cell, from one list of every cell's lines in order. */
+function perCell(readings: CropReading[], cellLines: CropBox[][]): CropReading[][] {
+  let next = 0;
+  return cellLines.map((lines) => readings.slice(next, (next += lines.length)));
+}
+
 /**
  * Lines with ink that read as nothing (a lone small "0" of a 120-dpi scan, taken for paper) are read again
  * padded with paper to the width the recogniser was trained on; what they read then replaces the nothing.
  */
 async function rereadEmptyLines(pixels: Uint8Array, image: ScanImage, lines: CropBox[], readings: CropReading[]): Promise<void> {
-  const empty = readings.flatMap((reading, index) => (reading.free.text === '' && reading.figure.text === '' ? [index] : []));
+  const empty = readings.flatMap((reading, index) => (readsNothing(reading) ? [index] : []));
   const again = await recogniseCrops(empty.map((index) => greyCrop(pixels, image, lines[index]!, { minAspect: TRAINED_ASPECT })));
   empty.forEach((index, position) => {
-    if (again[position]!.free.text !== '' || again[position]!.figure.text !== '') readings[index] = again[position]!;
+    if (!readsNothing(again[position]!)) readings[index] = again[position]!;
   });
 }
 
 /** A figure-like line read with less confidence than this is read a second time, with another margin. */
 const SURE_LINE_READING = 90;
-
-const readsNothing = (reading: CropReading) => reading.free.text === '' && reading.figure.text === '';
 
 /** Whether a line reads as a figure (or a stray character or two that is no label), as `cellReading` decides. */
 const readsAsFigure = (reading: CropReading) => looksLikeFigure(reading.free.text) || isStrayShortText(reading.free.text);
@@ -487,8 +493,7 @@ async function readCells(pixels: Uint8Array, image: ScanImage, crops: CropBox[])
   const readings = await recogniseCrops(lines.map((line) => greyCrop(pixels, image, line)));
   await rereadDoubtfulLines(pixels, image, lines, readings);
   await rereadEmptyLines(pixels, image, lines, readings);
-  let next = 0;
-  const joined = cellLines.map((ofCell) => joinLineReadings(readings.slice(next, (next += ofCell.length))));
+  const joined = perCell(readings, cellLines).map(joinLineReadings);
   await rereadUnsnappedLabels(pixels, image, cellLines, joined);
   return joined.map(cellReading);
 }
@@ -503,11 +508,11 @@ const isDoubtfulLabel = (reading: CropReading) =>
  */
 async function rereadUnsnappedLabels(pixels: Uint8Array, image: ScanImage, cellLines: CropBox[][], joined: CropReading[]): Promise<void> {
   const doubtful = joined.flatMap((reading, index) => (isDoubtfulLabel(reading) ? [index] : []));
-  const lines = doubtful.flatMap((index) => cellLines[index]!);
-  const again = await recogniseCrops(lines.map((line) => greyCrop(pixels, image, line, { marginShare: TIGHT_MARGIN })));
-  let next = 0;
-  for (const index of doubtful)
-    joined[index] = snappingReading(joined[index]!, joinLineReadings(again.slice(next, (next += cellLines[index]!.length))));
+  const doubtfulLines = doubtful.map((index) => cellLines[index]!);
+  const again = await recogniseCrops(doubtfulLines.flat().map((line) => greyCrop(pixels, image, line, { marginShare: TIGHT_MARGIN })));
+  perCell(again, doubtfulLines).forEach((second, position) => {
+    joined[doubtful[position]!] = snappingReading(joined[doubtful[position]!]!, joinLineReadings(second));
+  });
 }
 
 /** Of a doubtful label's two readings, the second where it snaps to a template label, else the first. */

@@ -232,8 +232,11 @@ export function joinHalves(halves: DocumentPage[], leftWidthPoints: number): Doc
   return { number: left.number, blocks: [...left.blocks, ...right.blocks] };
 }
 
-/** A portrait A4 page's width: a page image's resolution, as evenLight's block size wants it, from its width. */
+/** A portrait A4 page's width in inches. */
 const A4_WIDTH_INCHES = 8.27;
+
+/** The resolution of a page image were it as wide as a portrait A4 page (a scan whose header gives none). */
+export const dpiOfA4Width = (width: number) => Math.round(width / A4_WIDTH_INCHES);
 /** Height by width of a portrait A4 page. */
 const PAGE_ASPECT = Math.SQRT2;
 /** An image this many times as tall as wide or more holds pages one under another (a "long image" of a report). */
@@ -254,7 +257,7 @@ const INKLESS_ROW_SHARE = 0.003;
  */
 function inklessRows(image: RgbImage): boolean[] {
   const gray = grayWithoutSeal(image.pixels, image.width, image.height);
-  const even = evenLight({ pixels: gray, width: image.width, height: image.height, dpi: Math.round(image.width / A4_WIDTH_INCHES) }).pixels;
+  const even = evenLight({ pixels: gray, width: image.width, height: image.height, dpi: dpiOfA4Width(image.width) }).pixels;
   const ink = DARK_INK_RATIO * 255;
   return Array.from({ length: image.height }, (_, y) => {
     let count = 0;

@@ -10,7 +10,7 @@ import { removeRunningLines, renumberTables } from './pdf-layout.ts';
 import { renderPdfPages } from './pdfium-render.ts';
 import { cleanScan } from './scan-clean.ts';
 import { readScanPage } from './scan-page.ts';
-import { joinHalves, pagesOfSheet, stackedPages } from './scan-sheet.ts';
+import { dpiOfA4Width, joinHalves, pagesOfSheet, stackedPages } from './scan-sheet.ts';
 import type { DocumentPage, ExtractedDocument, ExtractWarning } from './types.ts';
 
 // An extract thread (jobs/extract-pool.ts) reads one page at a time on its core: libvips's cache of recent
@@ -29,7 +29,6 @@ if (!isMainThread) {
 export const IMAGE_EXTRACTOR_VERSION = 'image-4';
 /** PDF pages are rendered at the resolution most scans are made at; finer costs OCR time for nothing. */
 export const SCAN_RENDER_DPI = 150;
-const A4_WIDTH_INCHES = 8.27;
 /** A resolution outside this is a missing or wrong header (72 = "unknown" for many writers). */
 const PLAUSIBLE_DPI: [number, number] = [90, 600];
 /** Pages OCRed per image document at most (each costs seconds). */
@@ -38,7 +37,7 @@ const MAX_IMAGE_PAGES = 20;
 /** The resolution of a scan: its header if plausible, else as if its width were an A4 page's. */
 function dpiOf(width: number, density: number | undefined): number {
   if (density && density >= PLAUSIBLE_DPI[0] && density <= PLAUSIBLE_DPI[1]) return density;
-  return Math.min(PLAUSIBLE_DPI[1], Math.max(PLAUSIBLE_DPI[0], Math.round(width / A4_WIDTH_INCHES)));
+  return Math.min(PLAUSIBLE_DPI[1], Math.max(PLAUSIBLE_DPI[0], dpiOfA4Width(width)));
 }
 
 /** Cleans and reads one page given as RGB pixels. */
